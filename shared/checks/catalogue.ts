@@ -1,0 +1,371 @@
+/**
+ * The checks of RULES.md v1: id, family, the compliant condition in one line, and what a finding means. The report,
+ * summary and findings titles read from here so that every surface says the same thing.
+ */
+import type { Severity } from '../findings/finding.js';
+
+export const RULES_VERSION = '1';
+
+export type CheckFamily = 'CP' | 'MMT' | 'FS' | 'NRH' | 'MF' | 'PERP' | 'DQ';
+
+export interface CheckMeta {
+  id: string;
+  family: CheckFamily;
+  /** The severity, or the highest severity, the check can report. */
+  severity: Severity;
+  /** Subject: the identifier that names a finding of it. */
+  subject: string;
+  /** What a finding of this check means, as a title. */
+  title: string;
+  /** The compliant condition, one line. */
+  compliant: string;
+  /** What the population counts. */
+  population: string;
+}
+
+export const FAMILY_MEASURES: Record<CheckFamily, { name: string; measure: string; duty: string }> = {
+  CP: {
+    name: 'Customer priority',
+    measure: 'Affiliated market makers on licensed VATPs (SFC circular, 11 Feb 2026)',
+    duty: "Client orders take precedence over the affiliated market maker's orders at the same price level.",
+  },
+  MMT: {
+    name: 'Market-maker order tagging',
+    measure: 'Affiliated market makers on licensed VATPs (SFC circular, 11 Feb 2026)',
+    duty: 'Market-making activity is effectively identified and can be told apart from client flow.',
+  },
+  FS: {
+    name: 'Functional separation',
+    measure: 'Affiliated market makers on licensed VATPs (SFC circular, 11 Feb 2026)',
+    duty: 'The market maker is functionally independent of the platform operator: separate staff, information barriers; the operator does not trade for its own account.',
+  },
+  NRH: {
+    name: 'No re-hypothecation of client collateral',
+    measure: 'Virtual-asset margin financing by brokers (SFC circular, 11 Feb 2026)',
+    duty: 'VA collateral is not re-pledged, re-used or otherwise encumbered, except when enforcing it after a default.',
+  },
+  MF: {
+    name: 'Margin financing against virtual assets',
+    measure: 'Virtual-asset margin financing by brokers (SFC circular, 11 Feb 2026)',
+    duty: 'Only securities margin clients; eligible VA collateral BTC and ETH; haircut at least 60 %; no credit-limit raises because of VA financing; timely margin calls.',
+  },
+  PERP: {
+    name: 'Perpetual contracts',
+    measure: 'High-level framework for perpetual contracts on licensed platforms (11 Feb 2026)',
+    duty: 'Perpetuals only for professional investors, on reference assets approved for retail spot trading.',
+  },
+  DQ: {
+    name: 'Data quality and completeness',
+    measure: 'Record keeping and independent review',
+    duty: 'Every record accounted for; gaps and inconsistencies disclosed.',
+  },
+};
+
+const c = (
+  id: string,
+  family: CheckFamily,
+  severity: Severity,
+  subject: string,
+  title: string,
+  compliant: string,
+  population: string,
+): CheckMeta => ({ id, family, severity, subject, title, compliant, population });
+
+export const CHECKS: readonly CheckMeta[] = [
+  c(
+    'CP-1',
+    'CP',
+    'critical',
+    'trade_id',
+    'Affiliated MM filled ahead of a resting protected order at the same price',
+    'No affiliated-MM maker fill while a protected order with visible quantity rests at the same price.',
+    'continuous-phase fills whose maker is an affiliated MM order resting in the book',
+  ),
+  c(
+    'CP-2',
+    'CP',
+    'critical',
+    'trade_id',
+    'Affiliated MM filled while a protected order rested at a better price',
+    'No affiliated-MM maker fill while a protected order with visible quantity rests at a better price.',
+    'continuous-phase fills whose maker is an affiliated MM order resting in the book',
+  ),
+  c(
+    'MMT-1',
+    'MMT',
+    'high',
+    'order_id',
+    'Affiliated MM order not tagged as market making',
+    'Every affiliated MM order carries mm_tag = true at new/snapshot and every amend.',
+    'affiliated MM orders',
+  ),
+  c(
+    'MMT-2',
+    'MMT',
+    'medium',
+    'order_id',
+    'Client or platform order tagged as market making',
+    'No order of a client or platform account carries mm_tag = true.',
+    'orders of client and platform accounts',
+  ),
+  c(
+    'MMT-3',
+    'MMT',
+    'medium',
+    'order_id',
+    'Market-making tag changed during the order’s life',
+    'An order keeps the mm_tag it was entered with.',
+    'amends of known orders',
+  ),
+  c(
+    'MMT-4',
+    'MMT',
+    'medium',
+    'trade_id',
+    'Trade report tag differs from the order’s tag',
+    "A trade's maker/taker mm_tag equals the mm_tag of that order at the time of the trade.",
+    'trades whose orders are known',
+  ),
+  c(
+    'FS-1',
+    'FS',
+    'high',
+    'order_id',
+    'Affiliated MM order entered by someone other than MM-entity market-making staff',
+    "Every user on an affiliated MM account's orders is market_making staff of an MM entity.",
+    'affiliated MM orders',
+  ),
+  c(
+    'FS-2',
+    'FS',
+    'high',
+    'order_id',
+    'Client or platform order entered by MM-entity staff',
+    "No user of an MM entity acts on a protected or platform account's order.",
+    'orders of protected and platform accounts',
+  ),
+  c(
+    'FS-3',
+    'FS',
+    'high',
+    'session_id',
+    'Trading session shared by the affiliated MM and other accounts',
+    'A gateway session carries orders of affiliated MM accounts only, or of none.',
+    'gateway sessions',
+  ),
+  c(
+    'FS-4',
+    'FS',
+    'high',
+    'event_id',
+    'MM-entity staff accessed restricted data',
+    'MM-entity staff never access restricted resources.',
+    'access events',
+  ),
+  c(
+    'FS-5',
+    'FS',
+    'medium',
+    'source_ip',
+    'Source IP shared by MM-entity staff and operator staff',
+    'No source IP is used both by MM-entity staff and by operator-entity staff.',
+    'source IPs used by staff',
+  ),
+  c(
+    'FS-6',
+    'FS',
+    'high',
+    'order_id',
+    'Operator traded for its own account',
+    'No order of a platform account.',
+    'orders',
+  ),
+  c(
+    'FS-7',
+    'FS',
+    'high',
+    'user_id',
+    'Operator employs market-making staff',
+    'No market_making staff member is employed by the operator entity.',
+    'staff members',
+  ),
+  c(
+    'NRH-1',
+    'NRH',
+    'critical',
+    'event_id',
+    'Client collateral moved out of segregated custody',
+    'A transfer out of a client_collateral wallet goes only to another client_collateral wallet.',
+    'transfers',
+  ),
+  c(
+    'NRH-2',
+    'NRH',
+    'critical',
+    'event_id',
+    'Collateral enforced without a prior default',
+    'Every enforce follows a default on that loan.',
+    'enforcements',
+  ),
+  c(
+    'NRH-3',
+    'NRH',
+    'critical',
+    'event_id',
+    'Client collateral wallet encumbered',
+    'No lien or security interest over a client_collateral wallet.',
+    'encumbrances',
+  ),
+  c(
+    'NRH-4',
+    'NRH',
+    'critical',
+    'event_id',
+    'Custody holds less collateral than the ledger says',
+    'Custody balances of client_collateral wallets are at least their ledger holdings.',
+    'custody balances of client_collateral wallets',
+  ),
+  c(
+    'NRH-5',
+    'NRH',
+    'high',
+    'event_id',
+    'Collateral pledged or released to the wrong wallet',
+    "Pledges go into client_collateral wallets; releases go to the client's own client_free wallet.",
+    'pledges and releases',
+  ),
+  c(
+    'MF-1',
+    'MF',
+    'high',
+    'event_id',
+    'Ineligible virtual asset pledged as collateral',
+    'Virtual-asset collateral is one of the eligible assets.',
+    'virtual-asset pledges',
+  ),
+  c(
+    'MF-2',
+    'MF',
+    'high',
+    'event_id',
+    'Virtual-asset collateral haircut below the floor',
+    'Virtual-asset pledges carry a haircut of at least the floor.',
+    'virtual-asset pledges',
+  ),
+  c(
+    'MF-3',
+    'MF',
+    'high',
+    'event_id',
+    'Loan drawn beyond its collateral’s lending value',
+    "After every draw the loan's outstanding amount is within its collateral's lending value.",
+    'loan draws',
+  ),
+  c(
+    'MF-4',
+    'MF',
+    'high',
+    'event_id',
+    'VA-backed loan to an account that is not a securities margin client',
+    'Loans backed by virtual assets are drawn only by securities margin clients.',
+    'loan draws',
+  ),
+  c(
+    'MF-5',
+    'MF',
+    'medium',
+    'event_id',
+    'Credit limit raised within 24 h of a first VA pledge',
+    "No credit-limit increase within 24 h after an account's first virtual-asset pledge.",
+    'credit-limit events',
+  ),
+  c(
+    'MF-6',
+    'MF',
+    'medium',
+    'event_id',
+    'No timely margin call after a valuation left a loan under-collateralised',
+    'Every loan left short by a valuation gets a margin call within the window.',
+    'valuations',
+  ),
+  c(
+    'PERP-1',
+    'PERP',
+    'high',
+    'order_id',
+    'Perpetual contract order by a non-professional client',
+    'Perpetual orders of client accounts come only from professional investors.',
+    'orders on perpetual instruments',
+  ),
+  c(
+    'PERP-2',
+    'PERP',
+    'high',
+    'symbol',
+    'Perpetual on a reference asset not approved for retail spot trading',
+    'Every perpetual references an asset approved for retail spot trading.',
+    'perpetual instruments',
+  ),
+  c(
+    'DQ-1',
+    'DQ',
+    'medium',
+    'path:line',
+    'Record fails the data contract',
+    'Every record meets the data contract and every file reads to its end.',
+    'records read',
+  ),
+  c(
+    'DQ-2',
+    'DQ',
+    'high',
+    'stream:seq',
+    'Sequence number appears more than once',
+    'Each seq appears once in its sequence.',
+    'sequence numbers',
+  ),
+  c(
+    'DQ-3',
+    'DQ',
+    'high',
+    'trade_id',
+    'Trade inconsistent with the order book',
+    'Every trade matches a resting maker and an open taker of its symbol, within open quantity, at the maker’s price.',
+    'trades',
+  ),
+  c(
+    'DQ-4',
+    'DQ',
+    'high',
+    'stream:from-to',
+    'Gap in a sequence',
+    'Each sequence is gap-free between its lowest and highest seq.',
+    'sequences',
+  ),
+  c(
+    'DQ-5',
+    'DQ',
+    'medium',
+    'id',
+    'Reference to an unknown account, wallet or instrument',
+    'Every referenced account, wallet and instrument is in its reference folder.',
+    'references',
+  ),
+  c(
+    'DQ-6',
+    'DQ',
+    'medium',
+    'order_id',
+    'Order event for an unknown or closed order, or a repeated new',
+    'Order events refer to known, open orders; an order is entered once.',
+    'order events',
+  ),
+];
+
+export const CHECK_BY_ID: ReadonlyMap<string, CheckMeta> = new Map(CHECKS.map((m) => [m.id, m]));
+
+export function checkMeta(id: string): CheckMeta {
+  const m = CHECK_BY_ID.get(id);
+  if (m === undefined) throw new Error(`unknown check id ${id}`);
+  return m;
+}

@@ -1,0 +1,295 @@
+/**
+ * Record schemas of DATA-CONTRACT v1. Types come from the schemas (z.infer). Decimals stay strings (validated; compare
+ * them with compareDecimal/canonicalDecimal), timestamps stay strings (validated; parseTimestampNs for order).
+ *
+ * "Absent" and null are the same thing: optional fields are nullish. Unknown keys are stripped.
+ */
+import { z } from 'zod';
+import { decimalIsNonNegative, decimalIsPositive, isDecimal } from './decimal.js';
+import { isTimestamp, parseTimestampNs } from './time.js';
+
+export const RECORD_TYPES = [
+  'accounts',
+  'staff',
+  'wallets',
+  'instruments',
+  'orders',
+  'trades',
+  'collateral',
+  'access',
+] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+// ---- value types -------------------------------------------------------------------------------------------
+export const decimalSchema = z.string().refine(isDecimal, { message: 'not a decimal string (-?[0-9]+(.[0-9]+)?)' });
+export const positiveDecimal = decimalSchema.refine(decimalIsPositive, { message: 'must be > 0' });
+export const nonNegativeDecimal = decimalSchema.refine(decimalIsNonNegative, { message: 'must be >= 0' });
+export const timestampSchema = z
+  .string()
+  .refine(isTimestamp, { message: 'not an RFC 3339 UTC timestamp with Z suffix' });
+export const seqSchema = z.number().int().nonnegative().refine(Number.isSafeInteger, { message: 'seq too large' });
+export const idSchema = z
+  .string()
+  .min(1, { message: 'id must not be empty' })
+  .refine((s) => [...s].length <= 128, { message: 'id longer than 128 code points' });
+
+const opt = <T extends z.ZodType>(t: T) => t.nullish();
+
+// ---- manifest ----------------------------------------------------------------------------------------------
+export const manifestSchema = z
+  .object({
+    contract: z.literal(1),
+    venue: idSchema,
+    operator_entity_id: idSchema,
+    period_start: timestampSchema,
+    period_end: timestampSchema,
+  })
+  .refine((m) => (parseTimestampNs(m.period_end) ?? 0n) > (parseTimestampNs(m.period_start) ?? 0n), {
+    message: 'period_end must be after period_start',
+    path: ['period_end'],
+  });
+export type DatasetManifest = z.infer<typeof manifestSchema>;
+
+// ---- reference ---------------------------------------------------------------------------------------------
+export const ACCOUNT_ROLES = ['client', 'affiliated_mm', 'third_party_mm', 'platform'] as const;
+export const accountSchema = z.object({
+  account_id: idSchema,
+  entity_id: idSchema,
+  role: z.enum(ACCOUNT_ROLES),
+  investor_class: z
+    .enum(['retail', 'professional'])
+    .nullish()
+    .transform((v) => v ?? null),
+  securities_margin_client: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+});
+export type Account = z.infer<typeof accountSchema>;
+
+export const STAFF_FUNCTIONS = [
+  'market_making',
+  'platform_operations',
+  'surveillance',
+  'risk',
+  'compliance',
+  'client_services',
+  'engineering',
+] as const;
+export const staffSchema = z.object({ user_id: idSchema, entity_id: idSchema, function: z.enum(STAFF_FUNCTIONS) });
+export type Staff = z.infer<typeof staffSchema>;
+
+export const WALLET_KINDS = ['client_free', 'client_collateral', 'house', 'mm', 'third_party', 'external'] as const;
+export const walletSchema = z.object({ wallet_id: idSchema, owner_entity_id: idSchema, kind: z.enum(WALLET_KINDS) });
+export type Wallet = z.infer<typeof walletSchema>;
+
+export const instrumentSchema = z.object({
+  symbol: idSchema,
+  product: z.enum(['spot', 'perpetual']),
+  reference_asset: idSchema,
+  retail_spot_approved: z.boolean(),
+});
+export type Instrument = z.infer<typeof instrumentSchema>;
+
+// ---- orders ------------------------------------------------------------------------------------------------
+export const ORDER_EVENTS = ['new', 'amend', 'cancel', 'expire', 'reject', 'snapshot'] as const;
+export const orderEventSchema = z
+  .object({
+    seq: seqSchema,
+    ts: timestampSchema,
+    event: z.enum(ORDER_EVENTS),
+    order_id: idSchema,
+    symbol: idSchema,
+    account_id: idSchema,
+    side: z.enum(['buy', 'sell']),
+    type: opt(z.enum(['limit', 'market'])),
+    price: opt(positiveDecimal),
+    qty: opt(positiveDecimal),
+    display_qty: opt(nonNegativeDecimal),
+    tif: opt(z.enum(['gtc', 'day', 'ioc', 'fok', 'post_only'])),
+    mm_tag: opt(z.boolean()),
+    user_id: opt(idSchema),
+    session_id: opt(idSchema),
+    source_ip: opt(z.string()),
+  })
+  .superRefine((o, ctx) => {
+    const need = (field: keyof typeof o) => {
+      if (o[field] === undefined || o[field] === null) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `required for a '${o.event}' event` });
+      }
+    };
+    if (o.event === 'new' || o.event === 'snapshot') {
+      need('type');
+      need('qty');
+      need('tif');
+      need('mm_tag');
+      if (o.type === 'limit') need('price');
+      if (o.event === 'snapshot' && o.type === 'market') {
+        ctx.addIssue({ code: 'custom', path: ['type'], message: "a 'snapshot' must be a limit order" });
+      }
+    } else if (o.event === 'amend') {
+      need('qty');
+      need('mm_tag');
+      // `price` is required when the amended order is a limit order: only the replay knows the order's type.
+    }
+  });
+export type OrderEvent = z.infer<typeof orderEventSchema>;
+
+// ---- trades ------------------------------------------------------------------------------------------------
+export const tradeSchema = z.object({
+  seq: seqSchema,
+  ts: timestampSchema,
+  trade_id: idSchema,
+  symbol: idSchema,
+  price: positiveDecimal,
+  qty: positiveDecimal,
+  maker_order_id: idSchema,
+  taker_order_id: idSchema,
+  maker_mm_tag: z.boolean(),
+  taker_mm_tag: z.boolean(),
+  phase: z
+    .enum(['continuous', 'auction'])
+    .nullish()
+    .transform((v) => v ?? 'continuous'),
+});
+export type Trade = z.infer<typeof tradeSchema>;
+
+// ---- collateral --------------------------------------------------------------------------------------------
+export const COLLATERAL_EVENTS = [
+  'deposit',
+  'withdraw',
+  'pledge',
+  'release',
+  'transfer',
+  'encumber',
+  'default',
+  'enforce',
+  'loan_draw',
+  'loan_repay',
+  'credit_limit',
+  'valuation',
+  'margin_call',
+  'balance',
+] as const;
+export type CollateralEventKind = (typeof COLLATERAL_EVENTS)[number];
+export const ASSET_CLASSES = ['virtual_asset', 'security', 'fiat', 'stablecoin', 'tokenized_deposit'] as const;
+
+/** Fields each collateral event requires (DATA-CONTRACT: "fields used", except account_id on a transfer). */
+export const COLLATERAL_REQUIRED: Record<CollateralEventKind, readonly string[]> = {
+  deposit: ['account_id', 'asset', 'asset_class', 'qty', 'to_wallet'],
+  withdraw: ['account_id', 'asset', 'asset_class', 'qty', 'from_wallet'],
+  pledge: ['account_id', 'asset', 'asset_class', 'qty', 'from_wallet', 'to_wallet', 'loan_id', 'price', 'haircut'],
+  release: ['account_id', 'asset', 'qty', 'from_wallet', 'to_wallet', 'loan_id'],
+  transfer: ['asset', 'qty', 'from_wallet', 'to_wallet'],
+  encumber: ['asset', 'qty', 'from_wallet', 'counterparty'],
+  default: ['account_id', 'loan_id'],
+  enforce: ['account_id', 'asset', 'qty', 'from_wallet', 'to_wallet', 'loan_id'],
+  loan_draw: ['account_id', 'loan_id', 'amount'],
+  loan_repay: ['account_id', 'loan_id', 'amount'],
+  credit_limit: ['account_id', 'amount'],
+  valuation: ['asset', 'price'],
+  margin_call: ['account_id', 'loan_id'],
+  balance: ['from_wallet', 'asset', 'qty'],
+};
+
+export const collateralEventSchema = z
+  .object({
+    seq: seqSchema,
+    ts: timestampSchema,
+    event_id: idSchema,
+    event: z.enum(COLLATERAL_EVENTS),
+    account_id: opt(idSchema),
+    asset: opt(idSchema),
+    asset_class: opt(z.enum(ASSET_CLASSES)),
+    qty: opt(nonNegativeDecimal),
+    from_wallet: opt(idSchema),
+    to_wallet: opt(idSchema),
+    loan_id: opt(idSchema),
+    price: opt(positiveDecimal),
+    haircut: opt(decimalSchema),
+    amount: opt(nonNegativeDecimal),
+    counterparty: opt(idSchema),
+  })
+  .superRefine((c, ctx) => {
+    for (const field of COLLATERAL_REQUIRED[c.event]) {
+      const v = (c as Record<string, unknown>)[field];
+      if (v === undefined || v === null) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `required for a '${c.event}' event` });
+      }
+    }
+    // Quantities and amounts are > 0 except the qty of a balance and the amount of a credit_limit (>= 0).
+    if (c.qty != null && c.event !== 'balance' && !decimalIsPositive(c.qty)) {
+      ctx.addIssue({ code: 'custom', path: ['qty'], message: 'must be > 0' });
+    }
+    if (c.amount != null && c.event !== 'credit_limit' && !decimalIsPositive(c.amount)) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be > 0' });
+    }
+  });
+export type CollateralEvent = z.infer<typeof collateralEventSchema>;
+
+// ---- access ------------------------------------------------------------------------------------------------
+export const accessEventSchema = z.object({
+  seq: seqSchema,
+  ts: timestampSchema,
+  event_id: idSchema,
+  user_id: opt(idSchema),
+  resource: idSchema,
+  classification: z.enum(['restricted', 'internal', 'public']),
+  action: idSchema,
+  granted: z.boolean(),
+  source_ip: opt(z.string()),
+});
+export type AccessEvent = z.infer<typeof accessEventSchema>;
+
+export const RECORD_SCHEMAS = {
+  accounts: accountSchema,
+  staff: staffSchema,
+  wallets: walletSchema,
+  instruments: instrumentSchema,
+  orders: orderEventSchema,
+  trades: tradeSchema,
+  collateral: collateralEventSchema,
+  access: accessEventSchema,
+} as const satisfies Record<RecordType, z.ZodType>;
+
+/** JSON type of each contract field, so that CSV cells (always text) can be converted before validation. */
+export type CsvFieldKind = 'string' | 'integer' | 'boolean';
+export const CSV_FIELD_KINDS: Record<RecordType, Record<string, CsvFieldKind>> = {
+  accounts: { securities_margin_client: 'boolean' },
+  staff: {},
+  wallets: {},
+  instruments: { retail_spot_approved: 'boolean' },
+  orders: { seq: 'integer', mm_tag: 'boolean' },
+  trades: { seq: 'integer', maker_mm_tag: 'boolean', taker_mm_tag: 'boolean' },
+  collateral: { seq: 'integer' },
+  access: { seq: 'integer', granted: 'boolean' },
+};
+
+/**
+ * Converts one CSV row (header → cell text) to the JSON shape the schemas expect: an empty cell is null, booleans are
+ * `true`/`false`, integers are digit strings. A cell that does not convert is passed through as text so that the
+ * schema reports it as the wrong type.
+ */
+export function csvRowToJson(type: RecordType, row: Record<string, string>): Record<string, unknown> {
+  const kinds = CSV_FIELD_KINDS[type];
+  const out: Record<string, unknown> = {};
+  for (const [key, cell] of Object.entries(row)) {
+    if (cell === '') {
+      out[key] = null;
+      continue;
+    }
+    const kind = kinds[key];
+    if (kind === 'boolean') out[key] = cell === 'true' ? true : cell === 'false' ? false : cell;
+    else if (kind === 'integer') out[key] = /^[0-9]+$/.test(cell) ? Number(cell) : cell;
+    else out[key] = cell;
+  }
+  return out;
+}
+
+/** One human-readable reason from a zod error: field path and message, first few issues. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}

@@ -1,0 +1,25 @@
+import type { Account, DatasetManifest, Instrument, Staff, Wallet } from '../contract/records.js';
+
+/** Reference data of one dataset, indexed. Built once, read by every check. */
+export interface ReferenceData {
+  manifest: DatasetManifest;
+  accounts: ReadonlyMap<string, Account>;
+  staff: ReadonlyMap<string, Staff>;
+  wallets: ReadonlyMap<string, Wallet>;
+  instruments: ReadonlyMap<string, Instrument>;
+  /** Entities that own an affiliated_mm account (RULES "MM entity"). */
+  mmEntities: ReadonlySet<string>;
+  /** Whether the dataset has an `access/` folder (FS-4 / FS-5 scope). */
+  hasAccessLog: boolean;
+}
+
+export function buildReferenceData(parts: Omit<ReferenceData, 'mmEntities'>): ReferenceData {
+  const mmEntities = new Set<string>();
+  for (const a of parts.accounts.values()) if (a.role === 'affiliated_mm') mmEntities.add(a.entity_id);
+  return { ...parts, mmEntities };
+}
+
+/** RULES "Protected" accounts: role client or third_party_mm. */
+export function isProtectedRole(role: Account['role']): boolean {
+  return role === 'client' || role === 'third_party_mm';
+}
