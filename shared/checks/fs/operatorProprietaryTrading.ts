@@ -1,0 +1,56 @@
+/**
+ * FS-6 (high, subject order_id). Compliant: no order of a `platform` account, i.e. the operator does not trade for its
+ * own account on its platform.
+ * Why: SFC circular on affiliated market makers (11 Feb 2026): the platform operator does not conduct proprietary
+ * trading on its platform; market making is left to a functionally separate entity.
+ */
+import type { OrderEvent } from '../../contract/records.js';
+import { checkMeta } from '../catalogue.js';
+import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import { isIgnoredByReplay, opensOrder, orderAccountId, orderSymbol, origin, UNKNOWN_ACCOUNT } from './orderEvents.js';
+
+const ID = 'FS-6';
+
+export function operatorProprietaryTradingRule(): Rule {
+  const reported = new Set<string>();
+  return {
+    checks: [ID],
+    onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
+      if (isIgnoredByReplay(item, before)) return;
+      const o = item.rec;
+      const accountId = orderAccountId(item, before);
+      const account = ctx.ref.accounts.get(accountId);
+      if (opensOrder(item, before)) {
+        if (account === undefined) ctx.sink.notTested(ID, UNKNOWN_ACCOUNT);
+        else ctx.sink.examined(ID);
+      }
+      if (account?.role !== 'platform' || reported.has(o.order_id)) return;
+      reported.add(o.order_id);
+      const symbol = orderSymbol(item, before);
+      ctx.sink.report({
+        check_id: ID,
+        severity: 'high',
+        subject: o.order_id,
+        symbol,
+        account_id: accountId,
+        seq: o.seq,
+        ts: o.ts,
+        title: checkMeta(ID).title,
+        detail: `Order ${o.order_id} on ${symbol} (${o.event} at seq ${o.seq}) belongs to platform account ${accountId} of entity ${account.entity_id}: the operator traded for its own account.`,
+        evidence: {
+          order_id: o.order_id,
+          account_id: accountId,
+          account_entity_id: account.entity_id,
+          operator_entity_id: ctx.ref.manifest.operator_entity_id,
+          symbol,
+          event: o.event,
+          side: before?.side ?? o.side,
+          price: before?.price ?? o.price ?? null,
+          qty: o.qty ?? null,
+          user_id: o.user_id ?? null,
+          ...origin(item),
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * FS-5 (medium, subject source_ip). Compliant: no source IP is used both by staff of an MM entity and by staff of the
+ * operator entity (`manifest.operator_entity_id`). Uses are order events (their user_id and source_ip) and, when the
+ * dataset has one, the access log. Null user_id (system events) count for nobody; a null, empty or blank source_ip
+ * names no address and is skipped (counted as not tested). IPs are compared exactly as written.
+ * Why: SFC circular on affiliated market makers (11 Feb 2026): separate staff and premises/systems; one address used
+ * from both sides suggests shared desks, machines or credentials across the information barrier.
+ */
+import type { AccessEvent, OrderEvent } from '../../contract/records.js';
+import { checkMeta } from '../catalogue.js';
+import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import { FirstIds } from './firstIds.js';
+import { isIgnoredByReplay, origin } from './orderEvents.js';
+
+const ID = 'FS-5';
+
+interface IpSide {
+  orders: FirstIds;
+  access: FirstIds;
+  users: FirstIds;
+}
+
+interface Trigger {
+  stream: 'orders' | 'access';
+  id: string;
+  user_id: string;
+  ts: string;
+  file: string;
+  line: number;
+  seq: number;
+}
+
+interface IpState {
+  mm: IpSide;
+  operator: IpSide;
+  /** The first use after which the IP had been used from both sides. */
+  trigger: Trigger | undefined;
+}
+
+const side = (): IpSide => ({ orders: new FirstIds(), access: new FirstIds(), users: new FirstIds() });
+
+const sideEvidence = (s: IpSide) => ({
+  user_ids: s.users.ids,
+  first_order_ids: s.orders.ids,
+  order_events: s.orders.count,
+  first_access_event_ids: s.access.ids,
+  access_events: s.access.count,
+});
+
+export function sharedSourceIpRule(): Rule {
+  const ips = new Map<string, IpState>();
+
+  const use = (
+    ctx: RuleContext,
+    stream: 'orders' | 'access',
+    id: string,
+    userId: string | null | undefined,
+    sourceIp: string | null | undefined,
+    item: Located<{ seq: number; ts: string }>,
+  ): void => {
+    if (userId == null) return;
+    const staff = ctx.ref.staff.get(userId);
+    if (staff === undefined) return;
+    const isMm = ctx.ref.mmEntities.has(staff.entity_id);
+    const isOperator = staff.entity_id === ctx.ref.manifest.operator_entity_id;
+    if (!isMm && !isOperator) return;
+    if (sourceIp == null || sourceIp.trim() === '') {
+      ctx.sink.notTested(ID, 'staff events without a source_ip');
+      return;
+    }
+    let s = ips.get(sourceIp);
+    if (s === undefined) {
+      s = { mm: side(), operator: side(), trigger: undefined };
+      ips.set(sourceIp, s);
+    }
+    for (const [applies, target] of [
+      [isMm, s.mm],
+      [isOperator, s.operator],
+    ] as const) {
+      if (!applies) continue;
+      (stream === 'orders' ? target.orders : target.access).add(id);
+      target.users.add(userId);
+    }
+    if (s.trigger === undefined && s.mm.users.count > 0 && s.operator.users.count > 0) {
+      s.trigger = { stream, id, user_id: userId, ts: item.rec.ts, ...origin(item) };
+    }
+  };
+
+  return {
+    checks: [ID],
+    onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
+      if (isIgnoredByReplay(item, before)) return;
+      use(ctx, 'orders', item.rec.order_id, item.rec.user_id, item.rec.source_ip, item);
+    },
+    onAccess(item: Located<AccessEvent>, ctx: RuleContext): void {
+      use(ctx, 'access', item.rec.event_id, item.rec.user_id, item.rec.source_ip, item);
+    },
+    finish(ctx: RuleContext): void {
+      ctx.sink.examined(ID, ips.size);
+      const accessLogIncluded = ctx.ref.hasAccessLog;
+      for (const [ip, s] of ips) {
+        if (s.trigger === undefined) continue;
+        const t = s.trigger;
+        ctx.sink.report({
+          check_id: ID,
+          severity: 'medium',
+          subject: ip,
+          seq: t.seq,
+          ts: t.ts,
+          title: checkMeta(ID).title,
+          detail: `Source IP ${ip} was used by MM-entity staff ${s.mm.users.ids.join(', ')} (${s.mm.orders.count} order event(s), ${s.mm.access.count} access event(s)) and by operator staff ${s.operator.users.ids.join(', ')} (${s.operator.orders.count} order event(s), ${s.operator.access.count} access event(s))${accessLogIncluded ? '' : '; the dataset has no access log, so only order events were counted'}.`,
+          evidence: {
+            source_ip: ip,
+            operator_entity_id: ctx.ref.manifest.operator_entity_id,
+            access_log_included: accessLogIncluded,
+            mm_entity_staff: sideEvidence(s.mm),
+            operator_staff: sideEvidence(s.operator),
+            first_shared_at: t,
+          },
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * PERP-1 (high, subject order_id). Compliant: every order on a perpetual instrument (`product = perpetual`) by a
+ * `client` account comes from a `professional` investor; a `retail` or null investor_class is a finding. Other roles
+ * (affiliated or third-party MM, platform) are outside this check.
+ * Why: SFC high-level framework for perpetual contracts on licensed platforms (11 Feb 2026): perpetuals are offered to
+ * professional investors only.
+ */
+import type { OrderEvent } from '../../contract/records.js';
+import { checkMeta } from '../catalogue.js';
+import {
+  isIgnoredByReplay,
+  opensOrder,
+  orderAccountId,
+  orderSymbol,
+  origin,
+  UNKNOWN_ACCOUNT,
+  UNKNOWN_INSTRUMENT,
+} from '../fs/orderEvents.js';
+import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+
+const ID = 'PERP-1';
+
+export function perpetualRetailAccessRule(): Rule {
+  const reported = new Set<string>();
+  return {
+    checks: [ID],
+    onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
+      if (isIgnoredByReplay(item, before)) return;
+      const o = item.rec;
+      const symbol = orderSymbol(item, before);
+      const accountId = orderAccountId(item, before);
+      const instrument = ctx.ref.instruments.get(symbol);
+      const account = ctx.ref.accounts.get(accountId);
+      if (opensOrder(item, before)) {
+        if (instrument === undefined) {
+          // Only an order that could be a client's can be missed here.
+          if (account === undefined || account.role === 'client') ctx.sink.notTested(ID, UNKNOWN_INSTRUMENT);
+        } else if (instrument.product === 'perpetual') {
+          if (account === undefined) ctx.sink.notTested(ID, UNKNOWN_ACCOUNT);
+          else ctx.sink.examined(ID);
+        }
+      }
+      if (instrument?.product !== 'perpetual' || account?.role !== 'client') return;
+      if (account.investor_class === 'professional' || reported.has(o.order_id)) return;
+      reported.add(o.order_id);
+      const investorClass = account.investor_class ?? 'null (not classified)';
+      ctx.sink.report({
+        check_id: ID,
+        severity: 'high',
+        subject: o.order_id,
+        symbol,
+        account_id: accountId,
+        seq: o.seq,
+        ts: o.ts,
+        title: checkMeta(ID).title,
+        detail: `Order ${o.order_id} (${o.event} at seq ${o.seq}) on perpetual ${symbol} belongs to client account ${accountId}, whose investor_class is ${investorClass}, not professional.`,
+        evidence: {
+          order_id: o.order_id,
+          symbol,
+          product: instrument.product,
+          account_id: accountId,
+          account_entity_id: account.entity_id,
+          investor_class: account.investor_class,
+          event: o.event,
+          side: before?.side ?? o.side,
+          user_id: o.user_id ?? null,
+          ...origin(item),
+        },
+      });
+    },
+  };
+}
