@@ -1,0 +1,44 @@
+/**
+ * NRH-2 (critical, subject event_id). Compliant: every `enforce` on a loan follows (earlier in replay order) a
+ * `default` on that same loan. Why: the SFC's VA margin-financing measure allows client collateral to be taken only
+ * when enforcing it after the client's default; taking it otherwise is re-use of client assets.
+ *
+ * "Earlier" is replay order (`seq`; for a DQ-2 duplicate seq, file path and line): a default processed before the
+ * enforce counts, a later one does not. A default on another loan of the same account does not count.
+ */
+
+import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
+import type { CollateralLedger } from '../../collateral/ledger.js';
+import type { CollateralEvent } from '../../contract/records.js';
+import type { Located, RuleContext } from '../rule.js';
+
+export class EnforceWithoutDefault implements CollateralRule {
+  readonly checks = ['NRH-2'] as const;
+  readonly phase = 'beforeApply' as const;
+  readonly #pop = new Population('NRH-2', 'no enforcements in the collateral ledger');
+
+  constructor(private readonly ledger: CollateralLedger) {}
+
+  onCollateral(item: Located<CollateralEvent>, ctx: RuleContext): void {
+    const rec = item.rec;
+    if (rec.event !== 'enforce') return;
+    if (rec.loan_id == null) {
+      this.#pop.notTested(ctx, 'enforce without loan_id');
+      return;
+    }
+    this.#pop.examined(ctx);
+    if (this.ledger.defaultOf(rec.loan_id) !== null) return;
+    ctx.sink.report(
+      eventFinding(
+        'NRH-2',
+        item,
+        `Enforce ${rec.event_id} (seq ${rec.seq}) took ${rec.qty} ${rec.asset} from wallet ${rec.from_wallet} to ${rec.to_wallet} for loan ${rec.loan_id}, but no default on loan ${rec.loan_id} precedes it in the ledger.`,
+        { loan_id: rec.loan_id, earlier_default: null },
+      ),
+    );
+  }
+
+  finish(ctx: RuleContext): void {
+    this.#pop.finish(ctx);
+  }
+}
