@@ -1,0 +1,210 @@
+/**
+ * The embedded local stack: dynalite (DynamoDB API) and s3rver (S3 API) in this process, on 127.0.0.1 with ports
+ * chosen by the OS, data kept under `dataDir` (`dynamodb/` LevelDB, `s3/` files) so findings and review statuses
+ * survive between runs.
+ *
+ * Two dynalite servers on one LevelDB path crash the process (STACK.md), so one data directory is served at most once:
+ * - within this process, a registry shares one pair of servers between every caller of the same directory (reference
+ *   counted: the servers stop when the last handle stops, and a restart waits for a stop still in progress);
+ * - across processes, `<dataDir>/stack.lock` holds the owner's pid; a live owner makes `startEmbeddedStack` fail with
+ *   EmbeddedStackBusyError, a dead owner's lock is taken over.
+ */
+import { mkdir, open, readFile, realpath, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { createDynamoClient, createS3Client } from '../adapters/aws/factories.js';
+import { ensureBucket } from '../adapters/s3/objects.js';
+import { EmbeddedStackBusyError, EmbeddedStackError } from './errors.js';
+
+/** s3rver accepts only these credentials; dynalite accepts any. */
+export const EMBEDDED_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const EMBEDDED_REGION = 'us-east-1';
+
+export interface EmbeddedStack {
+  /** The resolved data directory. */
+  dataDir: string;
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  s3: S3Client;
+  dynamo: DynamoDBClient;
+  /** Destroys this handle's clients; the servers stop when no other handle in this process uses them. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedStackOptions {
+  dataDir: string;
+  /** Buckets to create if missing (s3rver starts with none). */
+  buckets?: string[];
+}
+
+interface Servers {
+  dynamoServer: Server;
+  s3rver: S3rver;
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  lockPath: string;
+}
+
+interface Entry {
+  ready: Promise<Servers>;
+  refs: number;
+}
+
+const entries = new Map<string, Entry>();
+const closing = new Map<string, Promise<void>>();
+
+export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const dir = await realpath(resolve(opts.dataDir));
+  // From here to entry.refs++ nothing awaits, so concurrent callers of one directory always share one entry.
+  let entry = entries.get(dir);
+  if (entry === undefined) {
+    const previous = closing.get(dir) ?? Promise.resolve();
+    const created: Entry = { ready: previous.then(() => startServers(dir)), refs: 0 };
+    created.ready.catch(() => {
+      if (entries.get(dir) === created) entries.delete(dir);
+    });
+    entries.set(dir, created);
+    entry = created;
+  }
+  const mine = entry;
+  mine.refs += 1;
+  let servers: Servers;
+  try {
+    servers = await mine.ready;
+  } catch (err) {
+    mine.refs -= 1;
+    throw err;
+  }
+  const s3 = createS3Client({
+    endpoint: servers.s3Endpoint,
+    region: EMBEDDED_REGION,
+    credentials: EMBEDDED_CREDENTIALS,
+  });
+  const dynamo = createDynamoClient({
+    endpoint: servers.dynamoEndpoint,
+    region: EMBEDDED_REGION,
+    credentials: EMBEDDED_CREDENTIALS,
+  });
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    s3.destroy();
+    dynamo.destroy();
+    mine.refs -= 1;
+    if (mine.refs > 0 || entries.get(dir) !== mine) return;
+    entries.delete(dir);
+    const done = stopServers(servers);
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    closing.set(dir, settled);
+    void settled.then(() => {
+      if (closing.get(dir) === settled) closing.delete(dir);
+    });
+    await done;
+  };
+  try {
+    for (const bucket of opts.buckets ?? []) await ensureBucket(s3, bucket);
+  } catch (err) {
+    await stop();
+    throw new EmbeddedStackError(`could not create the local buckets ${JSON.stringify(opts.buckets)}`, { cause: err });
+  }
+  return { dataDir: dir, s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, s3, dynamo, stop };
+}
+
+async function startServers(dir: string): Promise<Servers> {
+  const dynamoPath = join(dir, 'dynamodb');
+  const s3Path = join(dir, 's3');
+  await mkdir(dynamoPath, { recursive: true });
+  await mkdir(s3Path, { recursive: true });
+  const lockPath = join(dir, 'stack.lock');
+  await acquireLock(lockPath, dir);
+  let dynamoServer: Server | undefined;
+  let s3: S3rver | undefined;
+  try {
+    dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: dynamoPath });
+    const dynamoPort = await listenLoopback(dynamoServer);
+    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Path });
+    const s3Address = await s3.run();
+    return {
+      dynamoServer,
+      s3rver: s3,
+      dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+      s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+      lockPath,
+    };
+  } catch (err) {
+    if (s3 !== undefined) await s3.close().catch(() => undefined);
+    if (dynamoServer !== undefined) await closeServer(dynamoServer).catch(() => undefined);
+    await rm(lockPath, { force: true });
+    throw new EmbeddedStackError(`could not start the local stack in ${dir}`, { cause: err });
+  }
+}
+
+async function stopServers(servers: Servers): Promise<void> {
+  const results = await Promise.allSettled([servers.s3rver.close(), closeServer(servers.dynamoServer)]);
+  await rm(servers.lockPath, { force: true });
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined)
+    throw new EmbeddedStackError('could not stop the local stack cleanly', { cause: failed.reason });
+}
+
+function listenLoopback(server: Server): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose, reject) => {
+    server.close((err?: Error) => (err ? reject(err) : resolveClose()));
+    // Keep-alive sockets of destroyed clients must not hold the close (and the LevelDB lock) open.
+    server.closeIdleConnections();
+  });
+}
+
+async function acquireLock(lockPath: string, dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      try {
+        await handle.writeFile(`${process.pid}\n`);
+      } finally {
+        await handle.close();
+      }
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new EmbeddedStackError(`could not create the lock file ${lockPath}`, { cause: err });
+      }
+    }
+    const owner = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+    // This process's own pid here means a lock left by an instance that is no longer registered (not running).
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processIsAlive(owner)) {
+      throw new EmbeddedStackBusyError(dir, owner, lockPath);
+    }
+    await rm(lockPath, { force: true });
+  }
+  throw new EmbeddedStackError(`could not take the lock file ${lockPath}: another process keeps recreating it`);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,21 @@
+/** Errors of the embedded local stack. */
+export class EmbeddedStackError extends Error {
+  override readonly name: string = 'EmbeddedStackError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Another process already serves this data directory (two dynalite servers on one LevelDB path crash). */
+export class EmbeddedStackBusyError extends EmbeddedStackError {
+  override readonly name = 'EmbeddedStackBusyError';
+  constructor(
+    readonly dataDir: string,
+    readonly ownerPid: number,
+    readonly lockPath: string,
+  ) {
+    super(
+      `the local data directory ${dataDir} is in use by process ${ownerPid}; wait for it to finish, or delete ${lockPath} if no vatp-audit process is running`,
+    );
+  }
+}
