@@ -1,0 +1,221 @@
+/**
+ * CP-1 (critical or high) and CP-2 (critical), subject trade_id. Compliant: when an affiliated MM order resting in
+ * the book is filled as maker in the continuous phase, no protected (client / third_party_mm) order with visible
+ * quantity rests on the maker's side of the symbol at the same price (CP-1) or at a better price (CP-2), leaving out
+ * orders of the taker's own account or entity (self-trade prevention may skip those).
+ * CP-1 is critical when such an order also had earlier priority (strictly lower priority seq) than the MM order.
+ * Why: SFC circular on affiliated market makers (11 Feb 2026), client priority: client orders take precedence over
+ * the market maker's orders at the same price level.
+ *
+ * Runs on the book as it stands just before the trade (the auditor calls it before the replay applies the trade).
+ */
+import type { Trade } from '../../contract/records.js';
+import type { AuditSink } from '../../findings/finding.js';
+import type { OpenOrder, OrderBookReplay, PriceLevel } from '../../replay/orderBook.js';
+import { checkMeta } from '../catalogue.js';
+import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+
+const CP1 = 'CP-1';
+const CP2 = 'CP-2';
+const MAX_BLOCKING = 10;
+export const AUCTION_NOT_TESTED = 'trade in the auction phase';
+export const MAKER_NOT_IN_BOOK = "maker order not resting in the book of the trade's symbol (see DQ-3)";
+
+interface Exclusion {
+  account: string | null;
+  entity: string | null;
+}
+
+export class CustomerPriorityRule implements Rule {
+  readonly checks = [CP1, CP2] as const;
+  readonly #replay: OrderBookReplay;
+
+  constructor(replay: OrderBookReplay) {
+    this.#replay = replay;
+  }
+
+  onTrade(item: Located<Trade>, _maker: OrderView | undefined, taker: OrderView | undefined, ctx: RuleContext): void {
+    const t = item.rec;
+    const sink = ctx.sink;
+    if (t.phase === 'auction') {
+      notTested(sink, AUCTION_NOT_TESTED);
+      return;
+    }
+    const mm = this.#replay.openOrder(t.maker_order_id);
+    if (mm === undefined || mm.level === null || mm.symbol !== t.symbol) {
+      notTested(sink, MAKER_NOT_IN_BOOK);
+      return;
+    }
+    if (!mm.affiliatedMM) return;
+    sink.examined(CP1);
+    sink.examined(CP2);
+    const side = this.#replay.bookSide(t.symbol, mm.side)!;
+    const takerAccount = taker?.account_id ?? null;
+    const ex: Exclusion = {
+      account: takerAccount,
+      entity: takerAccount === null ? null : (ctx.ref.accounts.get(takerAccount)?.entity_id ?? null),
+    };
+    const level = mm.level;
+    if (level.hasProtectedVisible(ex.entity)) this.#reportSamePrice(item, mm, level, ex, ctx);
+    const better = side.protectedLevelsBetterThan(level, ex.entity);
+    if (better.length > 0) this.#reportBetterPrice(item, mm, better, ex, ctx);
+  }
+
+  #reportSamePrice(item: Located<Trade>, mm: OpenOrder, level: PriceLevel, ex: Exclusion, ctx: RuleContext): void {
+    const t = item.rec;
+    const blocking = blockingAt(level, ex);
+    if (blocking.length === 0) return; // every protected visible order there is excluded by account
+    const earlier = blocking.some((o) => o.priority < mm.priority);
+    const total = blocking.reduce((s, o) => s + o.visible, 0n);
+    const first = blocking[0]!;
+    const fmt = (v: bigint) => this.#replay.formatQty(v);
+    ctx.sink.report({
+      check_id: CP1,
+      severity: earlier ? 'critical' : 'high',
+      subject: t.trade_id,
+      symbol: t.symbol,
+      account_id: mm.account_id,
+      seq: t.seq,
+      ts: t.ts,
+      title: checkMeta(CP1).title,
+      detail:
+        `Trade ${t.trade_id} (seq ${t.seq}, ${t.symbol}, ${t.qty} at ${t.price}) filled affiliated MM order ${mm.order_id} ` +
+        `(account ${mm.account_id}, ${mm.side} at ${mm.price}, priority seq ${mm.priority}) while ${blocking.length} ` +
+        `protected order(s) with ${fmt(total)} visible in total rested at the same price, among them ${first.order_id} ` +
+        `(account ${first.account_id}, visible ${fmt(first.visible)}, priority seq ${first.priority})` +
+        (earlier ? ', with earlier priority than the MM order.' : '; none had earlier priority than the MM order.'),
+      evidence: {
+        trade: tradeEvidence(item),
+        mm_order: this.#orderEvidence(mm),
+        taker: takerEvidence(item.rec, ex),
+        price: level.price,
+        protected_visible_qty_at_price: fmt(total),
+        blocking_orders_count: blocking.length,
+        blocking_orders: blocking.slice(0, MAX_BLOCKING).map((o) => this.#blockingEvidence(o)),
+        earlier_priority_than_mm: earlier,
+      },
+    });
+  }
+
+  #reportBetterPrice(item: Located<Trade>, mm: OpenOrder, levels: PriceLevel[], ex: Exclusion, ctx: RuleContext): void {
+    const t = item.rec;
+    const blocking: OpenOrder[] = [];
+    let bestTotal = 0n;
+    let allTotal = 0n;
+    let count = 0;
+    let bestLevel: PriceLevel | undefined;
+    for (const level of levels) {
+      const here = blockingAt(level, ex);
+      if (here.length === 0) continue;
+      const sum = here.reduce((s, o) => s + o.visible, 0n);
+      if (bestLevel === undefined) {
+        bestLevel = level;
+        bestTotal = sum;
+      }
+      allTotal += sum;
+      count += here.length;
+      for (const o of here) if (blocking.length < MAX_BLOCKING) blocking.push(o);
+    }
+    if (bestLevel === undefined) return;
+    const first = blocking[0]!;
+    const fmt = (v: bigint) => this.#replay.formatQty(v);
+    const better = mm.side === 'sell' ? 'lower' : 'higher';
+    ctx.sink.report({
+      check_id: CP2,
+      severity: 'critical',
+      subject: t.trade_id,
+      symbol: t.symbol,
+      account_id: mm.account_id,
+      seq: t.seq,
+      ts: t.ts,
+      title: checkMeta(CP2).title,
+      detail:
+        `Trade ${t.trade_id} (seq ${t.seq}, ${t.symbol}, ${t.qty} at ${t.price}) filled affiliated MM order ${mm.order_id} ` +
+        `(account ${mm.account_id}, ${mm.side} at ${mm.price}) while protected order ${first.order_id} ` +
+        `(account ${first.account_id}) rested at the better (${better}) price ${bestLevel.price} with ` +
+        `${fmt(first.visible)} visible; ${count} protected order(s) with ${fmt(allTotal)} visible in total rested at ` +
+        `better prices.`,
+      evidence: {
+        trade: tradeEvidence(item),
+        mm_order: this.#orderEvidence(mm),
+        taker: takerEvidence(item.rec, ex),
+        price: bestLevel.price,
+        protected_visible_qty_at_price: fmt(bestTotal),
+        protected_visible_qty_at_better_prices: fmt(allTotal),
+        better_price_levels: levels.length,
+        blocking_orders_count: count,
+        blocking_orders: blocking.map((o) => this.#blockingEvidence(o)),
+      },
+    });
+  }
+
+  #orderEvidence(o: OpenOrder): Record<string, unknown> {
+    return {
+      order_id: o.order_id,
+      account_id: o.account_id,
+      side: o.side,
+      price: o.price,
+      open_qty: this.#replay.formatQty(o.open),
+      visible_qty: this.#replay.formatQty(o.visible),
+      priority: o.priority,
+      entered_seq: o.entry_seq,
+      file: o.file,
+      line: o.line,
+    };
+  }
+
+  #blockingEvidence(o: OpenOrder): Record<string, unknown> {
+    return {
+      order_id: o.order_id,
+      account_id: o.account_id,
+      price: o.price,
+      visible_qty: this.#replay.formatQty(o.visible),
+      priority: o.priority,
+      file: o.file,
+      line: o.line,
+    };
+  }
+}
+
+function notTested(sink: AuditSink, reason: string): void {
+  sink.notTested(CP1, reason);
+  sink.notTested(CP2, reason);
+}
+
+/** Protected orders at a level that block the MM: visible, not the taker's account or entity; by priority. */
+function blockingAt(level: PriceLevel, ex: Exclusion): OpenOrder[] {
+  const out: OpenOrder[] = [];
+  for (const o of level.protOrders) {
+    if (o.visible <= 0n) continue;
+    if (ex.entity !== null && o.protectedEntity === ex.entity) continue;
+    if (ex.account !== null && o.account_id === ex.account) continue;
+    out.push(o);
+  }
+  return out.sort((a, b) => a.priority - b.priority || (a.order_id < b.order_id ? -1 : 1));
+}
+
+function tradeEvidence(item: Located<Trade>): Record<string, unknown> {
+  const t = item.rec;
+  return {
+    trade_id: t.trade_id,
+    seq: t.seq,
+    ts: t.ts,
+    symbol: t.symbol,
+    price: t.price,
+    qty: t.qty,
+    phase: t.phase,
+    maker_order_id: t.maker_order_id,
+    taker_order_id: t.taker_order_id,
+    file: item.file,
+    line: item.line,
+  };
+}
+
+function takerEvidence(t: Trade, ex: Exclusion): Record<string, unknown> {
+  return {
+    order_id: t.taker_order_id,
+    known: ex.account !== null,
+    account_id: ex.account,
+    entity_id: ex.entity,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * DQ-3 (high, subject trade_id). Compliant: a trade's maker is a known order resting in the book and its taker a
+ * known order not yet closed (an IOC, FOK or market order is open until cancelled, expired, rejected or filled), both
+ * of the trade's symbol; its qty is within both orders' open quantity and its price equals the maker's limit price
+ * by value. Such a trade is still applied to the orders that are known (the auditor does that).
+ * Why: record keeping and independent review: a trade the order log cannot explain means the population CP and MMT
+ * test is incomplete or wrong, so it is disclosed.
+ */
+import { compareDecimal } from '../../contract/decimal.js';
+import type { Trade } from '../../contract/records.js';
+import type { KnownOrder, OrderBookReplay } from '../../replay/orderBook.js';
+import { checkMeta } from '../catalogue.js';
+import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+
+const ID = 'DQ-3';
+
+export class TradeConsistencyRule implements Rule {
+  readonly checks = [ID] as const;
+  readonly #replay: OrderBookReplay;
+
+  constructor(replay: OrderBookReplay) {
+    this.#replay = replay;
+  }
+
+  onTrade(item: Located<Trade>, _maker: OrderView | undefined, _taker: OrderView | undefined, ctx: RuleContext): void {
+    const t = item.rec;
+    ctx.sink.examined(ID);
+    const replay = this.#replay;
+    const q = replay.qty(t.qty); // before reading held quantities: parsing may rescale them
+    const maker = replay.order(t.maker_order_id);
+    const taker = replay.order(t.taker_order_id);
+    const reasons: string[] = [];
+
+    if (maker === undefined) reasons.push(`maker order ${t.maker_order_id} is unknown to the replay`);
+    else {
+      if (maker.symbol !== t.symbol) reasons.push(`maker order ${maker.order_id} is for symbol ${maker.symbol}`);
+      if (maker.closed)
+        reasons.push(`maker order ${maker.order_id} was already ${maker.closed_by} (seq ${maker.closed_seq})`);
+      else if (maker.level === null) {
+        reasons.push(
+          `maker order ${maker.order_id} is a ${maker.type} ${maker.tif} order, which never rests in the book`,
+        );
+      }
+      if (!maker.closed && q > maker.open) {
+        reasons.push(`qty ${t.qty} exceeds the maker's open quantity ${replay.formatQty(maker.open)}`);
+      }
+      if (maker.price !== null && compareDecimal(t.price, maker.price) !== 0) {
+        reasons.push(`price ${t.price} differs from the maker's limit price ${maker.price}`);
+      }
+    }
+    if (taker === undefined) reasons.push(`taker order ${t.taker_order_id} is unknown to the replay`);
+    else {
+      if (taker.symbol !== t.symbol) reasons.push(`taker order ${taker.order_id} is for symbol ${taker.symbol}`);
+      if (taker.closed)
+        reasons.push(`taker order ${taker.order_id} was already ${taker.closed_by} (seq ${taker.closed_seq})`);
+      else if (q > taker.open) {
+        reasons.push(`qty ${t.qty} exceeds the taker's open quantity ${replay.formatQty(taker.open)}`);
+      }
+    }
+    if (reasons.length === 0) return;
+
+    ctx.sink.report({
+      check_id: ID,
+      severity: 'high',
+      subject: t.trade_id,
+      symbol: t.symbol,
+      account_id: null,
+      seq: t.seq,
+      ts: t.ts,
+      title: checkMeta(ID).title,
+      detail: `Trade ${t.trade_id} (seq ${t.seq}, ${t.symbol}, ${t.qty} at ${t.price}, maker ${t.maker_order_id}, taker ${t.taker_order_id}) does not match the order book: ${reasons.join('; ')}.`,
+      evidence: {
+        trade_id: t.trade_id,
+        seq: t.seq,
+        file: item.file,
+        line: item.line,
+        symbol: t.symbol,
+        price: t.price,
+        qty: t.qty,
+        reasons,
+        maker: this.#orderEvidence(t.maker_order_id, maker),
+        taker: this.#orderEvidence(t.taker_order_id, taker),
+      },
+    });
+  }
+
+  #orderEvidence(id: string, o: KnownOrder | undefined): Record<string, unknown> {
+    if (o === undefined) return { order_id: id, known: false };
+    if (o.closed) {
+      return {
+        order_id: id,
+        known: true,
+        symbol: o.symbol,
+        account_id: o.account_id,
+        price: o.price,
+        state: o.closed_by,
+        closed_seq: o.closed_seq,
+      };
+    }
+    return {
+      order_id: id,
+      known: true,
+      symbol: o.symbol,
+      account_id: o.account_id,
+      price: o.price,
+      state: o.level === null ? 'open, not resting' : 'resting',
+      open_qty: this.#replay.formatQty(o.open),
+    };
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * How the MMT rules read an order event: the order's own account (from its new/snapshot, as the replay knows it) in
+ * preference to the account an event repeats, and whether the replay ignores the event (DQ-6: "such an event is
+ * otherwise ignored", so no MMT rule judges it).
+ */
+import type { Account, OrderEvent } from '../../contract/records.js';
+import { lifecycleIssue } from '../../replay/lifecycle.js';
+import type { Located, OrderView, RuleContext } from '../rule.js';
+
+export const UNKNOWN_ACCOUNT = 'order of an account absent from the accounts reference (see DQ-5)';
+
+export interface TaggedOrderEvent {
+  account_id: string;
+  account: Account | undefined;
+  /** The event enters the order (new/snapshot of an order the replay did not know). */
+  opening: boolean;
+}
+
+/** The event's account context, or undefined when the event carries no tag or the replay ignores it. */
+export function taggedOrderEvent(
+  item: Located<OrderEvent>,
+  before: OrderView | undefined,
+  ctx: RuleContext,
+): TaggedOrderEvent | undefined {
+  const o = item.rec;
+  if (o.event !== 'new' && o.event !== 'snapshot' && o.event !== 'amend') return undefined;
+  if (lifecycleIssue(o, before) !== undefined) return undefined;
+  const account_id = before?.account_id ?? o.account_id;
+  return { account_id, account: ctx.ref.accounts.get(account_id), opening: o.event !== 'amend' };
+}
+
+export function eventEvidence(item: Located<OrderEvent>): Record<string, unknown> {
+  const o = item.rec;
+  return {
+    order_id: o.order_id,
+    event: o.event,
+    seq: o.seq,
+    ts: o.ts,
+    file: item.file,
+    line: item.line,
+    mm_tag: o.mm_tag ?? null,
+    user_id: o.user_id ?? null,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Drives the merged `orders` + `trades` stream (in seq order) through the order-book replay and the rules that judge
+ * it: DQ-6, DQ-3, CP-1/CP-2, MMT-1..4 of this module, plus extra rules (FS, PERP, DQ-5…) given by the pipeline.
+ *
+ * Per item, in this order:
+ * 1. an order event that fails the contract only in context (an amend of a limit order without price) is handed to
+ *    the quarantine callback and goes no further: like any DQ-1 record, no replay or check sees it and its seq counts
+ *    as absent (`process` returns false);
+ * 2. every rule sees the item with the orders as they stand before it (so CP looks at the book just before a trade);
+ *    rules that throw are reported fail-closed (see checks/runner.ts) and the run goes on;
+ * 3. the replay applies it (a DQ-6 event is not applied; a DQ-3 trade is applied to the orders that are known).
+ *
+ * Events DQ-6 reports reach the extra rules too, with `before` telling them so (undefined, closed, or a known order
+ * for a repeated new); RULES says such an event is otherwise ignored, and this module's own rules skip it.
+ */
+import { CustomerPriorityRule } from '../checks/cp/customerPriority.js';
+import { OrderLifecycleRule } from '../checks/dq/orderLifecycle.js';
+import { TradeConsistencyRule } from '../checks/dq/tradeConsistency.js';
+import { marketMakerTaggingRules } from '../checks/mmt/index.js';
+import type { OrderFlowItem, Rule, RuleContext } from '../checks/rule.js';
+import { reportRuleError, runRuleHook } from '../checks/runner.js';
+import { contractFailure } from '../replay/lifecycle.js';
+import { OrderBookReplay } from '../replay/orderBook.js';
+
+/** A record set aside because it fails the contract in the context of its order (reported as DQ-1 by the lead). */
+export interface OrderFlowQuarantine {
+  file: string;
+  line: number;
+  record_type: 'orders';
+  reason: string;
+  /** JSON.stringify of the parsed record. */
+  raw: string;
+}
+
+/** The rules of this module, bound to one replay: DQ-6, DQ-3, CP-1/CP-2, MMT-1..4. */
+export function orderFlowRules(replay: OrderBookReplay): Rule[] {
+  return [
+    new OrderLifecycleRule(),
+    new TradeConsistencyRule(replay),
+    new CustomerPriorityRule(replay),
+    ...marketMakerTaggingRules(),
+  ];
+}
+
+export class OrderFlowAuditor {
+  readonly replay: OrderBookReplay;
+  readonly rules: readonly Rule[];
+  readonly #ctx: RuleContext;
+  readonly #orderRules: Rule[];
+  readonly #tradeRules: Rule[];
+  readonly #quarantine: (q: OrderFlowQuarantine) => void;
+
+  /** Builds the replay and the rules, and calls every rule's onReference once (the auditor owns their lifecycle). */
+  constructor(ctx: RuleContext, extraRules: readonly Rule[], quarantine: (q: OrderFlowQuarantine) => void) {
+    this.#ctx = ctx;
+    this.#quarantine = quarantine;
+    this.replay = new OrderBookReplay(ctx.ref);
+    this.rules = [...orderFlowRules(this.replay), ...extraRules];
+    this.#orderRules = this.rules.filter((r) => r.onOrderEvent !== undefined);
+    this.#tradeRules = this.rules.filter((r) => r.onTrade !== undefined);
+    for (const rule of this.rules) {
+      if (rule.onReference !== undefined) runRuleHook(rule, ctx, { hook: 'onReference' }, () => rule.onReference!(ctx));
+    }
+  }
+
+  /** Processes one item in seq order; false when it was set aside as a context-only contract failure. */
+  process(item: OrderFlowItem): boolean {
+    const ctx = this.#ctx;
+    const replay = this.replay;
+    if (item.kind === 'order') {
+      const rec = item.rec;
+      const before = replay.order(rec.order_id);
+      const failure = contractFailure(rec, before);
+      if (failure !== undefined) {
+        this.#quarantine({
+          file: item.file,
+          line: item.line,
+          record_type: 'orders',
+          reason: failure,
+          raw: JSON.stringify(rec),
+        });
+        return false;
+      }
+      const rules = this.#orderRules;
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i]!;
+        try {
+          rule.onOrderEvent!(item, before, ctx);
+        } catch (error) {
+          reportRuleError(rule, ctx, { hook: 'onOrderEvent', file: item.file, line: item.line }, error);
+        }
+      }
+      replay.applyOrderEvent(rec, item.file, item.line, before);
+      return true;
+    }
+    const rec = item.rec;
+    const maker = replay.order(rec.maker_order_id);
+    const taker = replay.order(rec.taker_order_id);
+    const rules = this.#tradeRules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      try {
+        rule.onTrade!(item, maker, taker, ctx);
+      } catch (error) {
+        reportRuleError(rule, ctx, { hook: 'onTrade', file: item.file, line: item.line }, error);
+      }
+    }
+    replay.applyTrade(rec);
+    return true;
+  }
+
+  /** Calls every rule's finish once, after the stream has ended. */
+  finish(): void {
+    const ctx = this.#ctx;
+    for (const rule of this.rules) {
+      if (rule.finish !== undefined) runRuleHook(rule, ctx, { hook: 'finish' }, () => rule.finish!(ctx));
+    }
+  }
+}

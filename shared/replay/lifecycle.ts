@@ -1,0 +1,27 @@
+/**
+ * How an order event stands against what the replay knows of its order, before it is applied. Two outcomes keep an
+ * event away from the book:
+ * - a context-only contract failure (DATA-CONTRACT: an `amend` carries `price` when the order is a limit order; only
+ *   the replay knows the order's type), which the pipeline quarantines like any DQ-1 record, so its seq is absent;
+ * - a lifecycle problem (RULES DQ-6: amend/cancel/expire/reject of an unknown or closed order, or a second
+ *   new/snapshot of a known order), which DQ-6 reports and which is otherwise ignored.
+ */
+import type { OrderView } from '../checks/rule.js';
+import type { OrderEvent } from '../contract/records.js';
+
+/** Why the record fails the contract given its order, or undefined when it does not. */
+export function contractFailure(rec: OrderEvent, before: OrderView | undefined): string | undefined {
+  if (rec.event === 'amend' && before !== undefined && before.type === 'limit' && rec.price == null) {
+    return `amend of limit order ${rec.order_id} has no price (DATA-CONTRACT: an amend carries price when the order is a limit order)`;
+  }
+  return undefined;
+}
+
+export type LifecycleIssue = 'unknown order' | 'order already closed' | 'order already known';
+
+/** The DQ-6 problem of an event, or undefined when the replay applies it. */
+export function lifecycleIssue(rec: OrderEvent, before: OrderView | undefined): LifecycleIssue | undefined {
+  if (rec.event === 'new' || rec.event === 'snapshot') return before === undefined ? undefined : 'order already known';
+  if (before === undefined) return 'unknown order';
+  return before.closed ? 'order already closed' : undefined;
+}
