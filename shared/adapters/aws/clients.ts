@@ -151,9 +151,9 @@ export async function openAwsClients(opts: {
     const stack = await startEmbeddedStack({ dataDir: opts.dataDir, buckets: [config.evidenceBucket] });
     return { config, s3: stack.s3, dynamo: stack.dynamo, close: () => stack.stop() };
   }
-  const opts = { region: config.region, credentials: config.credentials };
-  const s3 = createS3Client({ ...opts, endpoint: config.s3Endpoint });
-  const dynamo = createDynamoClient({ ...opts, endpoint: config.dynamoEndpoint });
+  const common = { region: config.region, credentials: config.credentials };
+  const s3 = createS3Client({ ...common, endpoint: config.s3Endpoint });
+  const dynamo = createDynamoClient({ ...common, endpoint: config.dynamoEndpoint });
   return {
     config,
     s3,
