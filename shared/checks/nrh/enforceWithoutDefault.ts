@@ -1,10 +1,10 @@
 /**
- * NRH-2 (critical, subject event_id). Compliant: every `enforce` on a loan follows (earlier in replay order) a
+ * NRH-2 (critical, subject event_id). Compliant: every `enforce` on a loan follows (at a lower seq) a
  * `default` on that same loan. Why: the SFC's VA margin-financing measure allows client collateral to be taken only
  * when enforcing it after the client's default; taking it otherwise is re-use of client assets.
  *
- * "Earlier" is replay order (`seq`; for a DQ-2 duplicate seq, file path and line): a default processed before the
- * enforce counts, a later one does not. A default on another loan of the same account does not count.
+ * "Earlier" is a strictly lower `seq` (like MF-6's "later seq"): a default sharing the enforce's seq (DQ-2) or
+ * coming after it does not count. A default on another loan of the same account does not count.
  */
 
 import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
@@ -27,7 +27,9 @@ export class EnforceWithoutDefault implements CollateralRule {
       return;
     }
     this.#pop.examined(ctx);
-    if (this.ledger.defaultOf(rec.loan_id) !== null) return;
+    // The ledger keeps the loan's first default, so no earlier one exists when that one is not strictly earlier.
+    const earlier = this.ledger.defaultOf(rec.loan_id);
+    if (earlier !== null && earlier.seq < rec.seq) return;
     ctx.sink.report(
       eventFinding(
         'NRH-2',

@@ -35,6 +35,11 @@ describe('NRH-2 enforce without default', () => {
     expect(r.ids('NRH-2')).toEqual(['c-3']);
   });
 
+  it('NRH-2: a default sharing the enforce seq (DQ-2 duplicate) is not earlier', () => {
+    const r = run(events(pledge(), { ...defaultOn(), seq: 2, event_id: 'd-2' }, { ...enforce(), seq: 2 }));
+    expect(r.ids('NRH-2')).toEqual(['c-2']);
+  });
+
   it('NRH-2: replay order is seq order, whatever the file order', () => {
     const [p, d, e] = events(pledge(), defaultOn(), enforce());
     // The caller sorts by seq; the auditor sees them sorted. Enforce at seq 3 after default at seq 2.
