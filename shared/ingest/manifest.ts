@@ -1,0 +1,58 @@
+/**
+ * Reads `manifest.json` (OUTPUT.md: missing or invalid → exit 2 with a message naming the problem). The manifest is
+ * small; it is read whole, but never more than MAX_MANIFEST_BYTES.
+ */
+import { isUtf8 } from 'node:buffer';
+import { type DatasetManifest, manifestSchema } from '../contract/records.js';
+import { ManifestError } from './errors.js';
+import { type DatasetSource, FileNotFoundError } from './source.js';
+
+const MAX_MANIFEST_BYTES = 1 << 20;
+
+export async function readDatasetManifest(source: DatasetSource): Promise<DatasetManifest> {
+  const where = `manifest.json in ${source.root}`;
+  let bytes: Buffer;
+  try {
+    const stream = await source.open('manifest.json');
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > MAX_MANIFEST_BYTES) {
+        stream.destroy();
+        throw new ManifestError(`${where} is larger than ${MAX_MANIFEST_BYTES} bytes; it is not a dataset manifest`);
+      }
+      chunks.push(chunk);
+    }
+    bytes = Buffer.concat(chunks);
+  } catch (cause) {
+    if (cause instanceof ManifestError) throw cause;
+    if (cause instanceof FileNotFoundError) throw new ManifestError(`${where} is missing`, { cause });
+    throw new ManifestError(`${where} cannot be read: ${(cause as Error).message}`, { cause });
+  }
+  if (!isUtf8(bytes)) throw new ManifestError(`${where} is not UTF-8 text`);
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ManifestError(`${where} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ManifestError(`${where} is not a JSON object`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const field = i.path.length > 0 ? i.path.join('.') : '(manifest)';
+      const value = i.path.length === 1 ? (json as Record<string, unknown>)[String(i.path[0])] : undefined;
+      const shown = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+      const msg =
+        field === 'contract' && value !== undefined ? 'must be 1 (this tool reads data contract v1)' : i.message;
+      return `field ${field} is invalid (${shown}): ${msg}`;
+    });
+    throw new ManifestError(`${where}: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

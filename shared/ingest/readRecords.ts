@@ -1,0 +1,326 @@
+/**
+ * Reads one record file of a dataset as a stream: gunzip when `.gz`, text lines (lines.ts), JSONL or CSV records
+ * (csv.ts), each validated with the zod schema of its record type. Accepted records are yielded with their file and
+ * line; rejected ones go to the quarantine callback (DQ-1) with the reason and their text. A file that cannot be read
+ * to its end (truncated or corrupt gzip, bytes that are not UTF-8) keeps the records read before the fault and
+ * reports one DQ-1 at the first line not read; the rest of its bytes are still read for the SHA-256 (computed over
+ * the bytes as stored, during the same read). Invariant per file: records = accepted + quarantined.
+ *
+ * JSON objects with a repeated key keep the last value (JSON.parse); a CSV header with a repeated column name
+ * likewise keeps the last column's cell.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import type { z } from 'zod';
+import type { Located } from '../checks/rule.js';
+import { csvRowToJson, describeIssues, RECORD_SCHEMAS, type RecordType } from '../contract/records.js';
+import { CsvParser, isBlank } from './csv.js';
+import { SourceReadError } from './errors.js';
+import type { DataFile, FileFormat } from './layout.js';
+import { LineSplitter } from './lines.js';
+import type { DatasetSource } from './source.js';
+
+export type RecordOf<K extends RecordType> = z.output<(typeof RECORD_SCHEMAS)[K]>;
+
+export interface QuarantineEntry {
+  /** Path relative to the dataset root, `/`-separated. */
+  file: string;
+  line: number;
+  record_type: RecordType;
+  reason: string;
+  /** The record's text as read (capped at RAW_CAP characters); empty when nothing could be read. */
+  raw: string;
+  /**
+   * 'record': a record set aside (counted in FileStats.quarantined). 'file': a problem of the file itself (a read
+   * fault, a malformed CSV header, an unsupported format), not a record. Both are DQ-1 findings.
+   */
+  scope: 'record' | 'file';
+}
+
+export interface FileStats {
+  path: string;
+  record_type: RecordType;
+  format: FileFormat;
+  /** Bytes as stored (before gunzip) and their SHA-256 (hex). */
+  bytes: number;
+  sha256: string;
+  records: number;
+  accepted: number;
+  quarantined: number;
+  /** Why the file could not be read to its end, or null. */
+  fault: string | null;
+}
+
+export interface ReadHooks {
+  quarantine(entry: QuarantineEntry): void;
+  /** Called once when the file has been read to its end (not when the consumer stops early). */
+  stats?(stats: FileStats): void;
+}
+
+/** Re-iterable: every iteration opens and reads the file again (and calls the hooks again). */
+export interface RecordReader<T> extends AsyncIterable<Located<T>> {
+  readonly file: DataFile;
+  batches(): AsyncIterable<Located<T>[]>;
+}
+
+/** A record (a JSONL line or a CSV record) longer than this is malformed; its text is not kept. */
+export const MAX_RECORD_BYTES = 8 << 20;
+/** The raw text kept for a quarantined record (quarantine.jsonl). */
+export const RAW_CAP = 64 << 10;
+/** Compressed bytes fed to gunzip per step: bounds the text decompressed at once (gzip bombs). */
+const GZ_PIECE = 16 << 10;
+const BATCH = 4096;
+
+export function readRecords<K extends RecordType>(
+  source: DatasetSource,
+  file: DataFile<K>,
+  hooks: ReadHooks,
+): RecordReader<RecordOf<K>> {
+  const batches = () => readBatches(source, file, hooks);
+  return {
+    file,
+    batches,
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches()) yield* batch;
+    },
+  };
+}
+
+function capRaw(s: string): string {
+  return s.length > RAW_CAP ? `${s.slice(0, RAW_CAP)} …(truncated)` : s;
+}
+
+async function* readBatches<K extends RecordType>(
+  source: DatasetSource,
+  file: DataFile<K>,
+  hooks: ReadHooks,
+): AsyncGenerator<Located<RecordOf<K>>[]> {
+  const type = file.record_type;
+  const path = file.path;
+  const schema = RECORD_SCHEMAS[type] as unknown as z.ZodType<RecordOf<K>>;
+  const stats: FileStats = {
+    path,
+    record_type: type,
+    format: file.format,
+    bytes: 0,
+    sha256: '',
+    records: 0,
+    accepted: 0,
+    quarantined: 0,
+    fault: null,
+  };
+  let batch: Located<RecordOf<K>>[] = [];
+
+  const reject = (line: number, reason: string, raw: string): void => {
+    stats.records++;
+    stats.quarantined++;
+    hooks.quarantine({ file: path, line, record_type: type, reason, raw: capRaw(raw), scope: 'record' });
+  };
+  const validate = (obj: unknown, line: number, raw: string): void => {
+    const r = schema.safeParse(obj);
+    if (r.success) {
+      stats.records++;
+      stats.accepted++;
+      batch.push({ rec: r.data, file: path, line });
+    } else reject(line, `fails the data contract: ${describeIssues(r.error)}`, raw);
+  };
+
+  let csv: CsvParser | null = null;
+  let splitter: LineSplitter;
+  if (file.format === 'csv' || file.format === 'csv.gz') {
+    // undefined: header not seen yet; null: header malformed, no row can be read.
+    let header: string[] | null | undefined;
+    let headerLine = 0;
+    const parser = new CsvParser(
+      {
+        record(cells, line, raw, error) {
+          if (header === undefined) {
+            headerLine = line;
+            if (cells === null) {
+              header = null;
+              hooks.quarantine({
+                file: path,
+                line,
+                record_type: type,
+                reason: `malformed CSV header (${error}); no row of this file can be read`,
+                raw: capRaw(raw),
+                scope: 'file',
+              });
+            } else header = cells;
+            return;
+          }
+          if (header === null) return reject(line, `not read: the CSV header (line ${headerLine}) is malformed`, raw);
+          if (cells === null) return reject(line, `malformed CSV record: ${error}`, raw);
+          if (cells.length !== header.length) {
+            return reject(line, `malformed CSV record: ${cells.length} cells, the header has ${header.length}`, raw);
+          }
+          const row: Record<string, string> = {};
+          for (let i = 0; i < header.length; i++) row[header[i]!] = cells[i]!;
+          validate(csvRowToJson(type, row), line, raw);
+        },
+      },
+      { maxRecordChars: MAX_RECORD_BYTES, rawCap: RAW_CAP },
+    );
+    csv = parser;
+    splitter = new LineSplitter(
+      {
+        line: (text, lineNo, eol) => parser.line(text, lineNo, eol),
+        oversized: (prefix, lineNo, quotes, eol) => parser.oversized(prefix, lineNo, quotes, eol),
+      },
+      { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
+    );
+  } else {
+    splitter = new LineSplitter(
+      {
+        line(text, lineNo) {
+          if (isBlank(text)) return;
+          let obj: unknown;
+          try {
+            obj = JSON.parse(text);
+          } catch (error) {
+            return reject(lineNo, `not valid JSON: ${(error as Error).message}`, text);
+          }
+          if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+            return reject(lineNo, 'valid JSON but not a JSON object', text);
+          }
+          validate(obj, lineNo, text);
+        },
+        oversized(prefix, lineNo) {
+          reject(lineNo, `record longer than ${MAX_RECORD_BYTES} bytes`, prefix);
+        },
+      },
+      { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
+    );
+  }
+
+  const fault = (line: number, what: string, raw: string): void => {
+    const pending = csv?.pendingRecordLine ?? null;
+    const lost =
+      pending !== null && pending < line ? ` (the CSV record that starts on line ${pending} is incomplete)` : '';
+    stats.fault = `${what}: the file cannot be read from line ${line} on${lost}`;
+    hooks.quarantine({ file: path, line, record_type: type, reason: stats.fault, raw: capRaw(raw), scope: 'file' });
+  };
+
+  const hash = createHash('sha256');
+  const gz = file.format.endsWith('.gz') ? new GunzipFeeder() : null;
+  const raw: Readable = await source.open(path);
+  const it = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let decoding = true;
+  let finished = false;
+  const feed = (text: Buffer): void => {
+    if (!splitter.push(text)) {
+      decoding = false;
+      const f = splitter.fault!;
+      fault(f.line, f.reason, f.raw);
+    }
+  };
+  const gzFault = (err: Error): void => {
+    decoding = false;
+    fault(splitter.linesRead + 1, `gzip stream is truncated or corrupt (${err.message})`, splitter.pendingText());
+  };
+  try {
+    for (;;) {
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await it.next();
+      } catch (cause) {
+        throw new SourceReadError(path, `cannot read ${path}: ${(cause as Error).message}`, { cause });
+      }
+      if (r.done) break;
+      const chunk = r.value;
+      hash.update(chunk);
+      stats.bytes += chunk.length;
+      if (!decoding) continue;
+      if (gz === null) feed(chunk);
+      else {
+        for (let off = 0; off < chunk.length && decoding; off += GZ_PIECE) {
+          const outs = await gz.write(chunk.subarray(off, off + GZ_PIECE));
+          for (const o of outs) {
+            feed(o);
+            if (!decoding) break;
+          }
+          if (decoding && gz.error !== null) gzFault(gz.error);
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
+    }
+    finished = true;
+    if (decoding && gz !== null) {
+      for (const o of await gz.end()) {
+        feed(o);
+        if (!decoding) break;
+      }
+      if (decoding && gz.error !== null) gzFault(gz.error);
+    }
+    if (decoding) {
+      if (splitter.end()) csv?.end();
+      else {
+        const f = splitter.fault!;
+        fault(f.line, f.reason, f.raw);
+      }
+    }
+    if (batch.length > 0) yield batch;
+    stats.sha256 = hash.digest('hex');
+    hooks.stats?.(stats);
+  } finally {
+    if (!finished) raw.destroy();
+    gz?.destroy();
+  }
+}
+
+/**
+ * Drives a gunzip stream chunk by chunk and returns its output. zlib does not call a write's callback when it fails,
+ * so the 'error' event ends the step too; the output decompressed before the failure is kept.
+ */
+class GunzipFeeder {
+  readonly #gz: Gunzip = createGunzip();
+  #out: Buffer[] = [];
+  error: Error | null = null;
+
+  constructor() {
+    this.#gz.on('data', (b: Buffer) => this.#out.push(b));
+    this.#gz.on('error', (e: Error) => {
+      this.error ??= e;
+    });
+  }
+
+  write(piece: Buffer): Promise<Buffer[]> {
+    return this.#step((done) => this.#gz.write(piece, () => done()));
+  }
+
+  end(): Promise<Buffer[]> {
+    return this.#step((done) => {
+      this.#gz.once('end', done);
+      this.#gz.end();
+    });
+  }
+
+  destroy(): void {
+    this.#gz.destroy();
+  }
+
+  #step(start: (done: () => void) => void): Promise<Buffer[]> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        this.#gz.off('error', done);
+        const out = this.#out;
+        this.#out = [];
+        resolve(out);
+      };
+      if (this.error !== null) return done();
+      this.#gz.once('error', done);
+      start(done);
+    });
+  }
+}
