@@ -1,0 +1,101 @@
+/**
+ * One call per sequence for the pipeline: reads every file of the stream's record types (readRecords: DQ-1
+ * quarantine and file stats through the hooks) and yields the accepted records merged in (seq, file, line) order.
+ * When a file is read more than once (the re-read fast path of sortBySeq), its quarantine entries and stats are
+ * passed on once only.
+ */
+import type { Located, OrderFlowItem } from '../checks/rule.js';
+import type { AccessEvent, CollateralEvent, RecordType } from '../contract/records.js';
+import type { DataFile, DatasetLayout } from '../ingest/layout.js';
+import { type FileStats, type QuarantineEntry, type ReadHooks, readRecords } from '../ingest/readRecords.js';
+import { type DatasetSource, LocalDatasetSource } from '../ingest/source.js';
+import { type SortInput, type SortItem, sortBySeqBatches } from './sortBySeq.js';
+
+export type OrderedStreamName = 'orders+trades' | 'collateral' | 'access';
+export type CollateralItem = { kind: 'collateral' } & Located<CollateralEvent>;
+export type AccessItem = { kind: 'access' } & Located<AccessEvent>;
+export type OrderedItem<S extends OrderedStreamName> = S extends 'orders+trades'
+  ? OrderFlowItem
+  : S extends 'collateral'
+    ? CollateralItem
+    : AccessItem;
+
+export interface OrderedStreamOptions {
+  tmpDir: string;
+  maxInMemory?: number;
+  /** Re-read in-order files instead of spilling them (default: true for a local folder, false for S3). */
+  reopenSorted?: boolean;
+}
+
+const STREAM_TYPES: Record<OrderedStreamName, readonly [RecordType, string][]> = {
+  'orders+trades': [
+    ['orders', 'order'],
+    ['trades', 'trade'],
+  ],
+  collateral: [['collateral', 'collateral']],
+  access: [['access', 'access']],
+};
+
+/** The stream's merged, ordered records in batches (fewer awaits for a hot loop). */
+export function readOrderedBatches<S extends OrderedStreamName>(
+  source: DatasetSource,
+  layout: DatasetLayout,
+  stream: S,
+  hooks: ReadHooks,
+  opts: OrderedStreamOptions,
+): AsyncIterable<OrderedItem<S>[]> {
+  const inputs: SortInput<SortItem>[] = [];
+  for (const [type, kind] of STREAM_TYPES[stream]) {
+    for (const file of layout.records[type] as DataFile[]) inputs.push(taggedInput(source, file, kind, hooks));
+  }
+  const reopenSorted = opts.reopenSorted ?? source instanceof LocalDatasetSource;
+  return sortBySeqBatches(inputs, { ...opts, reopenSorted }) as AsyncIterable<OrderedItem<S>[]>;
+}
+
+/** The stream's merged, ordered records one by one. */
+export async function* readOrderedStream<S extends OrderedStreamName>(
+  source: DatasetSource,
+  layout: DatasetLayout,
+  stream: S,
+  hooks: ReadHooks,
+  opts: OrderedStreamOptions,
+): AsyncIterable<OrderedItem<S>> {
+  for await (const batch of readOrderedBatches(source, layout, stream, hooks, opts)) yield* batch;
+}
+
+/** A re-iterable input of one file whose items carry `kind`; hooks see each entry and the stats once. */
+function taggedInput(source: DatasetSource, file: DataFile, kind: string, hooks: ReadHooks): SortInput<SortItem> {
+  let forwarded = 0;
+  let statsSent = false;
+  const batches = async function* (): AsyncIterable<SortItem[]> {
+    let seen = 0;
+    const once: ReadHooks = {
+      quarantine(entry: QuarantineEntry) {
+        seen++;
+        if (seen > forwarded) {
+          forwarded = seen;
+          hooks.quarantine(entry);
+        }
+      },
+      stats(stats: FileStats) {
+        if (statsSent) return;
+        statsSent = true;
+        hooks.stats?.(stats);
+      },
+    };
+    for await (const batch of readRecords(source, file, once).batches()) {
+      const out: SortItem[] = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const x = batch[i]!;
+        out[i] = { kind, rec: x.rec as { seq: number }, file: x.file, line: x.line };
+      }
+      yield out;
+    }
+  };
+  return {
+    batches,
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches()) yield* batch;
+    },
+  };
+}

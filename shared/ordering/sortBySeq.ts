@@ -1,0 +1,347 @@
+/**
+ * Orders the records of a sequence by (seq, file path byte order, line): RULES "process them in seq order", with
+ * duplicates (DQ-2) "ordered by file path and line". Records inside and across files come in no guaranteed order,
+ * and files may be far larger than memory, so this is an external sort:
+ *
+ * 1. Inputs (one per file) are read one after another into memory. Each input's items form a segment, and the
+ *    segment notes whether the file was already in order (checked as it is read).
+ * 2. While everything fits in `maxInMemory` items, nothing touches the disk: sorted segments are merged as they
+ *    are, unsorted ones are sorted first.
+ * 3. Past that limit, buffered items are sorted and spilled to a temporary run file (JSON lines), except, with
+ *    `reopenSorted`, inputs that are in order: they are not stored at all and are read again at merge time (the
+ *    fast path for the usual case of files written in seq order: no spill, only a second read).
+ * 4. A k-way heap merge of runs, re-read inputs and in-memory segments yields the result. Temporary files are
+ *    removed afterwards (also when the consumer stops early).
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { comparePathBytes } from '../ingest/pathOrder.js';
+import { OrderingError } from './errors.js';
+
+export interface SortItem {
+  rec: { seq: number };
+  file: string;
+  line: number;
+  kind: string;
+}
+
+/** An input: items of one file in file order. `batches()`, when present, is used instead (fewer awaits). */
+export type SortInput<I> = AsyncIterable<I> & { batches?(): AsyncIterable<readonly I[]> };
+
+export interface SortOptions {
+  /** Folder for temporary run files (a private sub-folder is created and removed). */
+  tmpDir: string;
+  /** Items held in memory before spilling (default 200,000). */
+  maxInMemory?: number;
+  /** Inputs can be iterated again with the same items; in-order inputs are then re-read instead of spilled. */
+  reopenSorted?: boolean;
+}
+
+export const DEFAULT_MAX_IN_MEMORY = 200_000;
+const OUT_BATCH = 2048;
+const WRITE_BYTES = 1 << 20;
+
+export function compareSortItems(a: SortItem, b: SortItem): number {
+  const d = a.rec.seq - b.rec.seq;
+  if (d !== 0) return d;
+  if (a.file !== b.file) return comparePathBytes(a.file, b.file);
+  return a.line - b.line;
+}
+
+async function* batchesOf<I>(input: SortInput<I>): AsyncIterable<readonly I[]> {
+  if (input.batches !== undefined) {
+    yield* input.batches();
+    return;
+  }
+  let batch: I[] = [];
+  for await (const item of input) {
+    batch.push(item);
+    if (batch.length >= OUT_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** The sorted stream, item by item. */
+export async function* sortBySeq<I extends SortItem>(inputs: SortInput<I>[], opts: SortOptions): AsyncIterable<I> {
+  for await (const batch of sortBySeqBatches(inputs, opts)) yield* batch;
+}
+
+interface Segment<I> {
+  items: I[];
+  sorted: boolean;
+  /** Set when the segment is one whole in-order input that can be read again instead of kept. */
+  input?: SortInput<I>;
+}
+
+/** The sorted stream in batches (each batch in order, batches in order). */
+export async function* sortBySeqBatches<I extends SortItem>(
+  inputs: SortInput<I>[],
+  opts: SortOptions,
+): AsyncIterable<I[]> {
+  const max = Math.max(1, opts.maxInMemory ?? DEFAULT_MAX_IN_MEMORY);
+  const spill = new Spill<I>(opts.tmpDir);
+  try {
+    let segments: Segment<I>[] = [];
+    let buffered = 0;
+    const reread: SortInput<I>[] = [];
+    const readInput = async (input: SortInput<I>, mayStream: boolean): Promise<'done' | 'unsorted'> => {
+      let seg: Segment<I> = { items: [], sorted: true };
+      segments.push(seg);
+      let split = false;
+      let streaming = false;
+      let inOrder = true;
+      let last: I | undefined;
+      for await (const batch of batchesOf(input)) {
+        for (const item of batch) {
+          if (last !== undefined && compareSortItems(item, last) < 0) {
+            if (streaming) return 'unsorted';
+            seg.sorted = false;
+            inOrder = false;
+          }
+          last = item;
+          if (!streaming) {
+            seg.items.push(item);
+            buffered++;
+          }
+        }
+        if (buffered <= max) continue;
+        if (mayStream) {
+          // In-order inputs are not stored: they are read again at merge time. First those already read...
+          segments = segments.filter((s) => {
+            if (s.input === undefined || !s.sorted) return true;
+            reread.push(s.input);
+            return false;
+          });
+          // ...then this one, if it is in order so far.
+          if (inOrder && !split && !streaming) {
+            streaming = true;
+            segments = segments.filter((s) => s !== seg);
+          }
+          buffered = segments.reduce((n, s) => n + s.items.length, 0);
+        }
+        if (buffered > max) {
+          await spill.write(mergeSegments(segments));
+          segments = [];
+          buffered = 0;
+          if (!streaming) {
+            // The rest of this input starts a new segment, judged afresh.
+            split = true;
+            seg = { items: [], sorted: true };
+            segments.push(seg);
+          }
+        }
+      }
+      if (streaming) reread.push(input);
+      else if (mayStream && !split && seg.sorted) seg.input = input;
+      return 'done';
+    };
+    for (const input of inputs) {
+      // An input found out of order after it stopped being stored is read again, stored this time.
+      if ((await readInput(input, opts.reopenSorted === true)) === 'unsorted') await readInput(input, false);
+    }
+
+    const sources: AsyncIterator<readonly I[]>[] = [];
+    for (const run of spill.runs) sources.push(spill.read(run)[Symbol.asyncIterator]());
+    for (const input of reread) sources.push(checkedOrder(input)[Symbol.asyncIterator]());
+    for (const s of segments) {
+      if (s.items.length === 0) continue;
+      if (!s.sorted) s.items.sort(compareSortItems);
+      sources.push(chunked(s.items)[Symbol.asyncIterator]());
+    }
+    segments = [];
+    yield* mergeSources(sources);
+  } finally {
+    await spill.cleanup();
+  }
+}
+
+/** Items of in-memory segments in order (sorted segments are merged, not re-sorted). */
+function mergeSegments<I extends SortItem>(segments: Segment<I>[]): I[] {
+  const parts = segments.filter((s) => s.items.length > 0);
+  for (const s of parts) if (!s.sorted) s.items.sort(compareSortItems);
+  if (parts.length === 0) return [];
+  if (parts.length === 1) return parts[0]!.items;
+  const all: I[] = [];
+  for (const s of parts) for (const x of s.items) all.push(x);
+  // Timsort finds the sorted stretches and merges them: close to a k-way merge for sorted segments.
+  return all.sort(compareSortItems);
+}
+
+async function* chunked<I>(items: I[]): AsyncIterable<I[]> {
+  for (let i = 0; i < items.length; i += OUT_BATCH) yield items.slice(i, i + OUT_BATCH);
+}
+
+/** An input read again at merge time: it was in order the first time and must still be. */
+async function* checkedOrder<I extends SortItem>(input: SortInput<I>): AsyncIterable<readonly I[]> {
+  let last: I | undefined;
+  for await (const batch of batchesOf(input)) {
+    for (const item of batch) {
+      if (last !== undefined && compareSortItems(item, last) < 0) {
+        throw new OrderingError(`${item.file} changed while it was read: its records are no longer in seq order`);
+      }
+      last = item;
+    }
+    yield batch;
+  }
+}
+
+interface Cursor<I> {
+  it: AsyncIterator<readonly I[]>;
+  batch: readonly I[];
+  i: number;
+}
+
+/** k-way merge over a binary heap of cursors; ties keep (seq, file, line) order via compareSortItems. */
+async function* mergeSources<I extends SortItem>(sources: AsyncIterator<readonly I[]>[]): AsyncIterable<I[]> {
+  const heap: Cursor<I>[] = [];
+  const less = (a: Cursor<I>, b: Cursor<I>) => compareSortItems(a.batch[a.i]!, b.batch[b.i]!) < 0;
+  const siftDown = (k: number) => {
+    const n = heap.length;
+    const c = heap[k]!;
+    for (;;) {
+      let child = 2 * k + 1;
+      if (child >= n) break;
+      if (child + 1 < n && less(heap[child + 1]!, heap[child]!)) child++;
+      if (!less(heap[child]!, c)) break;
+      heap[k] = heap[child]!;
+      k = child;
+    }
+    heap[k] = c;
+  };
+  const siftUp = (k: number) => {
+    const c = heap[k]!;
+    while (k > 0) {
+      const p = (k - 1) >> 1;
+      if (!less(c, heap[p]!)) break;
+      heap[k] = heap[p]!;
+      k = p;
+    }
+    heap[k] = c;
+  };
+  const nextBatch = async (it: AsyncIterator<readonly I[]>): Promise<readonly I[] | undefined> => {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return undefined;
+      if (r.value.length > 0) return r.value;
+    }
+  };
+  try {
+    for (const it of sources) {
+      const batch = await nextBatch(it);
+      if (batch === undefined) continue;
+      heap.push({ it, batch, i: 0 });
+      siftUp(heap.length - 1);
+    }
+    if (heap.length === 1) {
+      // One source: its batches are already in order.
+      const only = heap.pop()!;
+      yield only.batch.slice(only.i) as I[];
+      for (let b = await nextBatch(only.it); b !== undefined; b = await nextBatch(only.it)) yield b as I[];
+      return;
+    }
+    let out: I[] = [];
+    while (heap.length > 0) {
+      const top = heap[0]!;
+      out.push(top.batch[top.i]!);
+      top.i++;
+      if (top.i >= top.batch.length) {
+        const batch = await nextBatch(top.it);
+        if (batch === undefined) {
+          const lastCursor = heap.pop()!;
+          if (heap.length > 0) {
+            heap[0] = lastCursor;
+            siftDown(0);
+          }
+        } else {
+          top.batch = batch;
+          top.i = 0;
+          siftDown(0);
+        }
+      } else siftDown(0);
+      if (out.length >= OUT_BATCH) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length > 0) yield out;
+  } finally {
+    await Promise.all(sources.map((it) => it.return?.()));
+  }
+}
+
+/** Temporary sorted runs as JSON lines: [file index, line, kind, record]. */
+class Spill<I extends SortItem> {
+  readonly runs: string[] = [];
+  readonly #tmpRoot: string;
+  #dir: string | undefined;
+  readonly #files: string[] = [];
+  readonly #fileIndex = new Map<string, number>();
+
+  constructor(tmpRoot: string) {
+    this.#tmpRoot = tmpRoot;
+  }
+
+  async write(items: I[]): Promise<void> {
+    if (items.length === 0) return;
+    this.#dir ??= await mkdtemp(join(this.#tmpRoot, 'vatp-sort-'));
+    const path = join(this.#dir, `run-${this.runs.length}.jsonl`);
+    this.runs.push(path);
+    const handle = await open(path, 'w');
+    try {
+      let buf = '';
+      for (const x of items) {
+        let f = this.#fileIndex.get(x.file);
+        if (f === undefined) {
+          f = this.#files.length;
+          this.#files.push(x.file);
+          this.#fileIndex.set(x.file, f);
+        }
+        buf += `${JSON.stringify([f, x.line, x.kind, x.rec])}\n`;
+        if (buf.length >= WRITE_BYTES) {
+          await handle.write(buf);
+          buf = '';
+        }
+      }
+      if (buf.length > 0) await handle.write(buf);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async *read(path: string): AsyncIterable<I[]> {
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const text = carry + decoder.write(chunk);
+        const lastNl = text.lastIndexOf('\n');
+        if (lastNl < 0) {
+          carry = text;
+          continue;
+        }
+        carry = text.slice(lastNl + 1);
+        const out: I[] = [];
+        let pos = 0;
+        while (pos < lastNl) {
+          const nl = text.indexOf('\n', pos);
+          const [f, line, kind, rec] = JSON.parse(text.slice(pos, nl)) as [number, number, string, I['rec']];
+          out.push({ rec, file: this.#files[f]!, line, kind } as I);
+          pos = nl + 1;
+        }
+        yield out;
+      }
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
+  }
+}
