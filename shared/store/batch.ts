@@ -1,0 +1,108 @@
+/**
+ * Batch reads and writes that lose nothing: every UnprocessedItems / UnprocessedKeys entry and every throttled request
+ * is retried with exponential backoff (sleep injected, so tests need not wait); what is still unprocessed after the
+ * last attempt fails the whole call with StoreWriteError instead of being dropped.
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StoreError, StoreWriteError } from './errors.js';
+
+export type Sleep = (ms: number) => Promise<void>;
+
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RetryPolicy {
+  sleep: Sleep;
+  /** Attempts per batch, the first included. */
+  maxAttempts: number;
+}
+
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+]);
+
+export function isThrottle(err: unknown): boolean {
+  return THROTTLING.has((err as Error).name);
+}
+
+/** 50 ms, 100 ms, 200 ms … capped at 5 s. */
+export function backoffMs(attempt: number): number {
+  return Math.min(50 * 2 ** attempt, 5000);
+}
+
+type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
+/** Writes every request, 25 per BatchWriteItem, until all are processed. */
+export async function batchWriteAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  requests: WriteRequest[],
+  policy: RetryPolicy,
+): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= policy.maxAttempts) {
+        throw new StoreWriteError(
+          `${pending.length} item(s) of table ${table} still unprocessed after ${policy.maxAttempts} attempts`,
+        );
+      }
+      if (attempt > 0) await policy.sleep(backoffMs(attempt - 1));
+      try {
+        const res = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (res.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+      } catch (err) {
+        if (!isThrottle(err)) throw new StoreError(`batch write to ${table} failed`, { cause: err });
+      }
+    }
+  }
+}
+
+/** Reads every key, 100 per BatchGetItem, until all are answered; items come back in no particular order. */
+export async function batchGetAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: Record<string, unknown>[],
+  policy: RetryPolicy,
+): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= policy.maxAttempts) {
+        throw new StoreError(
+          `${pending.length} key(s) of table ${table} still unread after ${policy.maxAttempts} attempts`,
+        );
+      }
+      if (attempt > 0) await policy.sleep(backoffMs(attempt - 1));
+      try {
+        const res = await doc.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        out.push(...((res.Responses?.[table] ?? []) as Record<string, unknown>[]));
+        pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+      } catch (err) {
+        if (!isThrottle(err)) throw new StoreError(`batch read from ${table} failed`, { cause: err });
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs fn over items with at most `limit` in flight; results in input order; the first failure rejects. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
