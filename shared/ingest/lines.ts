@@ -82,6 +82,15 @@ export class LineSplitter {
       if (!this.#finishSkip(true)) return false;
       start = lf + 1;
     }
+    if (this.#carryLen > 0) {
+      // A line that started in earlier chunks and ends in this one may be over the limit as a whole.
+      const firstLf = chunk.indexOf(LF, start);
+      if (firstLf >= 0 && this.#carryLen + (firstLf - start) > this.#maxLineBytes) {
+        this.#addCarry(chunk.subarray(start, firstLf));
+        if (this.fault !== null || !this.#finishSkip(true)) return false;
+        start = firstLf + 1;
+      }
+    }
     const lastLf = chunk.lastIndexOf(LF);
     if (lastLf < start) {
       this.#addCarry(chunk.subarray(start));

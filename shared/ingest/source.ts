@@ -3,7 +3,6 @@
  * byte order of their relative paths) and open one file as a byte stream; everything else (formats, records) is the
  * same for both.
  */
-import { createReadStream } from 'node:fs';
 import { open as openFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -94,7 +93,7 @@ export class LocalDatasetSource implements DatasetSource {
     const abs = join(this.#dir, ...path.split('/'));
     try {
       const handle = await openFile(abs, 'r');
-      return createReadStream('', { fd: handle.fd, highWaterMark: READ_CHUNK, autoClose: true });
+      return handle.createReadStream({ highWaterMark: READ_CHUNK, autoClose: true });
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new FileNotFoundError(path, `${path} does not exist`, { cause });
@@ -117,9 +116,12 @@ export class S3DatasetSource implements DatasetSource {
   readonly bucket: string;
   readonly prefix: string;
   readonly #s3: S3Client;
+  readonly #pageSize: number | undefined;
 
-  constructor(root: string, s3: S3Client) {
+  /** pageSize: keys per ListObjectsV2 page (S3's default, 1000, when unset). */
+  constructor(root: string, s3: S3Client, opts: { pageSize?: number } = {}) {
     this.root = root;
+    this.#pageSize = opts.pageSize;
     const { bucket, prefix } = parseS3Uri(root);
     this.bucket = bucket;
     this.prefix = prefix;
@@ -133,7 +135,12 @@ export class S3DatasetSource implements DatasetSource {
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.#s3.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix,
+            ContinuationToken: token,
+            MaxKeys: this.#pageSize,
+          }),
         );
       } catch (cause) {
         throw new SourceReadError('', `cannot list ${this.root}: ${(cause as Error).message}`, { cause });

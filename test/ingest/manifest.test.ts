@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from '#shared/ingest/errors.js';
+import { readDatasetManifest } from '#shared/ingest/manifest.js';
+import { LocalDatasetSource } from '#shared/ingest/source.js';
+import { tempDataset } from './helpers.js';
+
+const GOOD = {
+  contract: 1,
+  venue: 'HKVX',
+  operator_entity_id: 'E-OP',
+  period_start: '2026-02-12T00:00:00Z',
+  period_end: '2026-02-13T00:00:00Z',
+};
+
+async function read(content: string | Buffer | undefined) {
+  const ds = tempDataset(content === undefined ? { 'orders/a.jsonl': '' } : { 'manifest.json': content });
+  try {
+    return await readDatasetManifest(new LocalDatasetSource(ds.root));
+  } finally {
+    ds.remove();
+  }
+}
+
+describe('readDatasetManifest', () => {
+  it('reads a valid manifest (BOM ignored, unknown fields dropped)', async () => {
+    expect(await read(`\uFEFF${JSON.stringify({ ...GOOD, extra: 1 })}`)).toEqual(GOOD);
+  });
+
+  it('names the problem: missing, not JSON, not an object, each invalid field', async () => {
+    const cases: [string | Buffer | undefined, RegExp][] = [
+      [undefined, /manifest\.json .* is missing/],
+      ['{"contract": 1,', /not valid JSON/],
+      ['[1]', /not a JSON object/],
+      [Buffer.from([0x7b, 0xff, 0x7d]), /not UTF-8/],
+      [JSON.stringify({ ...GOOD, contract: 2 }), /field contract is invalid \(got 2\): must be 1/],
+      [JSON.stringify({ ...GOOD, venue: undefined }), /field venue is invalid \(missing\)/],
+      [JSON.stringify({ ...GOOD, operator_entity_id: '' }), /field operator_entity_id/],
+      [JSON.stringify({ ...GOOD, period_start: '2026-02-12' }), /field period_start/],
+      [JSON.stringify({ ...GOOD, period_end: '2026-02-11T00:00:00Z' }), /field period_end.*after period_start/],
+    ];
+    for (const [content, message] of cases) {
+      const err = await read(content).catch((e: unknown) => e);
+      expect(err, String(content)).toBeInstanceOf(ManifestError);
+      expect((err as Error).message).toMatch(message);
+    }
+  });
+});
