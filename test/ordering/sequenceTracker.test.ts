@@ -5,9 +5,9 @@ import { SequenceTracker } from '#shared/ordering/sequenceTracker.js';
 function track(stream: 'orders+trades' | 'collateral', seqs: number[]) {
   const sink = new FindingCollector();
   const t = new SequenceTracker(stream, sink);
-  seqs.forEach((seq, i) =>
-    t.observe(seq, { file: `f${i % 2}.jsonl`, line: i + 1, ts: `2026-02-12T00:00:0${i % 10}Z` }),
-  );
+  for (const [i, seq] of seqs.entries()) {
+    t.observe(seq, { file: `f${i % 2}.jsonl`, line: i + 1, ts: `2026-02-12T00:00:0${i % 10}Z` });
+  }
   t.finish();
   return sink;
 }

@@ -88,8 +88,8 @@ describe('sortBySeq', () => {
         fc.boolean(),
         async (files, max, reopenSorted) => {
           const mk = () => files.map((seqs, i) => input(`orders/f${i}.jsonl`, seqs));
-          const all = mk().flatMap((f, i) =>
-            files[i]!.map((seq, j) => ({ seq, file: `orders/f${i}.jsonl`, line: j + 1 })),
+          const all = files.flatMap((seqsOfFile, i) =>
+            seqsOfFile.map((seq, j) => ({ seq, file: `orders/f${i}.jsonl`, line: j + 1 })),
           );
           const expected = all
             .sort((a, b) => a.seq - b.seq || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line)
