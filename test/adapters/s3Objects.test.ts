@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,42 @@ describe('S3 objects', () => {
     const listed: string[] = [];
     for await (const o of listObjects(stack.s3, BUCKET, 'page/', { pageSize: 5 })) listed.push(o.key);
     expect(listed).toEqual(keys);
+  });
+
+  it('lists with ListObjects (V1) markers as well, across pages', async () => {
+    const keys = Array.from({ length: 8 }, (_, i) => `v1/k${i}`);
+    for (const k of keys) await putObject(stack.s3, BUCKET, k, k);
+    const listed: string[] = [];
+    for await (const o of listObjects(stack.s3, BUCKET, 'v1/', { pageSize: 3, api: 'v1' })) listed.push(o.key);
+    expect(listed).toEqual(keys);
+  });
+
+  it('lists across pages in a process without the OpenSSL legacy provider (s3rver DES tokens fail, V1 takes over)', () => {
+    const script = `
+      import { startEmbeddedStack } from './shared/local/embeddedStack.ts';
+      import { putObject, listObjects } from './shared/adapters/s3/objects.ts';
+      import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+      const stack = await startEmbeddedStack({ dataDir: process.env.CHILD_DIR, buckets: ['child-bucket'] });
+      for (let i = 0; i < 7; i++) await putObject(stack.s3, 'child-bucket', 'k' + i, 'v');
+      let v2 = 'ok';
+      try { await stack.s3.send(new ListObjectsV2Command({ Bucket: 'child-bucket', MaxKeys: 3 })); } catch (e) { v2 = e.name; }
+      const keys = [];
+      for await (const o of listObjects(stack.s3, 'child-bucket', '', { pageSize: 3 })) keys.push(o.key);
+      await stack.stop();
+      process.stdout.write('RESULT ' + JSON.stringify({ v2, keys }));
+    `;
+    const { NODE_OPTIONS: _, ...env } = process.env;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: process.cwd(),
+      env: { ...env, CHILD_DIR: join(dataDir, 'child') },
+      encoding: 'utf8',
+    });
+    const result = /RESULT (.*)$/.exec(child.stdout)?.[1];
+    expect(result, child.stderr).toBeDefined();
+    expect(JSON.parse(result as string)).toEqual({
+      v2: 'InternalError',
+      keys: ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6'],
+    });
   });
 
   it('uploads a directory tree and downloads it back identical', async () => {

@@ -16,8 +16,8 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -230,37 +230,69 @@ export async function readObject(s3: S3Client, bucket: string, key: string): Pro
   return Buffer.concat(chunks);
 }
 
-/** Every object under the prefix, in key order, one ListObjectsV2 page at a time. */
+/**
+ * Every object under the prefix, in key order, one page at a time. ListObjectsV2 first; if a truncated V2 page fails
+ * with InternalError — s3rver encrypts continuation tokens with DES, which OpenSSL 3 refuses unless the process runs
+ * with --openssl-legacy-provider — the listing goes on with ListObjects (V1), whose marker is the last key seen.
+ */
 export async function* listObjects(
   s3: S3Client,
   bucket: string,
   prefix: string,
-  opts: { pageSize?: number } = {},
+  opts: { pageSize?: number; api?: 'v2' | 'v1' } = {},
 ): AsyncGenerator<ListedObject> {
+  let api = opts.api ?? 'v2';
   let token: string | undefined;
-  do {
-    let page: ListObjectsV2CommandOutput;
+  let lastKey: string | undefined;
+  for (;;) {
+    let contents: { Key?: string; Size?: number; ETag?: string }[];
+    let truncated: boolean;
     try {
-      page = await s3.send(
-        new ListObjectsV2Command({
-          Bucket: bucket,
-          Prefix: prefix === '' ? undefined : prefix,
-          ContinuationToken: token,
-          MaxKeys: opts.pageSize,
-        }),
-      );
+      if (api === 'v2') {
+        const page = await s3.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix === '' ? undefined : prefix,
+            ContinuationToken: token,
+            MaxKeys: opts.pageSize,
+          }),
+        );
+        contents = page.Contents ?? [];
+        truncated = page.IsTruncated === true;
+        token = page.NextContinuationToken;
+        if (truncated && token === undefined) {
+          throw new S3AdapterError(`truncated listing of s3://${bucket}/${prefix} without a continuation token`);
+        }
+      } else {
+        const page = await s3.send(
+          new ListObjectsCommand({
+            Bucket: bucket,
+            Prefix: prefix === '' ? undefined : prefix,
+            Marker: lastKey,
+            MaxKeys: opts.pageSize,
+          }),
+        );
+        contents = page.Contents ?? [];
+        truncated = page.IsTruncated === true;
+      }
     } catch (err) {
+      if (api === 'v2' && (err as Error).name === 'InternalError') {
+        api = 'v1'; // redo this page with V1, starting after the last key already yielded
+        continue;
+      }
+      if (err instanceof S3AdapterError) throw err;
       throw new S3AdapterError(`cannot list s3://${bucket}/${prefix}`, { cause: err });
     }
-    for (const o of page.Contents ?? []) {
+    for (const o of contents) {
       if (o.Key === undefined) continue;
+      lastKey = o.Key;
       yield { key: o.Key, size: o.Size ?? 0, etag: o.ETag };
     }
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    if (page.IsTruncated === true && token === undefined) {
-      throw new S3AdapterError(`truncated listing of s3://${bucket}/${prefix} without a continuation token`);
+    if (!truncated) return;
+    if (api === 'v1' && contents.length === 0) {
+      throw new S3AdapterError(`truncated listing of s3://${bucket}/${prefix} returned no keys`);
     }
-  } while (token !== undefined);
+  }
 }
 
 /** Uploads every file under localDir (recursively, in name order) to bucket/prefix/<relative path>; returns the keys. */
