@@ -8,7 +8,7 @@ import type { Located, OrderFlowItem } from '../checks/rule.js';
 import type { AccessEvent, CollateralEvent, RecordType } from '../contract/records.js';
 import type { DataFile, DatasetLayout } from '../ingest/layout.js';
 import { type FileStats, type QuarantineEntry, type ReadHooks, readRecords } from '../ingest/readRecords.js';
-import { type DatasetSource, LocalDatasetSource } from '../ingest/source.js';
+import type { DatasetSource } from '../ingest/source.js';
 import { type SortInput, type SortItem, sortBySeqBatches } from './sortBySeq.js';
 
 export type OrderedStreamName = 'orders+trades' | 'collateral' | 'access';
@@ -23,7 +23,10 @@ export type OrderedItem<S extends OrderedStreamName> = S extends 'orders+trades'
 export interface OrderedStreamOptions {
   tmpDir: string;
   maxInMemory?: number;
-  /** Re-read in-order files instead of spilling them (default: true for a local folder, false for S3). */
+  /**
+   * Re-read in-order files instead of spilling them (default false). Saves temporary disk (e.g. Lambda /tmp) but
+   * costs CPU: parsing and validating a file again is slower than writing and reading a spilled run.
+   */
   reopenSorted?: boolean;
 }
 
@@ -48,7 +51,7 @@ export function readOrderedBatches<S extends OrderedStreamName>(
   for (const [type, kind] of STREAM_TYPES[stream]) {
     for (const file of layout.records[type] as DataFile[]) inputs.push(taggedInput(source, file, kind, hooks));
   }
-  const reopenSorted = opts.reopenSorted ?? source instanceof LocalDatasetSource;
+  const reopenSorted = opts.reopenSorted ?? false;
   return sortBySeqBatches(inputs, { ...opts, reopenSorted }) as AsyncIterable<OrderedItem<S>[]>;
 }
 
