@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { putObject, readObject } from '#shared/adapters/s3/objects.js';
 import { startEmbeddedStack } from '#shared/local/embeddedStack.js';
@@ -26,6 +26,12 @@ async function writeSomething(stack: Awaited<ReturnType<typeof startEmbeddedStac
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  // dynalite turns a new table ACTIVE on the next tick even with createTableMs: 0
+  for (let i = 0; i < 100; i++) {
+    const t = await stack.dynamo.send(new DescribeTableCommand({ TableName: 'persist' }));
+    if (t.Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
   await stack.dynamo.send(new PutItemCommand({ TableName: 'persist', Item: { pk: { S: 'k' }, v: { S: 'kept' } } }));
   await putObject(stack.s3, 'persist-bucket', 'a/b.txt', 'kept bytes');
 }
