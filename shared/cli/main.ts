@@ -1,4 +1,54 @@
-import { Command } from 'commander';
+/**
+ * The `vatp-audit` command: a composition root. It parses arguments, opens the AWS clients (the embedded local stack
+ * when no AWS settings are present) and hands them to the same pipeline the Lambdas run.
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { SEVERITIES } from '../findings/finding.js';
+import { registerDemoCommand } from './demoCommand.js';
+import { registerFindingsCommands } from './findingsCommands.js';
+import { registerGenerateCommand } from './generateCommand.js';
+import { registerRunCommand } from './runCommand.js';
+import { openCliServices } from './services.js';
+import { registerVerifyCommand } from './verifyCommand.js';
+import { TOOL_VERSION } from './version.js';
 
-const program = new Command('vatp-audit').description('Audit and independent review for Hong Kong licensed VATPs');
-await program.parseAsync(process.argv);
+const program = new Command('vatp-audit')
+  .description('Audit and independent review for Hong Kong licensed virtual-asset trading platforms')
+  .version(TOOL_VERSION)
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const dataDir = resolve('.vatp-audit');
+const services = () => openCliServices({ env: process.env, dataDir });
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+registerRunCommand(program, { services, out, err, severities: SEVERITIES });
+registerGenerateCommand(program, { out });
+registerDemoCommand(program, { services, out, err, dataDir });
+registerVerifyCommand(program, {
+  openReader: async (uri) => (await services()).openPackReader(uri),
+  out,
+  err,
+});
+registerFindingsCommands(program, {
+  openStore: async () => {
+    const s = await services();
+    return { store: await s.store(), close: () => s.close() };
+  },
+  now: () => new Date(),
+  out,
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; unusable arguments are exit 2 (OUTPUT.md).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    err(`vatp-audit: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

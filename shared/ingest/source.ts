@@ -6,12 +6,8 @@
 import { open as openFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { listObjects } from '../adapters/s3/objects.js';
 import { SourceError, SourceReadError } from './errors.js';
 import { comparePathBytes } from './pathOrder.js';
 
@@ -130,30 +126,19 @@ export class S3DatasetSource implements DatasetSource {
 
   async list(): Promise<SourceFile[]> {
     const out: SourceFile[] = [];
-    let token: string | undefined;
-    do {
-      let page: ListObjectsV2CommandOutput;
-      try {
-        page = await this.#s3.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: this.prefix,
-            ContinuationToken: token,
-            MaxKeys: this.#pageSize,
-          }),
-        );
-      } catch (cause) {
-        throw new SourceReadError('', `cannot list ${this.root}: ${(cause as Error).message}`, { cause });
-      }
-      for (const o of page.Contents ?? []) {
-        if (o.Key === undefined || !o.Key.startsWith(this.prefix)) continue;
-        const path = o.Key.slice(this.prefix.length);
+    try {
+      // listObjects pages with ListObjectsV2 and falls back to V1 markers where s3rver's DES continuation tokens
+      // fail (processes without the OpenSSL legacy provider).
+      for await (const o of listObjects(this.#s3, this.bucket, this.prefix, { pageSize: this.#pageSize })) {
+        if (!o.key.startsWith(this.prefix)) continue;
+        const path = o.key.slice(this.prefix.length);
         // Keys ending in '/' are folder markers written by consoles, not files.
         if (path === '' || path.endsWith('/')) continue;
-        out.push({ path, size: o.Size ?? 0 });
+        out.push({ path, size: o.size });
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    } catch (cause) {
+      throw new SourceReadError('', `cannot list ${this.root}: ${(cause as Error).message}`, { cause });
+    }
     return out.sort((a, b) => comparePathBytes(a.path, b.path));
   }
 

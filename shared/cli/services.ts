@@ -1,0 +1,63 @@
+/**
+ * What the commands need from the outside world, opened once per process and only when a command asks for it: AWS
+ * clients (the embedded local stack when no AWS settings are present), the findings store, the manifest signer, and
+ * readers/writers for local folders and s3:// locations.
+ */
+import { join } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { type AwsClients, openAwsClients } from '../adapters/aws/clients.js';
+import { type OutputSink, openOutputSink } from '../adapters/s3/outputSink.js';
+import { KmsSigner, LocalFileSigner, type Signer } from '../evidence/signer.js';
+import { s3EvidenceBlobStore } from '../store/evidenceBlobs.js';
+import { FindingsStore } from '../store/findingsStore.js';
+
+export interface CliServices {
+  clients: AwsClients;
+  store(): Promise<FindingsStore>;
+  signer(keyFile?: string): Signer;
+  openSink(uri: string): OutputSink;
+  openPackReader(uri: string): Promise<{ read(name: string): Promise<Buffer>; list(): Promise<string[]> }>;
+  close(): Promise<void>;
+}
+
+let opened: Promise<CliServices> | undefined;
+
+export function openCliServices(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promise<CliServices> {
+  opened ??= create(opts);
+  return opened;
+}
+
+async function create(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promise<CliServices> {
+  const clients = await openAwsClients({ env: opts.env, dataDir: opts.dataDir });
+  let store: Promise<FindingsStore> | undefined;
+  const kmsKeyId = opts.env.VATP_AUDIT_SIGNING_KEY_ID;
+  return {
+    clients,
+    store() {
+      store ??= (async () => {
+        const s = new FindingsStore({
+          dynamo: clients.dynamo,
+          tableName: clients.config.findingsTable,
+          blobs: s3EvidenceBlobStore({ s3: clients.s3, bucket: clients.config.evidenceBucket }),
+        });
+        if (clients.config.mode === 'embedded' || clients.config.dynamoEndpoint !== undefined) await s.ensureTables();
+        return s;
+      })();
+      return store;
+    },
+    signer(keyFile) {
+      if (keyFile === undefined && kmsKeyId !== undefined && clients.config.mode === 'aws') {
+        return new KmsSigner({ kms: new KMSClient({}), keyId: kmsKeyId });
+      }
+      return new LocalFileSigner({ keyFile: keyFile ?? join(opts.dataDir, 'signing-key.pem') });
+    },
+    openSink(uri) {
+      return openOutputSink(uri, { s3: clients.s3, createBucket: clients.config.mode === 'embedded' });
+    },
+    async openPackReader(uri) {
+      const sink = openOutputSink(uri, { s3: clients.s3 });
+      return { read: (name) => sink.read(name), list: () => sink.list() };
+    },
+    close: () => clients.close(),
+  };
+}
