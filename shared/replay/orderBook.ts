@@ -47,7 +47,10 @@ export class PriceLevel {
   protVisibleQty = 0n;
   /** The same, per entity of the protected account (self-trade exclusion works by entity). */
   readonly protByEntity = new Map<string, EntityAggregate>();
-  /** Every protected order resting here (visible or not), for evidence. */
+  /**
+   * Every protected order resting here (visible or not), in priority order: an order joins at the back when it
+   * enters or loses its place (its priority is then the latest seq), and stays put when it keeps its place.
+   */
   readonly protOrders = new Set<OpenOrder>();
 
   constructor(price: string, num: number) {
@@ -356,19 +359,39 @@ export class OrderBookReplay {
     const price = o.type === 'limit' && rec.price != null ? canonicalDecimal(rec.price) : o.price;
     const priceChanged = price !== o.price;
     const increased = total > o.total;
-    if (o.resting) this.#detach(o);
-    o.total = total;
-    o.display = display;
-    if (priceChanged) {
-      o.price = price;
-      o.num = price === null ? Number.NaN : Number(price);
-    }
-    if (priceChanged || increased) o.priority = rec.seq;
-    if (o.total - o.filled <= 0n) {
+    if (total - o.filled <= 0n) {
+      if (o.resting) this.#detach(o);
+      o.total = total;
+      o.display = display;
       this.#retire(o, 'amended to its filled quantity or below', rec.seq);
       return;
     }
-    if (o.resting) this.#attach(o);
+    if (!o.resting) {
+      o.total = total;
+      o.display = display;
+      if (priceChanged) this.#setPrice(o, price);
+      if (priceChanged || increased) o.priority = rec.seq;
+      return;
+    }
+    if (priceChanged || increased) {
+      // Loses its place: re-enter at the back of its (maybe new) level, which keeps each level's protected orders in
+      // priority order.
+      this.#detach(o);
+      o.total = total;
+      o.display = display;
+      if (priceChanged) this.#setPrice(o, price);
+      o.priority = rec.seq;
+      this.#attach(o);
+      return;
+    }
+    o.total = total;
+    o.display = display;
+    this.#revisible(o);
+  }
+
+  #setPrice(o: OpenOrder, price: string | null): void {
+    o.price = price;
+    o.num = price === null ? Number.NaN : Number(price);
   }
 
   #fill(o: OpenOrder, q: bigint, seq: number): void {
@@ -388,22 +411,19 @@ export class OrderBookReplay {
   /** Moves a detached order from open state to the closed views. */
   #retire(o: OpenOrder, reason: CloseReason, seq: number): void {
     this.#open.delete(o.order_id);
-    this.#closed.set(
-      o.order_id,
-      Object.freeze({
-        order_id: o.order_id,
-        symbol: o.symbol,
-        account_id: o.account_id,
-        side: o.side,
-        type: o.type,
-        tif: o.tif,
-        price: o.price,
-        mm_tag: o.mm_tag,
-        closed: true as const,
-        closed_by: reason,
-        closed_seq: seq,
-      }),
-    );
+    this.#closed.set(o.order_id, {
+      order_id: o.order_id,
+      symbol: o.symbol,
+      account_id: o.account_id,
+      side: o.side,
+      type: o.type,
+      tif: o.tif,
+      price: o.price,
+      mm_tag: o.mm_tag,
+      closed: true as const,
+      closed_by: reason,
+      closed_seq: seq,
+    });
   }
 
   // ---- book maintenance ------------------------------------------------------------------------------------

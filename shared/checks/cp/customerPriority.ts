@@ -63,10 +63,10 @@ export class CustomerPriorityRule implements Rule {
 
   #reportSamePrice(item: Located<Trade>, mm: OpenOrder, level: PriceLevel, ex: Exclusion, ctx: RuleContext): void {
     const t = item.rec;
-    const blocking = blockingAt(level, ex);
+    const blocking = blockingAt(level, ex, MAX_BLOCKING);
     if (blocking.length === 0) return; // every protected visible order there is excluded by account
-    const earlier = blocking.some((o) => o.priority < mm.priority);
-    const total = blocking.reduce((s, o) => s + o.visible, 0n);
+    const earlier = hasEarlierBlocking(level, ex, mm.priority);
+    const { count, qty } = level.protectedVisible(ex.entity);
     const first = blocking[0]!;
     const fmt = (v: bigint) => this.#replay.formatQty(v);
     ctx.sink.report({
@@ -80,18 +80,20 @@ export class CustomerPriorityRule implements Rule {
       title: checkMeta(CP1).title,
       detail:
         `Trade ${t.trade_id} (seq ${t.seq}, ${t.symbol}, ${t.qty} at ${t.price}) filled affiliated MM order ${mm.order_id} ` +
-        `(account ${mm.account_id}, ${mm.side} at ${mm.price}, priority seq ${mm.priority}) while ${blocking.length} ` +
-        `protected order(s) with ${fmt(total)} visible in total rested at the same price, among them ${first.order_id} ` +
+        `(account ${mm.account_id}, ${mm.side} at ${mm.price}, priority seq ${mm.priority}) while ${count} ` +
+        `protected order(s) with ${fmt(qty)} visible in total rested at the same price, first in priority ${first.order_id} ` +
         `(account ${first.account_id}, visible ${fmt(first.visible)}, priority seq ${first.priority})` +
-        (earlier ? ', with earlier priority than the MM order.' : '; none had earlier priority than the MM order.'),
+        (earlier
+          ? '; at least one had earlier priority than the MM order.'
+          : '; none had earlier priority than the MM order.'),
       evidence: {
         trade: tradeEvidence(item),
         mm_order: this.#orderEvidence(mm),
         taker: takerEvidence(item.rec, ex),
         price: level.price,
-        protected_visible_qty_at_price: fmt(total),
-        blocking_orders_count: blocking.length,
-        blocking_orders: blocking.slice(0, MAX_BLOCKING).map((o) => this.#blockingEvidence(o)),
+        protected_visible_qty_at_price: fmt(qty),
+        blocking_orders_count: count,
+        blocking_orders: blocking.map((o) => this.#blockingEvidence(o)),
         earlier_priority_than_mm: earlier,
       },
     });
@@ -100,23 +102,15 @@ export class CustomerPriorityRule implements Rule {
   #reportBetterPrice(item: Located<Trade>, mm: OpenOrder, levels: PriceLevel[], ex: Exclusion, ctx: RuleContext): void {
     const t = item.rec;
     const blocking: OpenOrder[] = [];
-    let bestTotal = 0n;
     let allTotal = 0n;
     let count = 0;
-    let bestLevel: PriceLevel | undefined;
     for (const level of levels) {
-      const here = blockingAt(level, ex);
-      if (here.length === 0) continue;
-      const sum = here.reduce((s, o) => s + o.visible, 0n);
-      if (bestLevel === undefined) {
-        bestLevel = level;
-        bestTotal = sum;
-      }
-      allTotal += sum;
-      count += here.length;
-      for (const o of here) if (blocking.length < MAX_BLOCKING) blocking.push(o);
+      const agg = level.protectedVisible(ex.entity);
+      allTotal += agg.qty;
+      count += agg.count;
+      if (blocking.length < MAX_BLOCKING) blocking.push(...blockingAt(level, ex, MAX_BLOCKING - blocking.length));
     }
-    if (bestLevel === undefined) return;
+    const bestLevel = levels[0]!;
     const first = blocking[0]!;
     const fmt = (v: bigint) => this.#replay.formatQty(v);
     const better = mm.side === 'sell' ? 'lower' : 'higher';
@@ -140,7 +134,7 @@ export class CustomerPriorityRule implements Rule {
         mm_order: this.#orderEvidence(mm),
         taker: takerEvidence(item.rec, ex),
         price: bestLevel.price,
-        protected_visible_qty_at_price: fmt(bestTotal),
+        protected_visible_qty_at_price: fmt(bestLevel.protectedVisible(ex.entity).qty),
         protected_visible_qty_at_better_prices: fmt(allTotal),
         better_price_levels: levels.length,
         blocking_orders_count: count,
@@ -182,16 +176,31 @@ function notTested(sink: AuditSink, reason: string): void {
   sink.notTested(CP2, reason);
 }
 
-/** Protected orders at a level that block the MM: visible, not the taker's account or entity; by priority. */
-function blockingAt(level: PriceLevel, ex: Exclusion): OpenOrder[] {
+function blocks(o: OpenOrder, ex: Exclusion): boolean {
+  if (o.visible <= 0n) return false;
+  if (ex.entity !== null && o.protectedEntity === ex.entity) return false;
+  return ex.account === null || o.account_id !== ex.account;
+}
+
+/** The first `limit` protected orders at a level that block the MM (visible, not the taker's), by priority. */
+function blockingAt(level: PriceLevel, ex: Exclusion, limit: number): OpenOrder[] {
   const out: OpenOrder[] = [];
+  if (limit <= 0) return out;
   for (const o of level.protOrders) {
-    if (o.visible <= 0n) continue;
-    if (ex.entity !== null && o.protectedEntity === ex.entity) continue;
-    if (ex.account !== null && o.account_id === ex.account) continue;
+    if (!blocks(o, ex)) continue;
     out.push(o);
+    if (out.length >= limit) break;
   }
-  return out.sort((a, b) => a.priority - b.priority || (a.order_id < b.order_id ? -1 : 1));
+  return out;
+}
+
+/** Whether a blocking order at the level has strictly earlier priority; protOrders is in priority order. */
+function hasEarlierBlocking(level: PriceLevel, ex: Exclusion, priority: number): boolean {
+  for (const o of level.protOrders) {
+    if (o.priority >= priority) return false;
+    if (blocks(o, ex)) return true;
+  }
+  return false;
 }
 
 function tradeEvidence(item: Located<Trade>): Record<string, unknown> {

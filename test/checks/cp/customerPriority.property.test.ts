@@ -61,24 +61,36 @@ const isProtected = (acct: string) => ROLE.get(acct) === 'client' || ROLE.get(ac
 function naiveVerdict(
   orders: NaiveOrder[],
   t: { symbol: string; maker: string; taker: string; phase: string },
-): Record<string, string> | 'not examined' {
+): Naive | 'not examined' {
   if (t.phase === 'auction') return 'not examined';
   const maker = orders.find((o) => o.id === t.maker);
   if (!maker || maker.closed || !maker.rests || maker.symbol !== t.symbol) return 'not examined';
   if (ROLE.get(maker.acct) !== 'affiliated_mm') return 'not examined';
   const taker = orders.find((o) => o.id === t.taker);
   const out: Record<string, string> = {};
+  const same: NaiveOrder[] = [];
   for (const o of orders) {
     if (o.closed || !o.rests || o.symbol !== t.symbol || o.side !== maker.side || !isProtected(o.acct)) continue;
     if (visible(o).lte(0)) continue;
     if (taker && (o.acct === taker.acct || ENTITY.get(o.acct) === ENTITY.get(taker.acct))) continue;
     const c = compareDecimal(o.price!, maker.price!);
     if (c === 0) {
+      same.push(o);
       if (o.priority < maker.priority) out['CP-1'] = 'critical';
       else out['CP-1'] ??= 'high';
     } else if (maker.side === 'sell' ? c < 0 : c > 0) out['CP-2'] = 'critical';
   }
-  return out;
+  same.sort((a, b) => a.priority - b.priority);
+  const qty = same.reduce((sum, o) => sum.plus(visible(o)), new Exact(0));
+  return {
+    verdict: out,
+    sameLevel: { count: same.length, qty: qty.toString(), ids: same.slice(0, 10).map((o) => o.id) },
+  };
+}
+
+interface Naive {
+  verdict: Record<string, string>;
+  sameLevel: { count: number; qty: string; ids: string[] };
 }
 
 const command = fc.oneof(
@@ -131,7 +143,7 @@ type Command = typeof command extends fc.Arbitrary<infer T> ? T : never;
 function build(commands: Command[]) {
   const items: OrderFlowItem[] = [];
   const orders: NaiveOrder[] = [];
-  const expected = new Map<string, Record<string, string> | 'not examined'>();
+  const expected = new Map<string, Naive | 'not examined'>();
   let seq = 0;
   let n = 0;
   const ts = () => `2026-02-12T01:00:00.${String(seq).padStart(6, '0')}Z`;
@@ -293,8 +305,16 @@ describe('CP property', () => {
           if (want === 'not examined') expect(got).toEqual({});
           else {
             examined++;
-            expect(got).toEqual(want);
-            for (const [k, v] of Object.entries(want)) seen[`${k} ${v}`] = (seen[`${k} ${v}`] ?? 0) + 1;
+            expect(got).toEqual(want.verdict);
+            const cp1 = r.get('CP-1', tradeId);
+            if (cp1 !== undefined) {
+              expect({
+                count: cp1.evidence.blocking_orders_count,
+                qty: cp1.evidence.protected_visible_qty_at_price,
+                ids: (cp1.evidence.blocking_orders as { order_id: string }[]).map((o) => o.order_id),
+              }).toEqual(want.sameLevel);
+            }
+            for (const [k, v] of Object.entries(want.verdict)) seen[`${k} ${v}`] = (seen[`${k} ${v}`] ?? 0) + 1;
           }
         }
         expect(r.collector.population('CP-1').examined).toBe(examined);
