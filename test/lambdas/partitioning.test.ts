@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '#shared/checks/catalogue.js';
+import { FindingCollector } from '#shared/findings/collector.js';
+import { mergeByOrdinal } from '#shared/pipeline/partition/mergeByOrdinal.js';
+import { mergeInto, TrackingCollector } from '#shared/pipeline/partition/partialResult.js';
+import { GLOBAL_ORDER_FLOW_CHECKS, splitExtraRules } from '#shared/pipeline/partition/ruleSplit.js';
+import { SymbolLinks } from '#shared/pipeline/partition/symbolLinks.js';
+
+describe('SymbolLinks', () => {
+  it('keeps unlinked symbols apart, each its own partition, in order of first appearance', () => {
+    const l = new SymbolLinks();
+    for (const [sym, id] of [
+      ['B', 'o1'],
+      ['A', 'o2'],
+      ['C', 'o3'],
+    ] as const) {
+      l.link(l.symbol(sym), id);
+    }
+    expect(l.groups().map((g) => g.map((i) => l.symbols[i]))).toEqual([['B'], ['A'], ['C']]);
+  });
+
+  it('joins symbols that share an id, transitively, whichever comes first', () => {
+    const l = new SymbolLinks();
+    l.link(l.symbol('A'), 'o1');
+    l.link(l.symbol('B'), 'o2');
+    l.link(l.symbol('C'), 'o3');
+    l.link(l.symbol('D'), 'o4');
+    l.link(l.symbol('C'), 'o2'); // B–C
+    l.link(l.symbol('A'), 'o3'); // A–C, so A–B–C
+    expect(l.groups().map((g) => g.map((i) => l.symbols[i]))).toEqual([['A', 'B', 'C'], ['D']]);
+  });
+
+  it('property: two symbols share a group exactly when a chain of shared ids connects them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 9 })), { maxLength: 40 }),
+        (pairs) => {
+          const l = new SymbolLinks();
+          for (const [s, id] of pairs) l.link(l.symbol(`s${s}`), `id${id}`);
+          // Reference: connectivity by repeated relaxation.
+          const group = new Map<string, number>();
+          l.symbols.forEach((s, i) => group.set(s, i));
+          let changed = true;
+          while (changed) {
+            changed = false;
+            for (const [, id] of pairs) {
+              const syms = pairs.filter(([, x]) => x === id).map(([s]) => `s${s}`);
+              const min = Math.min(...syms.map((s) => group.get(s)!));
+              for (const s of syms)
+                if (group.get(s)! !== min) {
+                  group.set(s, min);
+                  changed = true;
+                }
+            }
+          }
+          const expected = new Map<number, string[]>();
+          for (const s of l.symbols) expected.set(group.get(s)!, [...(expected.get(group.get(s)!) ?? []), s]);
+          const actual = l.groups().map((g) => g.map((i) => l.symbols[i]).sort());
+          expect(actual.sort()).toEqual([...expected.values()].map((g) => g.sort()).sort());
+        },
+      ),
+    );
+  });
+});
+
+describe('mergeByOrdinal', () => {
+  async function* from<T>(xs: T[]): AsyncIterable<T> {
+    for (const x of xs) yield x;
+  }
+
+  it('property: merging sorted streams gives every item once, in ordinal order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 10_000 })),
+        fc.integer({ min: 1, max: 5 }),
+        async (ids, k) => {
+          const parts: { i: number }[][] = Array.from({ length: k }, () => []);
+          ids.forEach((i, n) => parts[n % k]!.push({ i }));
+          for (const p of parts) p.sort((a, b) => a.i - b.i);
+          const out: number[] = [];
+          for await (const x of mergeByOrdinal(parts.map((p) => from(p)))) out.push(x.i);
+          expect(out).toEqual([...ids].sort((a, b) => a - b));
+        },
+      ),
+    );
+  });
+
+  it('refuses inputs that are not in order (a broken invariant, never a silent misorder)', async () => {
+    const run = async () => {
+      for await (const _ of mergeByOrdinal([from([{ i: 2 }, { i: 1 }])])) {
+        // drain
+      }
+    };
+    await expect(run()).rejects.toThrow(/out of order/);
+  });
+});
+
+describe('rule split', () => {
+  it('puts every FS/PERP/DQ-5 rule on exactly one side, the global checks on the global side', () => {
+    const { local, global } = splitExtraRules();
+    const localChecks = local.flatMap((r) => [...r.checks]);
+    const globalChecks = global.flatMap((r) => [...r.checks]);
+    expect(localChecks.sort()).toEqual(['FS-1', 'FS-2', 'FS-6', 'PERP-1']);
+    expect(globalChecks.sort()).toEqual([...GLOBAL_ORDER_FLOW_CHECKS].sort());
+    for (const id of [...localChecks, ...globalChecks]) expect(CHECKS.map((c) => c.id)).toContain(id);
+  });
+
+  it('symbol-local rules keep no reference-only or end-of-stream reports (they would repeat per partition)', () => {
+    const { local } = splitExtraRules();
+    for (const r of local) {
+      expect(r.onReference, r.checks.join()).toBeUndefined();
+      expect(r.finish, r.checks.join()).toBeUndefined();
+      expect(r.onCollateral).toBeUndefined();
+      expect(r.onAccess).toBeUndefined();
+    }
+  });
+});
+
+describe('partial results', () => {
+  it('merging the parts gives the collector one process would have built', () => {
+    const whole = new FindingCollector();
+    const a = new TrackingCollector();
+    const b = new TrackingCollector();
+    const f = (check: string, subject: string, severity: 'high' | 'critical') => ({
+      check_id: check,
+      subject,
+      severity,
+      title: 't',
+      detail: 'd',
+      evidence: {},
+    });
+    for (const [sink, calls] of [
+      [a, 0],
+      [b, 1],
+    ] as const) {
+      const both = [sink, whole] as const;
+      for (const s of both) {
+        s.examined('CP-1', 3 + calls);
+        s.notTested('CP-1', 'auction', 2);
+        s.report(f('CP-1', `t-${calls}`, 'high'));
+      }
+    }
+    for (const s of [b, whole]) {
+      s.report(f('CP-1', 't-1', 'critical'));
+      s.notTested('FS-4', 'no access log');
+    }
+    const merged = new FindingCollector();
+    mergeInto(merged, JSON.parse(JSON.stringify(a.export())));
+    mergeInto(merged, JSON.parse(JSON.stringify(b.export())));
+    expect(merged.findings()).toEqual(whole.findings());
+    for (const id of ['CP-1', 'FS-4', 'CP-2']) expect(merged.population(id)).toEqual(whole.population(id));
+  });
+});

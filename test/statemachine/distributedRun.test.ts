@@ -1,0 +1,559 @@
+/**
+ * The deployed state machine, executed locally (aws-local-stepfunctions) with its Lambda tasks bound to the real
+ * handlers, against the embedded S3 and DynamoDB, must produce exactly the evidence pack of the single-process
+ * `runAudit` on the same dataset: findings, summary, quarantine, report and manifest byte for byte, and a signature
+ * that verifies. Datasets: generated (shuffled, mixed formats, injected violations), the spec's worked example, and a
+ * hand-made one whose orders, trades, sessions, IPs and unknown ids cross symbols and partitions.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBucket, uploadDirectory } from '#shared/adapters/s3/objects.js';
+import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
+import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import { LocalFileSigner } from '#shared/evidence/signer.js';
+import { verifyEvidencePack } from '#shared/evidence/verify.js';
+import { generateDataset } from '#shared/generator/index.js';
+import { type EmbeddedStack, startEmbeddedStack } from '#shared/local/embeddedStack.js';
+import { PACK_FILES } from '#shared/pipeline/finalizeRun.js';
+import { INGEST_FILE, type IngestResult } from '#shared/pipeline/partition/ingest.js';
+import { s3WorkArea } from '#shared/pipeline/partition/workArea.js';
+import { runAudit } from '#shared/pipeline/runAudit.js';
+import { s3EvidenceBlobStore } from '#shared/store/evidenceBlobs.js';
+import { FindingsStore } from '#shared/store/findingsStore.js';
+import type { LambdaConfig } from '../../lambdas/runtime.js';
+import { cleanupAssemblies } from '../cdk/synthHelpers.js';
+import { executeLocally } from './localExecution.js';
+
+const RAW = 'raw-logs';
+const WORK = 'work-area';
+const EVIDENCE = 'evidence';
+const TABLE = 'vatp-audit-findings';
+const TOOL_VERSION = 'statemachine-test';
+const EXAMPLE = resolve(__dirname, '../../../shared/spec/example');
+const FIXED_NOW = () => new Date('2026-02-13T02:30:00Z');
+
+let dir: string;
+let stack: EmbeddedStack;
+let signer: LocalFileSigner;
+let store: FindingsStore;
+
+const config: LambdaConfig = {
+  rawBucket: RAW,
+  workBucket: WORK,
+  evidenceBucket: EVIDENCE,
+  findingsTable: TABLE,
+  signingKeyId: undefined,
+  timeZone: 'Asia/Hong_Kong',
+  datasetLayout: 'venue={venue}/date={date}/',
+  toolVersion: TOOL_VERSION,
+  parameters: DEFAULT_PARAMETERS,
+  tmpDir: '',
+  sortMemoryRecords: 500,
+  // Small chunks, so that symbols and partitions span several chunk objects.
+  chunkBytes: 4096,
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vatp-sfn-'));
+  config.tmpDir = join(dir, 'tmp');
+  await mkdir(config.tmpDir);
+  stack = await startEmbeddedStack({ dataDir: join(dir, 'stack'), buckets: [RAW, WORK, EVIDENCE] });
+  signer = new LocalFileSigner({ keyFile: join(dir, 'signing-key.pem') });
+  store = new FindingsStore({
+    dynamo: stack.dynamo,
+    tableName: TABLE,
+    blobs: s3EvidenceBlobStore({ s3: stack.s3, bucket: EVIDENCE }),
+  });
+  await store.ensureTables();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+  cleanupAssemblies();
+});
+
+async function upload(localDir: string, prefix: string): Promise<string> {
+  await ensureBucket(stack.s3, RAW);
+  await uploadDirectory(stack.s3, localDir, RAW, prefix);
+  return `s3://${RAW}/${prefix}`;
+}
+
+async function singleProcess(input: string, name: string) {
+  const out = `s3://${EVIDENCE}/single/${name}/`;
+  const result = await runAudit(
+    { input, parameters: DEFAULT_PARAMETERS, toolVersion: TOOL_VERSION, tmpDir: config.tmpDir, sortMemoryRecords: 500 },
+    { s3: () => stack.s3, out: openOutputSink(out, { s3: stack.s3 }), signer, now: FIXED_NOW },
+  );
+  return { out, result };
+}
+
+async function distributed(input: string, name: string) {
+  const out = `s3://${EVIDENCE}/remote/${name}/`;
+  const run = await executeLocally(
+    { trigger: 'on-demand', input, out },
+    { config, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
+  );
+  return { out, run };
+}
+
+async function readPack(uri: string): Promise<Map<string, Buffer>> {
+  const sink = openOutputSink(uri, { s3: stack.s3 });
+  const files = new Map<string, Buffer>();
+  for (const name of await sink.list()) files.set(name, await sink.read(name));
+  return files;
+}
+
+/** Runs both pipelines on one dataset and asserts equal packs; returns what the tests look at further. */
+async function compare(localDir: string, name: string) {
+  const input = await upload(localDir, `venue=HKVX/date=${name}/`);
+  const single = await singleProcess(input, name);
+  const remote = await distributed(input, name);
+  const a = await readPack(single.out);
+  const b = await readPack(remote.out);
+  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+  for (const file of [
+    PACK_FILES.findings,
+    PACK_FILES.summary,
+    PACK_FILES.quarantine,
+    PACK_FILES.report,
+    PACK_FILES.publicKey,
+    PACK_FILES.manifest,
+  ]) {
+    expect(b.get(file)?.toString('base64'), `${file} of ${name}`).toBe(a.get(file)?.toString('base64'));
+  }
+  const verdict = await verifyEvidencePack(openOutputSink(remote.out, { s3: stack.s3 }));
+  return { input, single, remote, findings: single.result.findings, verdict };
+}
+
+describe('the state machine, run locally, equals the single-process run', () => {
+  it('on the worked example of the spec (CP-1 and NRH-1)', async () => {
+    const { findings, remote, verdict } = await compare(EXAMPLE, 'example');
+    expect(findings.map((f) => `${f.check_id} ${f.subject} ${f.severity}`)).toEqual([
+      'CP-1 t-4 high',
+      'NRH-1 c-3 critical',
+    ]);
+    expect(JSON.stringify(verdict)).toMatch(/"ok":true|"valid":true/);
+    expect(remote.run.states).toEqual([
+      'Plan',
+      'Ingest',
+      ...remote.run.states.filter((s) => s === 'AuditPartition' || s === 'Ledger'),
+      'Aggregate',
+      'Report',
+      'Store',
+    ]);
+  });
+
+  it('on a generated dataset (shuffled, mixed formats, injected violations) across several partitions', async () => {
+    const data = join(dir, 'generated');
+    await generateDataset({
+      out: data,
+      seed: 20260212,
+      orders: 3000,
+      violationRate: 0.03,
+      format: 'mixed',
+      shuffle: true,
+      filesPerStream: 3,
+      symbols: 5,
+    });
+    const { findings, remote } = await compare(data, 'generated');
+    expect(findings.length).toBeGreaterThan(10);
+    expect(new Set(findings.map((f) => f.check_id)).size).toBeGreaterThan(5);
+    const ingest = await s3WorkArea(
+      stack.s3,
+      (remote.run.output as { run: { work: string } }).run.work,
+    ).getJson<IngestResult>(INGEST_FILE);
+    expect(ingest.partitions.length).toBeGreaterThanOrEqual(2);
+    expect(remote.run.states.filter((s) => s === 'AuditPartition')).toHaveLength(ingest.partitions.length);
+  });
+
+  it('on data whose orders, trades, sessions, IPs and unknown ids cross symbols', async () => {
+    const data = join(dir, 'crossing');
+    await writeCrossingDataset(data);
+    const { findings, remote } = await compare(data, 'crossing');
+    const ids = findings.map((f) => `${f.check_id} ${f.subject}`);
+    // The cases this dataset is built to exercise, each needing more than one symbol's view.
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'DQ-3 t-1',
+        'FS-3 S-1',
+        'FS-5 10.0.0.1',
+        'DQ-5 XRP-USD',
+        'DQ-5 SOL-USD',
+        'DQ-2 orders+trades:7',
+        'DQ-4 orders+trades:6-6',
+        'DQ-1 orders/orders.jsonl:6',
+        'PERP-2 BTC-PERP',
+        'FS-6 o-7',
+      ]),
+    );
+    const ingest = await s3WorkArea(
+      stack.s3,
+      (remote.run.output as { run: { work: string } }).run.work,
+    ).getJson<IngestResult>(INGEST_FILE);
+    const groups = ingest.partitions.map((p) => p.map((s) => ingest.symbols[s]!.symbol).sort());
+    expect(groups).toEqual(
+      expect.arrayContaining([['BTC-USD', 'ETH-USD', 'SOL-USD', 'XRP-USD'], ['BTC-PERP'], ['ADA-USD']]),
+    );
+  });
+});
+
+describe('the findings store after a distributed run', () => {
+  it('holds the completed run with the counts of the summary, and exactly the pack’s findings', async () => {
+    const input = `s3://${RAW}/venue=HKVX/date=example/`;
+    const remote = await distributed(input, 'example-store');
+    const runId = (remote.run.output as { run: { run_id: string } }).run.run_id;
+    const run = await store.getRun(runId);
+    expect(run?.status).toBe('completed');
+    expect(run?.findings_total).toBe(2);
+    expect(run?.counts?.['CP-1']).toMatchObject({ examined: 1, findings: { high: 1 } });
+    const pack = (await readPack(remote.out)).get(PACK_FILES.findings)!.toString('utf8').trim().split('\n');
+    const stored = await store.runFindings(runId);
+    expect(stored.map((f) => JSON.stringify(f))).toEqual(pack.map((l) => JSON.stringify(JSON.parse(l))));
+  });
+});
+
+describe('failures', () => {
+  it('a step that fails marks the run failed in the store and fails the execution', async () => {
+    const input = `s3://${RAW}/venue=HKVX/date=example/`;
+    const parameters = { ...DEFAULT_PARAMETERS, haircut_floor: '0.65' };
+    await expect(
+      executeLocally(
+        { trigger: 'on-demand', input, out: `s3://${EVIDENCE}/failing/`, parameters },
+        { config, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
+        {
+          report: async () => {
+            throw new Error('signing service unavailable');
+          },
+        },
+      ),
+    ).rejects.toThrow();
+    const run = await store.latestRun(
+      'HKVX',
+      { period_start: '2026-02-12T00:00:00Z', period_end: '2026-02-13T00:00:00Z' },
+      { status: 'failed' },
+    );
+    expect(run?.parameters).toMatchObject({ haircut_floor: '0.65' });
+    expect(run?.error).toContain('signing service unavailable');
+  });
+
+  it('a dataset without manifest.json fails in Plan, before any run exists', async () => {
+    const empty = join(dir, 'no-manifest');
+    await mkdir(join(empty, 'orders'), { recursive: true });
+    await writeFile(join(empty, 'orders', 'o.jsonl'), '');
+    const input = await upload(empty, 'venue=HKVX/date=no-manifest/');
+    const failures: unknown[] = [];
+    await expect(
+      executeLocally(
+        { trigger: 'on-demand', input },
+        { config, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
+        {
+          recordFailure: async (state) => {
+            failures.push(state);
+            return state;
+          },
+        },
+      ),
+    ).rejects.toThrow();
+    expect(JSON.stringify(failures)).toContain('manifest.json');
+    expect((failures[0] as { run?: unknown }).run).toBeUndefined();
+  });
+
+  it('an unusable execution input is refused by Plan', async () => {
+    const failures: unknown[] = [];
+    await expect(
+      executeLocally(
+        { trigger: 'on-demand', input: '/local/folder' },
+        { config, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
+        {
+          recordFailure: async (state) => {
+            failures.push(state);
+            return state;
+          },
+        },
+      ),
+    ).rejects.toThrow();
+    expect(JSON.stringify(failures)).toContain('s3:// dataset root');
+  });
+});
+
+const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+
+async function writeCrossingDataset(root: string): Promise<void> {
+  const put = async (path: string, text: string) => {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), text);
+  };
+  await put(
+    'manifest.json',
+    JSON.stringify({
+      contract: 1,
+      venue: 'HKVX',
+      operator_entity_id: 'E-OP',
+      period_start: '2026-02-12T00:00:00Z',
+      period_end: '2026-02-13T00:00:00Z',
+    }),
+  );
+  await put(
+    'accounts/accounts.jsonl',
+    jsonl([
+      { account_id: 'MM-1', entity_id: 'E-MM', role: 'affiliated_mm', investor_class: null },
+      { account_id: 'C-1', entity_id: 'E-C1', role: 'client', investor_class: 'retail' },
+      { account_id: 'C-2', entity_id: 'E-C2', role: 'client', investor_class: 'professional' },
+      { account_id: 'P-1', entity_id: 'E-OP', role: 'platform', investor_class: null },
+    ]),
+  );
+  await put(
+    'staff/staff.jsonl',
+    jsonl([
+      { user_id: 'u-mm', entity_id: 'E-MM', function: 'market_making' },
+      { user_id: 'u-op', entity_id: 'E-OP', function: 'platform_operations' },
+    ]),
+  );
+  await put(
+    'wallets/wallets.jsonl',
+    jsonl([{ wallet_id: 'w-cc', owner_entity_id: 'E-OP', kind: 'client_collateral' }]),
+  );
+  await put(
+    'instruments/instruments.jsonl',
+    jsonl([
+      { symbol: 'BTC-USD', product: 'spot', reference_asset: 'BTC', retail_spot_approved: true },
+      { symbol: 'ETH-USD', product: 'spot', reference_asset: 'ETH', retail_spot_approved: true },
+      { symbol: 'ADA-USD', product: 'spot', reference_asset: 'ADA', retail_spot_approved: true },
+      { symbol: 'BTC-PERP', product: 'perpetual', reference_asset: 'DOGE', retail_spot_approved: false },
+    ]),
+  );
+  const ts = (s: number) => `2026-02-12T01:00:${String(s).padStart(2, '0')}Z`;
+  const order = (seq: number, o: Record<string, unknown>) => ({ seq, ts: ts(seq), ...o });
+  await put(
+    'orders/orders.jsonl',
+    jsonl([
+      order(1, {
+        event: 'new',
+        order_id: 'o-1',
+        symbol: 'BTC-USD',
+        account_id: 'MM-1',
+        side: 'sell',
+        type: 'limit',
+        price: '100',
+        qty: '1',
+        tif: 'gtc',
+        mm_tag: true,
+        user_id: 'u-mm',
+        session_id: 'S-1',
+        source_ip: '10.0.0.1',
+      }),
+      order(2, {
+        event: 'new',
+        order_id: 'o-2',
+        symbol: 'BTC-USD',
+        account_id: 'C-1',
+        side: 'sell',
+        type: 'limit',
+        price: '100',
+        qty: '1',
+        tif: 'gtc',
+        mm_tag: false,
+        user_id: 'c1',
+        session_id: 'S-1',
+        source_ip: '10.0.0.9',
+      }),
+      order(3, {
+        event: 'new',
+        order_id: 'o-3',
+        symbol: 'ETH-USD',
+        account_id: 'C-2',
+        side: 'buy',
+        type: 'limit',
+        price: '100',
+        qty: '1',
+        tif: 'ioc',
+        mm_tag: false,
+        user_id: 'u-op',
+        session_id: 'S-2',
+        source_ip: '10.0.0.1',
+      }),
+      // An amend naming another (unknown) symbol than the order's: XRP-USD joins BTC-USD's partition.
+      order(5, {
+        event: 'amend',
+        order_id: 'o-2',
+        symbol: 'XRP-USD',
+        account_id: 'C-1',
+        side: 'sell',
+        type: 'limit',
+        price: '100',
+        qty: '2',
+        tif: 'gtc',
+        mm_tag: false,
+        user_id: 'c1',
+        session_id: 'S-3',
+      }),
+      // An amend of a limit order without a price: set aside in context (DQ-1), its seq absent (DQ-4 6-6).
+      order(6, {
+        event: 'amend',
+        order_id: 'o-2',
+        symbol: 'BTC-USD',
+        account_id: 'C-1',
+        side: 'sell',
+        qty: '3',
+        mm_tag: false,
+      }),
+      order(7, {
+        event: 'new',
+        order_id: 'o-7',
+        symbol: 'SOL-USD',
+        account_id: 'P-1',
+        side: 'buy',
+        type: 'limit',
+        price: '5',
+        qty: '1',
+        tif: 'gtc',
+        mm_tag: false,
+        user_id: 'u-op',
+        session_id: 'S-4',
+        source_ip: '10.0.0.2',
+      }),
+      order(7, {
+        event: 'new',
+        order_id: 'o-8',
+        symbol: 'BTC-PERP',
+        account_id: 'C-1',
+        side: 'buy',
+        type: 'limit',
+        price: '50',
+        qty: '1',
+        tif: 'gtc',
+        mm_tag: false,
+        user_id: 'c1',
+        session_id: 'S-5',
+      }),
+      order(10, { event: 'cancel', order_id: 'o-404', symbol: 'BTC-PERP', account_id: 'C-1', side: 'buy' }),
+      order(11, {
+        event: 'new',
+        order_id: 'o-11',
+        symbol: 'ADA-USD',
+        account_id: 'C-2',
+        side: 'sell',
+        type: 'limit',
+        price: '1',
+        qty: '10',
+        tif: 'gtc',
+        mm_tag: false,
+        user_id: 'c2',
+        session_id: 'S-6',
+      }),
+      order(12, {
+        event: 'new',
+        order_id: 'o-12',
+        symbol: 'ADA-USD',
+        account_id: 'MM-1',
+        side: 'buy',
+        type: 'market',
+        qty: '4',
+        tif: 'ioc',
+        mm_tag: true,
+        user_id: 'u-mm',
+        session_id: 'S-7',
+        source_ip: '10.0.0.3',
+      }),
+      order(14, {
+        event: 'new',
+        order_id: 'o-14',
+        symbol: 'SOL-USD',
+        account_id: 'C-2',
+        side: 'sell',
+        type: 'limit',
+        price: '5',
+        qty: '1',
+        tif: 'ioc',
+        mm_tag: false,
+        user_id: 'c2',
+        session_id: 'S-8',
+      }),
+    ]),
+  );
+  const trade = (seq: number, t: Record<string, unknown>) => ({ seq, ts: ts(seq), ...t });
+  await put(
+    'trades/trades.jsonl',
+    jsonl([
+      // A trade on ETH-USD whose maker rests on BTC-USD: DQ-3, and the two symbols share a partition.
+      trade(4, {
+        trade_id: 't-1',
+        symbol: 'ETH-USD',
+        price: '100',
+        qty: '0.5',
+        maker_order_id: 'o-1',
+        taker_order_id: 'o-3',
+        maker_mm_tag: true,
+        taker_mm_tag: false,
+        phase: 'continuous',
+      }),
+      trade(13, {
+        trade_id: 't-13',
+        symbol: 'ADA-USD',
+        price: '1',
+        qty: '4',
+        maker_order_id: 'o-11',
+        taker_order_id: 'o-12',
+        maker_mm_tag: false,
+        taker_mm_tag: true,
+      }),
+      // A trade id used again on SOL-USD: the collector keeps the first report, so SOL-USD joins t-1's partition.
+      trade(15, {
+        trade_id: 't-1',
+        symbol: 'SOL-USD',
+        price: '5',
+        qty: '1',
+        maker_order_id: 'o-7',
+        taker_order_id: 'o-14',
+        maker_mm_tag: false,
+        taker_mm_tag: false,
+      }),
+    ]),
+  );
+  await put(
+    'collateral/collateral.jsonl',
+    jsonl([
+      {
+        seq: 1,
+        ts: ts(1),
+        event_id: 'c-1',
+        event: 'deposit',
+        account_id: 'C-9',
+        asset: 'BTC',
+        asset_class: 'virtual_asset',
+        qty: '1',
+        to_wallet: 'w-unknown',
+      },
+    ]),
+  );
+  await put(
+    'access/access.jsonl',
+    jsonl([
+      {
+        seq: 1,
+        ts: ts(1),
+        event_id: 'a-1',
+        user_id: 'u-mm',
+        resource: 'client-orders',
+        classification: 'restricted',
+        action: 'read',
+        granted: true,
+        source_ip: '10.0.0.2',
+      },
+      {
+        seq: 2,
+        ts: ts(2),
+        event_id: 'a-2',
+        user_id: 'u-op',
+        resource: 'config',
+        classification: 'internal',
+        action: 'read',
+        granted: true,
+        source_ip: '10.0.0.3',
+      },
+    ]),
+  );
+}
