@@ -31,7 +31,8 @@ export const seqSchema = z.number().int().nonnegative().refine(Number.isSafeInte
 export const idSchema = z
   .string()
   .min(1, { message: 'id must not be empty' })
-  .refine((s) => [...s].length <= 128, { message: 'id longer than 128 code points' });
+  // A string of at most 128 UTF-16 units has at most 128 code points: count them only for longer strings.
+  .refine((s) => s.length <= 128 || [...s].length <= 128, { message: 'id longer than 128 code points' });
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 

@@ -24,8 +24,46 @@ export function parseTimestampNs(ts: string): bigint | undefined {
   return BigInt(ms) * NS_PER_MS + BigInt(frac);
 }
 
+/**
+ * The same accept/reject decision as `parseTimestampNs(ts) !== undefined`, without the regex, the Date and the BigInt
+ * (it runs once per record). Years 0000–0099 are rejected like parseTimestampNs does (Date.UTC maps them to 19xx).
+ */
 export function isTimestamp(ts: string): boolean {
-  return parseTimestampNs(ts) !== undefined;
+  const n = ts.length;
+  if (n < 20 || n > 30 || n === 21 || ts.charCodeAt(n - 1) !== 0x5a /* Z */) return false;
+  if (ts.charCodeAt(4) !== 0x2d || ts.charCodeAt(7) !== 0x2d || ts.charCodeAt(10) !== 0x54) return false;
+  if (ts.charCodeAt(13) !== 0x3a || ts.charCodeAt(16) !== 0x3a) return false;
+  const year = digits(ts, 0, 4);
+  const month = digits(ts, 5, 2);
+  const day = digits(ts, 8, 2);
+  const hour = digits(ts, 11, 2);
+  const minute = digits(ts, 14, 2);
+  const second = digits(ts, 17, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  if (day > 28 && day > daysInMonth(year, month)) return false;
+  if (n > 20) {
+    // ".d…dZ": 1 to 9 fractional digits.
+    if (ts.charCodeAt(19) !== 0x2e) return false;
+    if (digits(ts, 20, n - 21) < 0) return false;
+  }
+  return true;
+}
+
+/** The value of `len` ASCII digits at `from`, or -1 when one of them is not a digit. */
+function digits(s: string, from: number, len: number): number {
+  let v = 0;
+  for (let i = from; i < from + len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** ISO 8601 duration of days/hours/minutes/seconds (e.g. PT1H, PT30M, P1DT2H, PT0.5S) in nanoseconds. */

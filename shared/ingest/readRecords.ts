@@ -8,6 +8,10 @@
  *
  * JSON objects with a repeated key keep the last value (JSON.parse); a CSV header with a repeated column name
  * likewise keeps the last column's cell.
+ *
+ * Event records (orders, trades, collateral, access) first go through the contract-aware fast parser (fastParse.ts),
+ * which only accepts; whatever it does not accept runs the plain path (JSON.parse or csvRowToJson, then zod), which
+ * accepts or quarantines. `parse: 'plain'` turns the fast parser off (the exactness tests compare both).
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -17,6 +21,7 @@ import type { Located } from '../checks/rule.js';
 import { csvRowToJson, describeIssues, RECORD_SCHEMAS, type RecordType } from '../contract/records.js';
 import { CsvParser, isBlank } from './csv.js';
 import { SourceReadError } from './errors.js';
+import { type FastRowBuilder, fastCsvBuilder, fastJsonParser } from './fastParse.js';
 import type { DataFile, FileFormat } from './layout.js';
 import { LineSplitter } from './lines.js';
 import type { DatasetSource } from './source.js';
@@ -58,6 +63,11 @@ export interface ReadHooks {
   stats?(stats: FileStats): void;
 }
 
+export interface ReadOptions {
+  /** 'fast' (default): the contract-aware fast parser first, the plain path for what it does not accept. */
+  parse?: 'fast' | 'plain';
+}
+
 /** Re-iterable: every iteration opens and reads the file again (and calls the hooks again). */
 export interface RecordReader<T> extends AsyncIterable<Located<T>> {
   readonly file: DataFile;
@@ -76,8 +86,9 @@ export function readRecords<K extends RecordType>(
   source: DatasetSource,
   file: DataFile<K>,
   hooks: ReadHooks,
+  opts: ReadOptions = {},
 ): RecordReader<RecordOf<K>> {
-  const batches = () => readBatches(source, file, hooks);
+  const batches = () => readBatches(source, file, hooks, opts.parse !== 'plain');
   return {
     file,
     batches,
@@ -95,6 +106,7 @@ async function* readBatches<K extends RecordType>(
   source: DatasetSource,
   file: DataFile<K>,
   hooks: ReadHooks,
+  fastPath: boolean,
 ): AsyncGenerator<Located<RecordOf<K>>[]> {
   const type = file.record_type;
   const path = file.path;
@@ -117,6 +129,11 @@ async function* readBatches<K extends RecordType>(
     stats.quarantined++;
     hooks.quarantine({ file: path, line, record_type: type, reason, raw: capRaw(raw), scope: 'record' });
   };
+  const accept = (rec: unknown, line: number): void => {
+    stats.records++;
+    stats.accepted++;
+    batch.push({ rec: rec as RecordOf<K>, file: path, line });
+  };
   const validate = (obj: unknown, line: number, raw: string): void => {
     const r = schema.safeParse(obj);
     if (r.success) {
@@ -132,6 +149,7 @@ async function* readBatches<K extends RecordType>(
     // undefined: header not seen yet; null: header malformed, no row can be read.
     let header: string[] | null | undefined;
     let headerLine = 0;
+    let fastRow: FastRowBuilder | null = null;
     const parser = new CsvParser(
       {
         record(cells, line, raw, error) {
@@ -147,13 +165,20 @@ async function* readBatches<K extends RecordType>(
                 raw: capRaw(raw),
                 scope: 'file',
               });
-            } else header = cells;
+            } else {
+              header = cells;
+              if (fastPath) fastRow = fastCsvBuilder(type, header);
+            }
             return;
           }
           if (header === null) return reject(line, `not read: the CSV header (line ${headerLine}) is malformed`, raw);
           if (cells === null) return reject(line, `malformed CSV record: ${error}`, raw);
           if (cells.length !== header.length) {
             return reject(line, `malformed CSV record: ${cells.length} cells, the header has ${header.length}`, raw);
+          }
+          if (fastRow !== null) {
+            const rec = fastRow(cells);
+            if (rec !== undefined) return accept(rec, line);
           }
           const row: Record<string, string> = {};
           for (let i = 0; i < header.length; i++) row[header[i]!] = cells[i]!;
@@ -171,9 +196,14 @@ async function* readBatches<K extends RecordType>(
       { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
     );
   } else {
+    const fast = fastPath ? fastJsonParser(type) : null;
     splitter = new LineSplitter(
       {
         line(text, lineNo) {
+          if (fast !== null) {
+            const rec = fast(text);
+            if (rec !== undefined) return accept(rec, lineNo);
+          }
           if (isBlank(text)) return;
           let obj: unknown;
           try {
