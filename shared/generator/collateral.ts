@@ -21,7 +21,8 @@ import type { Cell } from './writer.js';
 const HAIRCUT_FLOOR_BP = 6000;
 const ELIGIBLE_VA = new Set(['BTC', 'ETH']);
 const Q = 100_000_000; // quantity units per asset unit
-const SCALE = BigInt(Q) * 100n * 10_000n; // qty units × cents × basis points
+/** Lending value in cents = Σ qty units × price cents × (10,000 − haircut bp) / SCALE. */
+const SCALE = BigInt(Q) * 10_000n;
 
 type AssetClass = 'virtual_asset' | 'security' | 'fiat' | 'stablecoin';
 
