@@ -40,7 +40,9 @@ describe('SymbolLinks', () => {
           for (const [s, id] of pairs) l.link(l.symbol(`s${s}`), `id${id}`);
           // Reference: connectivity by repeated relaxation.
           const group = new Map<string, number>();
-          l.symbols.forEach((s, i) => group.set(s, i));
+          l.symbols.forEach((s, i) => {
+            group.set(s, i);
+          });
           let changed = true;
           while (changed) {
             changed = false;
@@ -76,7 +78,9 @@ describe('mergeByOrdinal', () => {
         fc.integer({ min: 1, max: 5 }),
         async (ids, k) => {
           const parts: { i: number }[][] = Array.from({ length: k }, () => []);
-          ids.forEach((i, n) => parts[n % k]!.push({ i }));
+          ids.forEach((i, n) => {
+            parts[n % k]!.push({ i });
+          });
           for (const p of parts) p.sort((a, b) => a.i - b.i);
           const out: number[] = [];
           for await (const x of mergeByOrdinal(parts.map((p) => from(p)))) out.push(x.i);

@@ -132,7 +132,7 @@ describe('the state machine, run locally, equals the single-process run', () => 
   it('on the worked example of the spec (CP-1 and NRH-1)', async () => {
     const { findings, remote, verdict } = await compare(EXAMPLE, 'example');
     expect(findings.map((f) => `${f.check_id} ${f.subject} ${f.severity}`)).toEqual([
-      'CP-1 t-4 high',
+      'CP-1 t-1 high',
       'NRH-1 c-3 critical',
     ]);
     expect(JSON.stringify(verdict)).toMatch(/"ok":true|"valid":true/);
@@ -174,21 +174,28 @@ describe('the state machine, run locally, equals the single-process run', () => 
     await writeCrossingDataset(data);
     const { findings, remote } = await compare(data, 'crossing');
     const ids = findings.map((f) => `${f.check_id} ${f.subject}`);
-    // The cases this dataset is built to exercise, each needing more than one symbol's view.
-    expect(ids).toEqual(
-      expect.arrayContaining([
-        'DQ-3 t-1',
-        'FS-3 S-1',
-        'FS-5 10.0.0.1',
-        'DQ-5 XRP-USD',
-        'DQ-5 SOL-USD',
-        'DQ-2 orders+trades:7',
-        'DQ-4 orders+trades:6-6',
-        'DQ-1 orders/orders.jsonl:6',
-        'PERP-2 BTC-PERP',
-        'FS-6 o-7',
-      ]),
-    );
+    // Every case this dataset is built for; most need more than one symbol's (or partition's) view.
+    expect(ids).toEqual([
+      'DQ-1 orders/orders.jsonl:5',
+      'DQ-2 orders+trades:7',
+      'DQ-3 t-1',
+      'DQ-4 orders+trades:6-6',
+      'DQ-4 orders+trades:8-9',
+      'DQ-5 C-9',
+      'DQ-5 SOL-USD',
+      'DQ-5 XRP-USD',
+      'DQ-5 w-unknown',
+      'DQ-6 o-404',
+      'FS-3 S-1',
+      'FS-3 S-7',
+      'FS-4 a-1',
+      'FS-5 10.0.0.1',
+      'FS-5 10.0.0.2',
+      'FS-5 10.0.0.3',
+      'FS-6 o-7',
+      'PERP-1 o-8',
+      'PERP-2 BTC-PERP',
+    ]);
     const ingest = await s3WorkArea(
       stack.s3,
       (remote.run.output as { run: { work: string } }).run.work,
@@ -415,6 +422,7 @@ async function writeCrossingDataset(root: string): Promise<void> {
         session_id: 'S-4',
         source_ip: '10.0.0.2',
       }),
+      // Session S-7 also carries MM-1's order o-12 on ADA-USD, another partition: FS-3 needs the global view.
       order(7, {
         event: 'new',
         order_id: 'o-8',
@@ -427,7 +435,7 @@ async function writeCrossingDataset(root: string): Promise<void> {
         tif: 'gtc',
         mm_tag: false,
         user_id: 'c1',
-        session_id: 'S-5',
+        session_id: 'S-7',
       }),
       order(10, { event: 'cancel', order_id: 'o-404', symbol: 'BTC-PERP', account_id: 'C-1', side: 'buy' }),
       order(11, {

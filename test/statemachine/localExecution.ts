@@ -3,6 +3,7 @@
  * taken from the template, and aws-local-stepfunctions executes it with every Lambda task bound to the real handler
  * (the same `create(services)` the Lambda entry points use), against the embedded S3 and DynamoDB.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { STATE_NAMES, type StepName } from '../../cdk/auditStateMachine.js';
 import { aggregate } from '../../lambdas/aggregate.js';
@@ -20,6 +21,23 @@ import {
 } from '../../lambdas/runtime.js';
 import { store } from '../../lambdas/store.js';
 import { resolveTokens, synthStack, tokenLogicalId } from '../cdk/synthHelpers.js';
+
+// aws-local-stepfunctions 3 calls Promise.withResolvers (Node ≥ 22, the Lambda runtime); the tests run on Node 20.
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    value<T>() {
+      let resolve!: (v: T) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: the Amazon States Language definition as JSON
 type Definition = any;
@@ -77,7 +95,7 @@ export async function executeLocally(
   services: ServiceOverrides & { config: LambdaConfig },
   overrides: Partial<Record<StepName, (input: unknown) => Promise<unknown>>> = {},
 ): Promise<LocalRun> {
-  const s = createServices(services);
+  const s = createServices({ logger: new Logger({ logLevel: 'SILENT' }), ...services });
   const handlers: Record<string, (input: never) => Promise<never>> = {};
   for (const [step, name] of Object.entries(TASKS) as [StepName, string][]) {
     const h = overrides[step] ?? HANDLERS[step].create(s);
