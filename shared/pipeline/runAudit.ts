@@ -1,50 +1,16 @@
 /**
- * One audit run, in one process (the CLI, and a Lambda for a dataset that fits one): read and validate every input,
- * replay the order flow and the collateral ledger in seq order, run every check, and write the evidence pack.
- *
- * Stages: list + manifest → hash inputs (run_id known before anything is judged, so a crashed run is visible in the
- * store under its own id) → reference data → orders+trades → collateral → access → finish rules → evidence pack.
+ * One audit run, in one process (the CLI, and a Lambda for a dataset that fits one): audit the dataset
+ * (auditDataset.ts) and write the evidence pack (finalizeRun.ts).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { OutputSink } from '../adapters/s3/outputSink.js';
-import { RULES_VERSION } from '../checks/catalogue.js';
-import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
-import { functionalSeparationRules } from '../checks/fs/index.js';
-import { perpetualRules } from '../checks/perp/index.js';
-import type { Rule, RuleContext } from '../checks/rule.js';
-import { runRuleHook } from '../checks/runner.js';
-import { CollateralAuditor } from '../collateral/auditor.js';
-import type { AuditParameters } from '../config/parameters.js';
 import type { Signer } from '../evidence/signer.js';
-import { FindingCollector } from '../findings/collector.js';
-import { ManifestError } from '../ingest/errors.js';
-import { classifyLayout, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
-import { readDatasetManifest } from '../ingest/manifest.js';
-import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
-import { type DatasetSource, openDatasetSource } from '../ingest/source.js';
-import { OrderFlowAuditor } from '../orderflow/auditor.js';
-import { type OrderedStreamName, readOrderedBatches } from '../ordering/readOrderedStream.js';
-import { SequenceTracker } from '../ordering/sequenceTracker.js';
-import { loadReferenceData } from '../reference/loadReference.js';
 import type { FindingsStore } from '../store/findingsStore.js';
-import type { RunStart } from '../store/types.js';
-import { UsageError } from './errors.js';
+import { auditDataset, type RunAuditOptions } from './auditDataset.js';
 import { type FinalizedRun, finalizeRun } from './finalizeRun.js';
-import { runId as deriveRunId } from './ids.js';
-import { FileStatsBook, hashInputs } from './inputs.js';
 import type { RunProgress } from './progress.js';
-import { QuarantineLog } from './quarantineLog.js';
 
-export interface RunAuditOptions {
-  /** Dataset root: a folder or s3://bucket/prefix. */
-  input: string;
-  parameters: AuditParameters;
-  toolVersion: string;
-  /** Scratch space for the external sort. */
-  tmpDir: string;
-  /** Records held in memory per sort run before spilling. */
-  sortMemoryRecords?: number;
-}
+export type { RunAuditOptions };
 
 export interface RunAuditDeps {
   s3: () => S3Client;
@@ -58,128 +24,15 @@ export interface RunAuditDeps {
 }
 
 export async function runAudit(opts: RunAuditOptions, deps: RunAuditDeps): Promise<FinalizedRun> {
-  const source = openDatasetSource(opts.input, { s3: deps.s3 });
-  const listed = await source.list();
-  let manifest: Awaited<ReturnType<typeof readDatasetManifest>>;
-  try {
-    manifest = await readDatasetManifest(source);
-  } catch (error) {
-    if (error instanceof ManifestError) throw new UsageError(`${opts.input}: ${error.message}`, { cause: error });
-    throw error;
-  }
-  const layout = classifyLayout(listed);
-  const progress = deps.progress;
-
-  const totalBytes = listed.reduce((n, f) => n + f.size, 0);
-  progress?.stage('hash inputs', totalBytes);
-  const inputHashes = await hashInputs(source, listed, (n) => progress?.advance(n));
-  const runId = deriveRunId({ inputs: inputHashes, parameters: opts.parameters, rules_version: RULES_VERSION });
-
   const now = deps.now ?? (() => new Date());
-  const runRecord: RunStart = {
-    run_id: runId,
-    venue: manifest.venue,
-    operator_entity_id: manifest.operator_entity_id,
-    period_start: manifest.period_start,
-    period_end: manifest.period_end,
-    dataset_root: opts.input,
-    inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
-    parameters: opts.parameters,
-    rules_version: RULES_VERSION,
-    tool_version: opts.toolVersion,
-    started_at: now(),
-  };
-  await deps.store?.startRun(runRecord);
+  const audited = await auditDataset(opts, { ...deps, now });
   try {
-    const collector = new FindingCollector();
-    const quarantine = new QuarantineLog();
-    const stats = new FileStatsBook(inputHashes, layout);
-    const onQuarantine = (q: QuarantineEntry) => quarantine.add(q);
-    for (const f of layout.unsupported) stats.unsupported(f, unsupportedFileEntry(f), onQuarantine);
-
-    const ref = await loadReferenceData(source, layout, manifest, onQuarantine, stats.recorder());
-    const ctx: RuleContext = { ref, params: opts.parameters, sink: collector };
-    const extraRules: Rule[] = [...functionalSeparationRules(), ...perpetualRules(), new UnknownReferencesRule()];
-
-    const hooks: ReadHooks = {
-      quarantine: onQuarantine,
-      stats: (st) => {
-        stats.record(st);
-        progress?.advance(st.bytes);
-      },
-    };
-    const read = <S extends OrderedStreamName>(stream: S) =>
-      readOrderedBatches(source, layout, stream, hooks, {
-        tmpDir: opts.tmpDir,
-        maxInMemory: opts.sortMemoryRecords,
-      });
-
-    progress?.stage('orders and trades', bytesOf(layout, ['orders', 'trades']));
-    const orderFlow = new OrderFlowAuditor(ctx, extraRules, (q) => onQuarantine({ ...q, scope: 'record' }));
-    const orderSeq = new SequenceTracker('orders+trades', collector);
-    for await (const batch of read('orders+trades')) {
-      for (const item of batch) if (orderFlow.process(item)) orderSeq.observe(item.rec.seq, item);
-    }
-    orderSeq.finish();
-
-    progress?.stage('collateral', bytesOf(layout, ['collateral']));
-    const collateral = new CollateralAuditor(ctx);
-    const collateralSeq = new SequenceTracker('collateral', collector);
-    const collateralHooks = extraRules.filter((r) => r.onCollateral !== undefined);
-    for await (const batch of read('collateral')) {
-      for (const item of batch) {
-        collateral.process(item);
-        for (const rule of collateralHooks) {
-          runRuleHook(rule, ctx, { hook: 'onCollateral', file: item.file, line: item.line }, () =>
-            rule.onCollateral!(item, ctx),
-          );
-        }
-        collateralSeq.observe(item.rec.seq, item);
-      }
-    }
-    collateralSeq.finish();
-    collateral.finish();
-
-    progress?.stage('access log', bytesOf(layout, ['access']));
-    const accessHooks = extraRules.filter((r) => r.onAccess !== undefined);
-    for await (const batch of read('access')) {
-      for (const item of batch) {
-        for (const rule of accessHooks) {
-          runRuleHook(rule, ctx, { hook: 'onAccess', file: item.file, line: item.line }, () =>
-            rule.onAccess!(item, ctx),
-          );
-        }
-      }
-    }
-    // Rules that need every stream (sessions, IPs) report now; the order-flow auditor owns their lifecycle.
-    orderFlow.finish();
-    progress?.done();
-
-    stats.assertHashesStable();
     return await finalizeRun(
-      {
-        runId,
-        toolVersion: opts.toolVersion,
-        input: opts.input,
-        manifest,
-        parameters: opts.parameters,
-        accessLogPresent: layout.hasAccessFolder,
-        collector,
-        quarantine,
-        files: stats.summaries(),
-        inputHashes,
-        runRecord,
-      },
-      { out: deps.out, signer: deps.signer, store: deps.store, now, progress },
+      { ...audited, toolVersion: opts.toolVersion, input: opts.input, parameters: opts.parameters },
+      { out: deps.out, signer: deps.signer, store: deps.store, now, progress: deps.progress },
     );
   } catch (error) {
-    await deps.store?.failRun(runId, error, { at: now() }).catch(() => undefined);
+    await deps.store?.failRun(audited.runId, error, { at: now() }).catch(() => undefined);
     throw error;
   }
-}
-
-function bytesOf(layout: DatasetLayout, types: readonly (keyof DatasetLayout['records'])[]): number {
-  let n = 0;
-  for (const t of types) for (const f of layout.records[t]) n += f.size;
-  return n;
 }
