@@ -141,6 +141,9 @@ export class FindingsStore {
       findings_total: null,
       gsi4pk: keys.byVenuePeriod(run.venue, ps, pe),
       gsi4sk: `R#${requireInstantKey(started, 'started_at')}#${run.run_id}`,
+      // gsi1 is overloaded: run items under RUNS#<venue>, ordered by period, serve period reports.
+      gsi1pk: keys.runsOfVenue(run.venue),
+      gsi1sk: `${ps}#${pe}#${run.run_id}`,
     };
     const { names, sets, vals } = setClauses(values);
     const res = await this.#doc.send(
@@ -261,6 +264,27 @@ export class FindingsStore {
       if (opts.status === undefined || run.status === opts.status) return run;
     }
     return undefined;
+  }
+
+  /**
+   * Runs of a venue whose period starts at or after `from` and before `to` (any status), in period order. A period
+   * report takes, per period, the latest completed run.
+   */
+  async listRuns(venue: string, range: { from: string; to: string }): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
+    for await (const item of this.#query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.runsOfVenue(venue),
+        ':from': requireInstantKey(range.from, 'from'),
+        // Sort keys are "<start>#<end>#<run_id>": every key of a start before `to` sorts below "<to>".
+        ':to': `${(BigInt(requireInstantKey(range.to, 'to')) - 1n).toString().padStart(20, '0')}#~`,
+      },
+    })) {
+      out.push(toRunRecord(item));
+    }
+    return out;
   }
 
   // ---- findings ----------------------------------------------------------------------------------------------------

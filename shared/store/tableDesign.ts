@@ -58,6 +58,7 @@ export const keys = {
   occurrence: (runId: string, findingId: string) => ({ pk: `R#${runId}`, sk: `F#${findingId}` }),
   runPartition: (runId: string) => `R#${runId}`,
   byCheck: (checkId: string) => `CHECK#${checkId}`,
+  runsOfVenue: (venue: string) => `RUNS#${venue}`,
   byAccount: (accountId: string) => `ACCT#${accountId}`,
   byVenueStatus: (venue: string, status: FindingStatus) => `VS#${venue}#${status}`,
   byVenuePeriod: (venue: string, periodStartKey: string, periodEndKey: string) =>

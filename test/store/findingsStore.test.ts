@@ -141,6 +141,24 @@ describe('runs', () => {
   });
 });
 
+describe('runs of a venue over a range (period reports)', () => {
+  it('lists the runs whose period starts in [from, to), in period order, of that venue only', async () => {
+    await fullRun(h.store, 'r-day1', 'HKVX', [], DAY1, '2026-02-14T01:00:00.000Z');
+    await fullRun(h.store, 'r-day2', 'HKVX', [], DAY2, '2026-02-15T01:00:00.000Z');
+    await fullRun(h.store, 'r-other', 'OTHR', [], DAY1, '2026-02-14T09:00:00.000Z');
+    const all = await h.store.listRuns('HKVX', { from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' });
+    expect(all.map((r) => r.run_id)).toEqual(['r-day1', 'r-day2']);
+    const first = await h.store.listRuns('HKVX', { from: '2026-02-12T00:00:00Z', to: '2026-02-13T00:00:00Z' });
+    expect(first.map((r) => r.run_id)).toEqual(['r-day1']);
+    const second = await h.store.listRuns('HKVX', {
+      from: '2026-02-12T00:00:00.000000001Z',
+      to: '2026-02-14T00:00:00Z',
+    });
+    expect(second.map((r) => r.run_id)).toEqual(['r-day2']);
+    expect(await h.store.listRuns('NONE', { from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' })).toEqual([]);
+  });
+});
+
 describe('findings', () => {
   it('lists all findings of a run exactly as findings.jsonl: same lines, sorted by check_id then subject', async () => {
     const fs = [
