@@ -407,24 +407,27 @@ export class Market {
       const px = opp.prices[li] as number;
       if (t.type === 'limit' && (t.side === 0 ? px > t.px : px < t.px)) break;
       const l = opp.levels.get(px) as Level;
-      for (const g of [l.prot, l.other]) {
-        let k = 0;
-        while (k < g.length && this.open(t) > 0) {
-          const m = g[k] as Ord;
-          if (m.acct === t.acct || m.acct.entity === t.acct.entity) {
-            k++;
-            continue;
-          }
-          const q = Math.min(this.open(t), this.open(m));
-          this.emitTrade(m, t, q, 'continuous', true);
-          if (this.open(m) === 0) {
-            g.splice(k, 1);
-            this.unrestIndex(m);
-          } else k++;
-        }
-      }
+      this.matchGroup(t, l.prot);
+      this.matchGroup(t, l.other);
       if (l.prot.length === 0 && l.other.length === 0) opp.dropLevel(px);
       else li++;
+    }
+  }
+
+  private matchGroup(t: Ord, g: Ord[]): void {
+    let k = 0;
+    while (k < g.length && this.open(t) > 0) {
+      const m = g[k] as Ord;
+      if (m.acct === t.acct || m.acct.entity === t.acct.entity) {
+        k++;
+        continue;
+      }
+      const q = Math.min(this.open(t), this.open(m));
+      this.emitTrade(m, t, q, 'continuous', true);
+      if (this.open(m) === 0) {
+        g.splice(k, 1);
+        this.unrestIndex(m);
+      } else k++;
     }
   }
 

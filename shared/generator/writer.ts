@@ -16,7 +16,9 @@ import { GeneratorWriteError } from './errors.js';
 import type { Rng } from './rng.js';
 
 export type Cell = string | number | boolean | null;
-/** `str`: text that never needs escaping (ids we generate, decimals, timestamps); `text`: may hold any character. */
+/**
+ * `str`: ASCII text that never needs escaping (ids we generate, decimals, timestamps); `text`: may hold any character.
+ */
 export type ColKind = 'int' | 'str' | 'text' | 'bool';
 export type FileFormat = 'jsonl' | 'csv';
 
@@ -56,6 +58,10 @@ const WINDOW = 512;
 const BLOCK = 5000;
 const GZIP_LEVEL = 1;
 
+/** Node's Buffer has latin1Write (one byte a char, no encoding work); @types/node does not declare it. */
+type ByteChunk = Buffer & { latin1Write(s: string, offset: number): number };
+const newChunk = (): ByteChunk => Buffer.allocUnsafe(CHUNK) as ByteChunk;
+
 class FileSink {
   readonly format: FileFormat;
   readonly eol: string;
@@ -63,8 +69,9 @@ class FileSink {
   private readonly jsonKeys: string[];
   /** Streams without free-text columns hold only ASCII (ids, decimals, timestamps): written byte for byte. */
   private readonly asciiOnly: boolean;
+  private readonly keysLength: number;
   /** Output bytes not yet handed to the stream (UTF-8 written in place: no big string ropes to flatten). */
-  private chunk = Buffer.allocUnsafe(CHUNK);
+  private chunk = newChunk();
   private pos = 0;
   private line = 0;
   private records = 0;
@@ -90,6 +97,7 @@ class FileSink {
     this.omitNulls = omitNulls;
     this.jsonKeys = spec.columns.map((c) => `"${c}":`);
     this.asciiOnly = !spec.kinds.includes('text');
+    this.keysLength = this.jsonKeys.reduce((n, k) => n + k.length + 1, 0);
   }
 
   async open(): Promise<void> {
@@ -126,7 +134,7 @@ class FileSink {
         return;
       }
     }
-    this.pos += ascii ? this.chunk.write(text, this.pos, 'latin1') : this.chunk.write(text, this.pos);
+    this.pos += ascii ? this.chunk.latin1Write(text, this.pos) : this.chunk.write(text, this.pos);
   }
 
   private appendLine(text: string): void {
@@ -137,6 +145,13 @@ class FileSink {
   /** Renders one row at the next line; reports its line when the row is an injected malformed one. */
   emit(row: Row): void {
     if (this.rng.next() < 1 / 3000) this.appendLine(this.rng.next() < 0.5 ? '' : '   '); // blank lines are not records
+    if (row.bad === undefined && this.asciiOnly) {
+      // Hot path: encode straight into the output chunk, no intermediate strings.
+      this.encodeRow(row.cells);
+      this.line++;
+      this.records++;
+      return;
+    }
     const text = row.bad === undefined ? this.render(row.cells) : this.renderBad(row.cells, row.bad);
     const start = this.line + 1;
     if (row.bad !== undefined) this.onBadLine(this.relPath, start);
@@ -147,12 +162,58 @@ class FileSink {
     this.records++;
   }
 
+  private ascii(s: string): void {
+    if (s.length > 12) {
+      this.pos += this.chunk.latin1Write(s, this.pos);
+      return;
+    }
+    const b = this.chunk;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** One well-formed row of an ASCII-only stream, JSON or CSV, written byte by byte. */
+  private encodeRow(cells: Cell[]): void {
+    let bound = 16 + this.keysLength;
+    for (let i = 0; i < cells.length; i++) {
+      const v = cells[i];
+      bound += typeof v === 'string' ? v.length + 3 : 24;
+    }
+    if (this.pos + bound > CHUNK) this.flush();
+    const b = this.chunk;
+    const kinds = this.spec.kinds;
+    const json = this.format === 'jsonl';
+    if (json) b[this.pos++] = 123; // {
+    let first = true;
+    for (let i = 0; i < cells.length; i++) {
+      const v = cells[i];
+      if (json) {
+        if ((v === null || v === undefined) && this.omitNulls) continue;
+        if (!first) b[this.pos++] = 44; // ,
+        this.ascii(this.jsonKeys[i] as string);
+        if (v === null || v === undefined) this.ascii('null');
+        else if (kinds[i] === 'str') {
+          b[this.pos++] = 34;
+          this.ascii(v as string);
+          b[this.pos++] = 34;
+        } else this.ascii(String(v));
+      } else {
+        if (!first) b[this.pos++] = 44;
+        if (v !== null && v !== undefined) this.ascii(typeof v === 'string' ? v : String(v));
+      }
+      first = false;
+    }
+    if (json) b[this.pos++] = 125; // }
+    this.ascii(this.eol);
+  }
+
   private flush(): void {
     if (this.failure !== undefined)
       throw new GeneratorWriteError(`cannot write ${this.relPath}`, this.relPath, { cause: this.failure });
     if (this.pos === 0) return;
     this.out.write(this.chunk.subarray(0, this.pos));
-    this.chunk = Buffer.allocUnsafe(CHUNK);
+    this.chunk = newChunk();
     this.pos = 0;
   }
 
