@@ -18,10 +18,10 @@ import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { z } from 'zod';
 import type { Located } from '../checks/rule.js';
-import { csvRowToJson, describeIssues, RECORD_SCHEMAS, type RecordType } from '../contract/records.js';
+import type { RECORD_SCHEMAS, RecordType } from '../contract/records.js';
 import { CsvParser, isBlank } from './csv.js';
+import { csvRowDecoder, type Decoded, jsonLineDecoder, Rejected } from './decode.js';
 import { SourceReadError } from './errors.js';
-import { type FastRowBuilder, fastCsvBuilder, fastJsonParser } from './fastParse.js';
 import type { DataFile, FileFormat } from './layout.js';
 import { LineSplitter } from './lines.js';
 import type { DatasetSource } from './source.js';
@@ -110,7 +110,6 @@ async function* readBatches<K extends RecordType>(
 ): AsyncGenerator<Located<RecordOf<K>>[]> {
   const type = file.record_type;
   const path = file.path;
-  const schema = RECORD_SCHEMAS[type] as unknown as z.ZodType<RecordOf<K>>;
   const stats: FileStats = {
     path,
     record_type: type,
@@ -134,14 +133,6 @@ async function* readBatches<K extends RecordType>(
     stats.accepted++;
     batch.push({ rec: rec as RecordOf<K>, file: path, line });
   };
-  const validate = (obj: unknown, line: number, raw: string): void => {
-    const r = schema.safeParse(obj);
-    if (r.success) {
-      stats.records++;
-      stats.accepted++;
-      batch.push({ rec: r.data, file: path, line });
-    } else reject(line, `fails the data contract: ${describeIssues(r.error)}`, raw);
-  };
 
   let csv: CsvParser | null = null;
   let splitter: LineSplitter;
@@ -149,7 +140,7 @@ async function* readBatches<K extends RecordType>(
     // undefined: header not seen yet; null: header malformed, no row can be read.
     let header: string[] | null | undefined;
     let headerLine = 0;
-    let fastRow: FastRowBuilder | null = null;
+    let decodeRow: ((cells: readonly string[]) => Decoded) | null = null;
     const parser = new CsvParser(
       {
         record(cells, line, raw, error) {
@@ -167,7 +158,7 @@ async function* readBatches<K extends RecordType>(
               });
             } else {
               header = cells;
-              if (fastPath) fastRow = fastCsvBuilder(type, header);
+              decodeRow = csvRowDecoder(type, header, fastPath);
             }
             return;
           }
@@ -176,13 +167,9 @@ async function* readBatches<K extends RecordType>(
           if (cells.length !== header.length) {
             return reject(line, `malformed CSV record: ${cells.length} cells, the header has ${header.length}`, raw);
           }
-          if (fastRow !== null) {
-            const rec = fastRow(cells);
-            if (rec !== undefined) return accept(rec, line);
-          }
-          const row: Record<string, string> = {};
-          for (let i = 0; i < header.length; i++) row[header[i]!] = cells[i]!;
-          validate(csvRowToJson(type, row), line, raw);
+          const d = decodeRow!(cells);
+          if (d instanceof Rejected) reject(line, d.reason, raw);
+          else accept(d, line);
         },
       },
       { maxRecordChars: MAX_RECORD_BYTES, rawCap: RAW_CAP },
@@ -196,25 +183,14 @@ async function* readBatches<K extends RecordType>(
       { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
     );
   } else {
-    const fast = fastPath ? fastJsonParser(type) : null;
+    const decodeLine = jsonLineDecoder(type, fastPath);
     splitter = new LineSplitter(
       {
         line(text, lineNo) {
-          if (fast !== null) {
-            const rec = fast(text);
-            if (rec !== undefined) return accept(rec, lineNo);
-          }
           if (isBlank(text)) return;
-          let obj: unknown;
-          try {
-            obj = JSON.parse(text);
-          } catch (error) {
-            return reject(lineNo, `not valid JSON: ${(error as Error).message}`, text);
-          }
-          if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-            return reject(lineNo, 'valid JSON but not a JSON object', text);
-          }
-          validate(obj, lineNo, text);
+          const d = decodeLine(text);
+          if (d instanceof Rejected) reject(lineNo, d.reason, text);
+          else accept(d, lineNo);
         },
         oversized(prefix, lineNo) {
           reject(lineNo, `record longer than ${MAX_RECORD_BYTES} bytes`, prefix);

@@ -3,6 +3,8 @@
  * duplicates (DQ-2) "ordered by file path and line". Records inside and across files come in no guaranteed order,
  * and files may be far larger than memory, so this is an external sort:
  *
+ * 0. Inputs known to be in order (`ordered`, from the pre-scan of seqOrderScan.ts) skip steps 1–3: they are merged
+ *    as they are read. Matching-engine logs usually are in order, so the common case neither buffers nor spills.
  * 1. Inputs (one per file) are read one after another into memory. Each input's items form a segment, and the
  *    segment notes whether the file was already in order (checked as it is read).
  * 2. While everything fits in `maxInMemory` items, nothing touches the disk: sorted segments are merged as they
@@ -28,8 +30,12 @@ export interface SortItem {
   kind: string;
 }
 
-/** An input: items of one file in file order. `batches()`, when present, is used instead (fewer awaits). */
-export type SortInput<I> = AsyncIterable<I> & { batches?(): AsyncIterable<readonly I[]> };
+/**
+ * An input: items of one file in file order. `batches()`, when present, is used instead (fewer awaits). `ordered`:
+ * the input is known to be in order already (seqOrderScan.ts): it is merged as it is read, never held or spilled
+ * (and checked again on the way: a violation is an OrderingError).
+ */
+export type SortInput<I> = AsyncIterable<I> & { batches?(): AsyncIterable<readonly I[]>; ordered?: boolean };
 
 export interface SortOptions {
   /** Folder for temporary run files (a private sub-folder is created and removed). */
@@ -142,6 +148,10 @@ export async function* sortBySeqBatches<I extends SortItem>(
       return 'done';
     };
     for (const input of inputs) {
+      if (input.ordered === true) {
+        reread.push(input);
+        continue;
+      }
       // An input found out of order after it stopped being stored is read again, stored this time.
       if ((await readInput(input, opts.reopenSorted === true)) === 'unsorted') await readInput(input, false);
     }

@@ -77,45 +77,56 @@ describe('readOrderedStream', () => {
     }
   });
 
-  it('passes quarantine entries and stats on once when files are read again (fast path, external sort)', async () => {
-    const sorted = Array.from({ length: 400 }, (_, i) => order(i * 2));
-    const unsorted = Array.from({ length: 400 }, (_, i) => order(((i * 37) % 400) * 2 + 1));
-    const ds = tempDataset({
-      'orders/a.jsonl': `${jsonl(...sorted.slice(0, 200))}not json\n${jsonl(...sorted.slice(200))}`,
-      'orders/b.jsonl': `${jsonl(...unsorted.slice(0, 300))}[]\n${jsonl(...unsorted.slice(300))}`,
-      'orders/c.jsonl': `${jsonl(...Array.from({ length: 300 }, (_, i) => order(1000 + i)))}{}\n${jsonl(order(999))}`,
-    });
-    try {
-      const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
-      const quarantine: QuarantineEntry[] = [];
-      const stats: FileStats[] = [];
-      const hooks = { quarantine: (q: QuarantineEntry) => quarantine.push(q), stats: (s: FileStats) => stats.push(s) };
-      const seqs: number[] = [];
-      for await (const item of readOrderedStream(source, layout, 'orders+trades', hooks, {
-        tmpDir: tmp,
-        maxInMemory: 50,
-        reopenSorted: true,
-      })) {
-        seqs.push(item.rec.seq);
+  // prescan false: the re-read path itself (with the pre-scan, in-order a.jsonl is merged as read, never re-read);
+  // prescan true: the same records, entries and stats, each once (entries then arrive in merge order).
+  it.each([false, true])(
+    'passes quarantine entries and stats on once when files are read again (prescan %s)',
+    async (prescan) => {
+      const sorted = Array.from({ length: 400 }, (_, i) => order(i * 2));
+      const unsorted = Array.from({ length: 400 }, (_, i) => order(((i * 37) % 400) * 2 + 1));
+      const ds = tempDataset({
+        'orders/a.jsonl': `${jsonl(...sorted.slice(0, 200))}not json\n${jsonl(...sorted.slice(200))}`,
+        'orders/b.jsonl': `${jsonl(...unsorted.slice(0, 300))}[]\n${jsonl(...unsorted.slice(300))}`,
+        'orders/c.jsonl': `${jsonl(...Array.from({ length: 300 }, (_, i) => order(1000 + i)))}{}\n${jsonl(order(999))}`,
+      });
+      try {
+        const source = new LocalDatasetSource(ds.root);
+        const layout = classifyLayout(await source.list());
+        const quarantine: QuarantineEntry[] = [];
+        const stats: FileStats[] = [];
+        const hooks = {
+          quarantine: (q: QuarantineEntry) => quarantine.push(q),
+          stats: (s: FileStats) => stats.push(s),
+        };
+        const seqs: number[] = [];
+        for await (const item of readOrderedStream(source, layout, 'orders+trades', hooks, {
+          tmpDir: tmp,
+          maxInMemory: 50,
+          reopenSorted: true,
+          prescan,
+        })) {
+          seqs.push(item.rec.seq);
+        }
+        expect(seqs).toEqual([
+          ...Array.from({ length: 800 }, (_, i) => i),
+          ...Array.from({ length: 301 }, (_, i) => 999 + i),
+        ]);
+        const entries = quarantine.map((q) => `${q.file}:${q.line}`);
+        expect(prescan ? entries.sort() : entries).toEqual([
+          'orders/a.jsonl:201',
+          'orders/b.jsonl:301',
+          'orders/c.jsonl:301',
+        ]);
+        const booked = stats.map((s) => [s.path, s.records, s.accepted, s.quarantined]);
+        expect(prescan ? booked.sort() : booked).toEqual([
+          ['orders/a.jsonl', 401, 400, 1],
+          ['orders/b.jsonl', 401, 400, 1],
+          ['orders/c.jsonl', 302, 301, 1],
+        ]);
+        expect(readdirSync(tmp)).toEqual([]);
+      } finally {
+        ds.remove();
       }
-      expect(seqs).toEqual([
-        ...Array.from({ length: 800 }, (_, i) => i),
-        ...Array.from({ length: 301 }, (_, i) => 999 + i),
-      ]);
-      expect(quarantine.map((q) => `${q.file}:${q.line}`)).toEqual([
-        'orders/a.jsonl:201',
-        'orders/b.jsonl:301',
-        'orders/c.jsonl:301',
-      ]);
-      expect(stats.map((s) => [s.path, s.records, s.accepted, s.quarantined])).toEqual([
-        ['orders/a.jsonl', 401, 400, 1],
-        ['orders/b.jsonl', 401, 400, 1],
-        ['orders/c.jsonl', 302, 301, 1],
-      ]);
-      expect(readdirSync(tmp)).toEqual([]);
-    } finally {
-      ds.remove();
-    }
-  });
+    },
+  );
 });

@@ -1,0 +1,177 @@
+/**
+ * The order pre-scan may say "in order" only when the records the reader will accept come in non-decreasing seq
+ * order: then the file is merged as it is read. Its shortcut (the seq at the start of a plain line) must not be
+ * fooled by repeated or escaped keys, other key orders, malformed lines, CSV quoting or compression.
+ */
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RecordType } from '#shared/contract/records.js';
+import { type DataFile, formatOf } from '#shared/ingest/layout.js';
+import { readRecords } from '#shared/ingest/readRecords.js';
+import { LocalDatasetSource } from '#shared/ingest/source.js';
+import { fileIsInSeqOrder, simpleSeq } from '#shared/ordering/seqOrderScan.js';
+import { sortBySeq } from '#shared/ordering/sortBySeq.js';
+import { tempDataset, VALID } from '../ingest/helpers.js';
+
+const order = (seq: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ ...VALID.orders, seq, order_id: `o-${seq}`, ...extra });
+const { seq: _seq, ...ORDER_WITHOUT_SEQ } = VALID.orders;
+const TRADE_HEADER = 'seq,ts,trade_id,symbol,price,qty,maker_order_id,taker_order_id,maker_mm_tag,taker_mm_tag,phase';
+const tradeRow = (seq: number | string, id = `t-${seq}`) =>
+  `${seq},2026-02-12T01:00:01Z,${id},BTC-USD,97000.1,0.4,o-1,o-2,true,false,continuous`;
+
+/** The pre-scan's answer and the seqs of the records the reader accepts, for one file. */
+async function scan(path: string, content: string | Buffer): Promise<{ inOrder: boolean; seqs: number[] }> {
+  const ds = tempDataset({ [path]: content });
+  try {
+    const source = new LocalDatasetSource(ds.root);
+    const file: DataFile = { path, size: 0, record_type: path.split('/')[0] as RecordType, format: formatOf(path)! };
+    const seqs: number[] = [];
+    for await (const x of readRecords(source, file, { quarantine: () => undefined })) {
+      seqs.push((x.rec as { seq: number }).seq);
+    }
+    return { inOrder: await fileIsInSeqOrder(source, file), seqs };
+  } finally {
+    ds.remove();
+  }
+}
+
+const nonDecreasing = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! <= x);
+
+describe('fileIsInSeqOrder', () => {
+  it('says yes for files in seq order (equal seqs too), JSONL, CSV and gzipped, with CRLF and a BOM', async () => {
+    const lines = [order(1), order(2), order(2), order(10)];
+    expect((await scan('orders/a.jsonl', lines.join('\n'))).inOrder).toBe(true);
+    expect((await scan('orders/a.jsonl', `\ufeff${lines.join('\r\n')}\r\n`)).inOrder).toBe(true);
+    expect((await scan('orders/a.jsonl.gz', gzipSync(lines.join('\n')))).inOrder).toBe(true);
+    const csv = [TRADE_HEADER, tradeRow(1), tradeRow(3), tradeRow(3), tradeRow(40)].join('\n');
+    expect((await scan('trades/t.csv', csv)).inOrder).toBe(true);
+    expect((await scan('trades/t.csv.gz', gzipSync(csv))).inOrder).toBe(true);
+    expect((await scan('orders/empty.jsonl', '')).inOrder).toBe(true);
+  });
+
+  it('says no as soon as an accepted record goes back in seq', async () => {
+    expect((await scan('orders/a.jsonl', [order(1), order(3), order(2)].join('\n'))).inOrder).toBe(false);
+    expect((await scan('trades/t.csv', [TRADE_HEADER, tradeRow(5), tradeRow(4)].join('\n'))).inOrder).toBe(false);
+  });
+
+  it('is not fooled by a repeated seq key (JSON.parse keeps the last) or an escaped one', async () => {
+    const repeated = `${order(9).slice(0, -1)},"seq":1}`;
+    const r1 = await scan('orders/a.jsonl', [order(5), repeated].join('\n'));
+    expect(r1.seqs).toEqual([5, 1]);
+    expect(r1.inOrder).toBe(false);
+    const escaped = order(1).replace('"seq":1', '"seq":9,"s\\u0065q":1');
+    const r2 = await scan('orders/a.jsonl', [order(5), escaped].join('\n'));
+    expect(r2.seqs).toEqual([5, 1]);
+    expect(r2.inOrder).toBe(false);
+  });
+
+  it('reads the real seq of a valid record whose keys come in another order', async () => {
+    const reordered = JSON.stringify({ ...ORDER_WITHOUT_SEQ, seq: 1 });
+    expect(reordered.startsWith('{"seq"')).toBe(false);
+    const r = await scan('orders/a.jsonl', [order(5), reordered].join('\n'));
+    expect(r.seqs).toEqual([5, 1]);
+    expect(r.inOrder).toBe(false);
+  });
+
+  it('leaves out records the reader sets aside (malformed, wrong types, blank, too-small seq of a bad line)', async () => {
+    const bad = [
+      '{"seq":1,"broken"',
+      order(1, { qty: 5 }),
+      JSON.stringify({ ...VALID.orders, seq: '1' }),
+      '   ',
+      '{"seq":1}',
+    ];
+    const r = await scan('orders/a.jsonl', [order(5), ...bad, order(6)].join('\n'));
+    expect(r.seqs).toEqual([5, 6]);
+    expect(r.inOrder).toBe(true);
+    // A set-aside plain line with a high seq is counted (the shortcut does not parse it): a safe "no".
+    const high = await scan('orders/a.jsonl', [order(5), order(50, { qty: 5 }), order(6)].join('\n'));
+    expect(high.seqs).toEqual([5, 6]);
+    expect(high.inOrder).toBe(false);
+  });
+
+  it('CSV: quoted cells with commas and line breaks, rows of the wrong width, the last of repeated seq columns', async () => {
+    const quoted = tradeRow(2, '"t,2\nsecond line"');
+    const r1 = await scan('trades/t.csv', [TRADE_HEADER, tradeRow(1), quoted, tradeRow(3)].join('\n'));
+    expect(r1.seqs).toEqual([1, 2, 3]);
+    expect(r1.inOrder).toBe(true);
+    const r2 = await scan('trades/t.csv', [TRADE_HEADER, tradeRow(5), `${tradeRow(1)},x`, tradeRow(6)].join('\n'));
+    expect(r2.inOrder).toBe(true);
+    const twice = `${TRADE_HEADER},seq`;
+    const r3 = await scan('trades/t.csv', [twice, `${tradeRow(1)},9`, `${tradeRow(5)},2`].join('\n'));
+    expect(r3.seqs).toEqual([9, 2]);
+    expect(r3.inOrder).toBe(false);
+    const r4 = await scan('trades/t.csv', [TRADE_HEADER, tradeRow(5), tradeRow('0000000000000004')].join('\n'));
+    expect(r4.seqs).toEqual([5, 4]);
+    expect(r4.inOrder).toBe(false);
+  });
+
+  it('says no on a read fault (corrupt gzip, bytes that are not UTF-8): the ordinary path reports it', async () => {
+    const gz = gzipSync([order(1), order(2)].join('\n'));
+    expect((await scan('orders/a.jsonl.gz', gz.subarray(0, gz.length - 12))).inOrder).toBe(false);
+    const notUtf8 = Buffer.concat([Buffer.from(`${order(1)}\n`), Buffer.from([0xff, 0xfe, 0x0a])]);
+    expect((await scan('orders/a.jsonl', notUtf8)).inOrder).toBe(false);
+  });
+
+  it('simpleSeq reads only the plain shape', () => {
+    expect(simpleSeq('{"seq":42,"ts":"x"}')).toBe(42);
+    expect(simpleSeq('{"seq":42}')).toBe(42);
+    for (const t of [
+      '{ "seq":42,',
+      '{"seq":42.0,',
+      '{"seq":4e1,',
+      '{"seq":"42",',
+      '{"seq":42,"a":"\\"","b":1}',
+      '{"seq":42,"seq":1}',
+      '{"seq":1234567890123456,',
+      '{"seq":,',
+    ]) {
+      expect(simpleSeq(t), t).toBe(-1);
+    }
+  });
+
+  it('never says yes when the accepted records are out of order (random files of tricky lines)', async () => {
+    const line = fc.oneof(
+      fc.integer({ min: 0, max: 30 }).map((s) => order(s)),
+      fc.integer({ min: 0, max: 30 }).map((s) => `${order(s + 1).slice(0, -1)},"seq":${s}}`),
+      fc.integer({ min: 0, max: 30 }).map((s) => order(s).replace(`"seq":${s}`, `"seq":${s},"s\\u0065q":${30 - s}`)),
+      fc.integer({ min: 0, max: 30 }).map((s) => JSON.stringify({ ...ORDER_WITHOUT_SEQ, seq: s })),
+      fc.integer({ min: 0, max: 30 }).map((s) => order(s, { qty: 1 })),
+      fc.integer({ min: 0, max: 30 }).map((s) => `{"seq":${s},"broken`),
+      fc.constant(''),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), async (lines) => {
+        const r = await scan('orders/p.jsonl', lines.join('\n'));
+        if (r.inOrder) expect(nonDecreasing(r.seqs)).toBe(true);
+      }),
+      { numRuns: 150, seed: 11 },
+    );
+  });
+});
+
+describe('sortBySeq with inputs marked ordered', () => {
+  const item = (seq: number, line: number) => ({ rec: { seq }, file: 'f', line, kind: 'order' });
+  const input = (items: ReturnType<typeof item>[], ordered: boolean) => ({
+    ordered,
+    async *[Symbol.asyncIterator]() {
+      yield* items;
+    },
+  });
+
+  it('merges ordered inputs as they are read, together with buffered ones', async () => {
+    const out: number[] = [];
+    const inputs = [input([item(1, 1), item(4, 2), item(6, 3)], true), input([item(5, 1), item(2, 2)], false)];
+    for await (const x of sortBySeq(inputs, { tmpDir: '/tmp', maxInMemory: 1 })) out.push(x.rec.seq);
+    expect(out).toEqual([1, 2, 4, 5, 6]);
+  });
+
+  it('fails the run if an input marked ordered is not (it changed after the pre-scan)', async () => {
+    const inputs = [input([item(3, 1), item(1, 2)], true)];
+    await expect(async () => {
+      for await (const _ of sortBySeq(inputs, { tmpDir: '/tmp' })) void _;
+    }).rejects.toThrow(/no longer in seq order/);
+  });
+});
