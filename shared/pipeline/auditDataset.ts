@@ -16,7 +16,7 @@ import { CollateralAuditor } from '../collateral/auditor.js';
 import type { AuditParameters } from '../config/parameters.js';
 import type { DatasetManifest } from '../contract/records.js';
 import { FindingCollector } from '../findings/collector.js';
-import { ManifestError } from '../ingest/errors.js';
+import { ManifestError, SourceError } from '../ingest/errors.js';
 import { classifyLayout, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
@@ -66,8 +66,16 @@ export interface AuditedDataset {
 
 /** Reads, replays and checks the dataset; records the run as running (and failed, if it throws) in the store. */
 export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Promise<AuditedDataset> {
-  const source = openDatasetSource(opts.input, { s3: deps.s3 });
-  const listed = await source.list();
+  let source: DatasetSource;
+  let listed: Awaited<ReturnType<DatasetSource['list']>>;
+  try {
+    source = openDatasetSource(opts.input, { s3: deps.s3 });
+    listed = await source.list();
+  } catch (error) {
+    // A root that is not a usable location (no such folder, bad s3:// URI) is an unusable argument (exit 2).
+    if (error instanceof SourceError) throw new UsageError(`--input ${opts.input}: ${error.message}`, { cause: error });
+    throw error;
+  }
   let manifest: Awaited<ReturnType<typeof readDatasetManifest>>;
   try {
     manifest = await readDatasetManifest(source);

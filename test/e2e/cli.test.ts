@@ -1,0 +1,102 @@
+/**
+ * The `vatp-audit` command as a user runs it (a child process of the bundled CLI on the embedded local stack):
+ * OUTPUT.md's exit codes, --fail-on, the evidence pack, verify, and findings list equal to findings.jsonl.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+const EXAMPLE = resolve(ROOT, '../shared/spec/example');
+
+let work: string;
+let cli: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'vatp-cli-'));
+  cli = join(ROOT, 'dist', 'cli-test.js');
+  await build({
+    entryPoints: [join(ROOT, 'shared/cli/main.ts')],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+  await rm(cli, { force: true });
+});
+
+async function vatp(args: string[]) {
+  // A clean environment: no AWS settings, so the embedded stack is used, with its data under `work`.
+  const env = { PATH: process.env.PATH ?? '', HOME: work, NODE_OPTIONS: '' };
+  try {
+    const r = await run(process.execPath, [cli, ...args], { cwd: work, env, maxBuffer: 64 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('vatp-audit run', () => {
+  it('exits 0 on a completed run, writes the pack, and verify accepts it', async () => {
+    const out = join(work, 'pack');
+    const r = await vatp(['run', '--input', EXAMPLE, '--out', out]);
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.code).toBe(0);
+    const findings = await readFile(join(out, 'findings.jsonl'), 'utf8');
+    expect(findings.trim().split('\n')).toHaveLength(2);
+    const v = await vatp(['verify', out]);
+    expect(v.code).toBe(0);
+
+    const runId = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')).run_id;
+    const listed = await vatp(['findings', 'list', '--run', runId, '--json']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe(findings);
+  });
+
+  it('exits 3 with --fail-on at or below the worst severity found, 0 above it', async () => {
+    expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p3'), '--fail-on', 'critical'])).code).toBe(3);
+    expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p4'), '--fail-on', 'low'])).code).toBe(3);
+  });
+
+  it('exits 2 naming the problem for a missing or invalid manifest.json and for unusable arguments', async () => {
+    const noManifest = join(work, 'no-manifest');
+    await cp(EXAMPLE, noManifest, { recursive: true });
+    await rm(join(noManifest, 'manifest.json'));
+    const a = await vatp(['run', '--input', noManifest, '--out', join(work, 'p5')]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/manifest\.json/);
+
+    const badManifest = join(work, 'bad-manifest');
+    await cp(EXAMPLE, badManifest, { recursive: true });
+    await writeFile(join(badManifest, 'manifest.json'), '{"contract": 2, "venue": "HKVX"}');
+    const b = await vatp(['run', '--input', badManifest, '--out', join(work, 'p6')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/contract/);
+
+    expect((await vatp(['run', '--input', EXAMPLE])).code).toBe(2);
+    expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p7'), '--fail-on', 'severe'])).code).toBe(2);
+    const badConfig = join(work, 'config.json');
+    await writeFile(badConfig, '{"haircut_floor": 0.6}');
+    const c = await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p8'), '--config', badConfig]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/haircut_floor/);
+  });
+
+  it('exits 2 when the input location does not exist', async () => {
+    const r = await vatp(['run', '--input', join(work, 'does-not-exist'), '--out', join(work, 'p9')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.length).toBeGreaterThan(0);
+  });
+});
