@@ -50,6 +50,18 @@ export interface VatpAuditStackProps extends StackProps {
 
 export const DEFAULT_DATASET_LAYOUT = 'venue={venue}/date={date}/';
 
+/** Memory per step (MB); Lambda CPU grows with memory (1,769 MB = one vCPU), the steps are single-threaded. */
+export const STEP_MEMORY_MB: Record<StepName, number> = {
+  plan: 1024,
+  ingest: 3008,
+  partition: 3008,
+  ledger: 2048,
+  aggregate: 3008,
+  report: 2048,
+  store: 1024,
+  recordFailure: 256,
+};
+
 export class VatpAuditStack extends Stack {
   readonly rawBucket: s3.Bucket;
   readonly workBucket: s3.Bucket;
@@ -146,14 +158,14 @@ export class VatpAuditStack extends Stack {
         'Plan',
         'plan.ts',
         'Validate the manifest, list and hash the inputs, load the reference data',
-        1024,
+        STEP_MEMORY_MB.plan,
         fifteen,
       ),
       ingest: fn(
         'Ingest',
         'ingest.ts',
         'Read, validate and order orders+trades; partition by linked symbols',
-        3008,
+        STEP_MEMORY_MB.ingest,
         fifteen,
         10240,
       ),
@@ -161,7 +173,7 @@ export class VatpAuditStack extends Stack {
         'AuditPartition',
         'partition.ts',
         'Replay one partition of symbols and run the symbol-local checks',
-        3008,
+        STEP_MEMORY_MB.partition,
         fifteen,
         4096,
       ),
@@ -169,7 +181,7 @@ export class VatpAuditStack extends Stack {
         'Ledger',
         'ledger.ts',
         'Replay the collateral ledger (NRH, MF) and order the access log',
-        2048,
+        STEP_MEMORY_MB.ledger,
         fifteen,
         4096,
       ),
@@ -177,22 +189,28 @@ export class VatpAuditStack extends Stack {
         'Aggregate',
         'aggregate.ts',
         'Merge partitions; sequence checks and cross-symbol checks',
-        3008,
+        STEP_MEMORY_MB.aggregate,
         fifteen,
       ),
       report: fn(
         'Report',
         'report.ts',
         'Write the evidence pack: findings, summary, report PDF, signed manifest',
-        2048,
+        STEP_MEMORY_MB.report,
         Duration.minutes(10),
       ),
-      store: fn('Store', 'store.ts', "Store the run's findings in DynamoDB", 1024, Duration.minutes(10)),
+      store: fn(
+        'Store',
+        'store.ts',
+        "Store the run's findings in DynamoDB",
+        STEP_MEMORY_MB.store,
+        Duration.minutes(10),
+      ),
       recordFailure: fn(
         'RecordFailure',
         'recordFailure.ts',
         'Mark a failed run in the findings store',
-        256,
+        STEP_MEMORY_MB.recordFailure,
         Duration.minutes(1),
       ),
     };

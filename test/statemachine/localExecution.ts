@@ -5,6 +5,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { StateMachine } from 'aws-local-stepfunctions';
+
+type JSONValue = Parameters<StateMachine['run']>[0];
+
 import { STATE_NAMES, type StepName } from '../../cdk/auditStateMachine.js';
 import { aggregate } from '../../lambdas/aggregate.js';
 import { ingest } from '../../lambdas/ingest.js';
@@ -96,13 +99,14 @@ export async function executeLocally(
   overrides: Partial<Record<StepName, (input: unknown) => Promise<unknown>>> = {},
 ): Promise<LocalRun> {
   const s = createServices({ logger: new Logger({ logLevel: 'SILENT' }), ...services });
-  const handlers: Record<string, (input: never) => Promise<never>> = {};
+  type TaskHandler = (input: JSONValue) => Promise<JSONValue>;
+  const handlers: Record<string, TaskHandler> = {};
   for (const [step, name] of Object.entries(TASKS) as [StepName, string][]) {
     const h = overrides[step] ?? HANDLERS[step].create(s);
-    handlers[name] = h as (input: never) => Promise<never>;
+    handlers[name] = h as unknown as TaskHandler;
   }
   const machine = new StateMachine(stateMachineDefinition(), { validationOptions: { noValidate: true } });
-  const execution = machine.run(input as never, {
+  const execution = machine.run(input as JSONValue, {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: {} },
   });
   const states: string[] = [];

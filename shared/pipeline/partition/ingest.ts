@@ -4,6 +4,7 @@
  * symbols that share an order or trade id (SymbolLinks), and writes each symbol's items, already ordered, as chunk
  * objects in the work area. Partitions are the groups of linked symbols; the Distributed Map audits one per item.
  */
+import { mkdir } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FileStats, QuarantineEntry, ReadHooks } from '../../ingest/readRecords.js';
 import { readOrderedBatches } from '../../ordering/readOrderedStream.js';
@@ -39,6 +40,7 @@ export async function ingestOrderFlow(
   opts: IngestOptions,
 ): Promise<StepState & { partitions: { partition: number }[] }> {
   const step = await openStep(state.run, deps.s3);
+  await mkdir(opts.tmpDir, { recursive: true });
   const quarantine: QuarantineEntry[] = [];
   const fileStats: FileStats[] = [];
   const hooks: ReadHooks = { quarantine: (q) => quarantine.push(q), stats: (s) => fileStats.push(s) };

@@ -3,6 +3,7 @@
  * MF-1..6) and the collateral sequence checks (DQ-2/DQ-4) — plus the access log's read. Both streams are also written,
  * in order, for the global rules that Aggregate runs over them (DQ-5 on collateral, FS-4/FS-5 on access).
  */
+import { mkdir } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RuleContext } from '../../checks/rule.js';
 import { CollateralAuditor } from '../../collateral/auditor.js';
@@ -33,6 +34,7 @@ export async function auditLedger(
   opts: { tmpDir: string; sortMemoryRecords?: number; chunkBytes?: number },
 ): Promise<StepState> {
   const step = await openStep(state.run, deps.s3);
+  await mkdir(opts.tmpDir, { recursive: true });
   const ref = await step.reference();
   const sink = new TrackingCollector();
   const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
