@@ -1,7 +1,7 @@
 /**
  * One step's Lambda: a NodejsFunction bundled by the local esbuild (no Docker), ARM64, nodejs22.x, ESM, with explicit
  * memory and timeout, its own log group with a retention, X-Ray tracing and Powertools logger settings. The bundle
- * carries the report fonts and pdfkit's font metrics, which the PDF renderer reads from disk next to the bundle.
+ * carries the report fonts and pdfkit's standard-font metrics, which are read from disk next to the bundle.
  */
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
@@ -21,6 +21,8 @@ const ESM_BANNER = [
   'const __filename = __vatpFileURLToPath(import.meta.url);',
   'const __dirname = __vatpDirname(__filename);',
 ].join(' ');
+
+const PDFKIT_IMPORTS = JSON.stringify({ imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } });
 
 export interface AuditFunctionProps {
   /** File name under lambdas/, e.g. `plan.ts`. */
@@ -76,13 +78,19 @@ export class AuditFunction extends Construct {
         minify: false,
         banner: ESM_BANNER,
         forceDockerBundling: false,
+        // Bundle the SDK too: the versions this code is tested with, not whichever the runtime ships.
+        externalModules: [],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
+          // The report fonts (renderPdf looks in ./fonts/ next to the bundle), and pdfkit's standard-font metrics,
+          // which pdfkit 0.20 loads at run time with require('#standard-fonts/…'): a package.json beside the bundle
+          // maps that subpath import to the copied files.
           afterBundling: (inputDir: string, outputDir: string) => [
-            `mkdir -p "${outputDir}/fonts" "${outputDir}/data"`,
+            `mkdir -p "${outputDir}/fonts"`,
             `cp "${inputDir}/templates/fonts/"*.ttf "${outputDir}/fonts/"`,
-            `cp "${inputDir}/node_modules/pdfkit/js/data/"*.afm "${outputDir}/data/"`,
+            `cp -R "${inputDir}/node_modules/pdfkit/js/standard-fonts" "${outputDir}/standard-fonts"`,
+            `printf '%s' '${PDFKIT_IMPORTS}' > "${outputDir}/package.json"`,
           ],
         },
       },

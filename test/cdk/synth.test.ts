@@ -1,11 +1,12 @@
 /**
  * `npx cdk synth` works offline (no credentials, no network, no Docker): the app synthesizes with the cdk-nag checks,
- * every Lambda is bundled by the local esbuild with the report fonts and pdfkit's font metrics beside it, and every
+ * every Lambda is bundled by the local esbuild with the report fonts and pdfkit's standard fonts beside it, and every
  * bundle loads as an ES module exporting `handler` (the handlers read their configuration on the first call only).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,9 +51,11 @@ describe('npx cdk synth', () => {
       const dir = join(out, asset);
       if (!existsSync(join(dir, 'index.mjs'))) continue; // CDK's own custom-resource handlers
       const files = await readdir(dir);
-      expect(files).toEqual(expect.arrayContaining(['index.mjs', 'fonts', 'data']));
+      expect(files).toEqual(expect.arrayContaining(['index.mjs', 'fonts', 'standard-fonts', 'package.json']));
       expect(existsSync(join(dir, 'fonts', 'DejaVuSans.ttf'))).toBe(true);
-      expect(existsSync(join(dir, 'data', 'Helvetica.afm'))).toBe(true);
+      // pdfkit loads its standard fonts with require('#standard-fonts/…') relative to the bundle.
+      const helvetica = createRequire(join(dir, 'index.mjs'))('#standard-fonts/Helvetica') as { name?: string };
+      expect(helvetica.name ?? (helvetica as { default?: { name: string } }).default?.name).toBe('Helvetica');
       const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
       expect(typeof mod.handler).toBe('function');
     }
