@@ -4,7 +4,7 @@
  * the Step Functions audit (Distributed Map per partition of symbols), the nightly schedule and `_READY` trigger,
  * and the alarms. Every grant is scoped to the bucket, table or key the step touches.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -267,6 +267,13 @@ export class VatpAuditStack extends Stack {
       topicKey: opsKey,
       alarmEmail: props.alarmEmail,
     });
+
+    // What `vatp-audit run --remote` and operators need (VATP_AUDIT_STATE_MACHINE_ARN, bucket and table names).
+    new CfnOutput(this, 'StateMachineArn', { value: this.audit.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'RawLogsBucketName', { value: this.rawBucket.bucketName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidenceBucket.bucketName });
+    new CfnOutput(this, 'FindingsTableName', { value: this.findingsTable.tableName });
+    new CfnOutput(this, 'SigningKeyArn', { value: this.signingKey.keyArn });
 
     acknowledgeNagFindings(this);
   }

@@ -326,6 +326,13 @@ describe('triggers and operations', () => {
   });
 });
 
+it('outputs the state machine ARN, bucket and table names for --remote and operators', () => {
+  const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+  expect(outputs.StateMachineArn?.Value).toEqual({ Ref: logicalId(stack.audit.stateMachine) });
+  expect(outputs.EvidenceBucketName?.Value).toEqual({ Ref: logicalId(stack.evidenceBucket) });
+  expect(outputs.FindingsTableName?.Value).toEqual({ Ref: logicalId(stack.findingsTable) });
+});
+
 describe('cdk-nag', () => {
   it('AwsSolutionsChecks finds no unacknowledged error, and every acknowledgement has a reason', () => {
     const app = testApp();
