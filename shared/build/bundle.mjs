@@ -1,7 +1,7 @@
 // Bundles the command-line entry points into dist/ so that `vatp-audit` starts fast and runs without tsx.
 import { build } from 'esbuild';
 
-const entryPoints = { cli: 'shared/cli/main.ts' };
+const entryPoints = { cli: 'shared/cli/main.ts', bench: 'shared/bench/main.ts' };
 await build({
   entryPoints,
   outdir: 'dist',

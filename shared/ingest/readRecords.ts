@@ -66,6 +66,8 @@ export interface ReadHooks {
 export interface ReadOptions {
   /** 'fast' (default): the contract-aware fast parser first, the plain path for what it does not accept. */
   parse?: 'fast' | 'plain';
+  /** Items also carry `kind` (the tag of the ordered streams), so that no one copies each item to add it. */
+  kind?: string;
 }
 
 /** Re-iterable: every iteration opens and reads the file again (and calls the hooks again). */
@@ -88,7 +90,7 @@ export function readRecords<K extends RecordType>(
   hooks: ReadHooks,
   opts: ReadOptions = {},
 ): RecordReader<RecordOf<K>> {
-  const batches = () => readBatches(source, file, hooks, opts.parse !== 'plain');
+  const batches = () => readBatches(source, file, hooks, opts.parse !== 'plain', opts.kind);
   return {
     file,
     batches,
@@ -107,6 +109,7 @@ async function* readBatches<K extends RecordType>(
   file: DataFile<K>,
   hooks: ReadHooks,
   fastPath: boolean,
+  kind: string | undefined,
 ): AsyncGenerator<Located<RecordOf<K>>[]> {
   const type = file.record_type;
   const path = file.path;
@@ -128,11 +131,18 @@ async function* readBatches<K extends RecordType>(
     stats.quarantined++;
     hooks.quarantine({ file: path, line, record_type: type, reason, raw: capRaw(raw), scope: 'record' });
   };
-  const accept = (rec: unknown, line: number): void => {
-    stats.records++;
-    stats.accepted++;
-    batch.push({ rec: rec as RecordOf<K>, file: path, line });
-  };
+  const accept =
+    kind === undefined
+      ? (rec: unknown, line: number): void => {
+          stats.records++;
+          stats.accepted++;
+          batch.push({ rec: rec as RecordOf<K>, file: path, line });
+        }
+      : (rec: unknown, line: number): void => {
+          stats.records++;
+          stats.accepted++;
+          batch.push({ kind, rec: rec as RecordOf<K>, file: path, line } as Located<RecordOf<K>>);
+        };
 
   let csv: CsvParser | null = null;
   let splitter: LineSplitter;

@@ -40,9 +40,11 @@ export async function fileIsInSeqOrder(source: DatasetSource, file: DataFile): P
     if (!(d instanceof Rejected) && typeof d.seq === 'number') see(d.seq);
   };
 
-  let splitter: LineSplitter;
+  const jsonl = file.format === 'jsonl' || file.format === 'jsonl.gz';
+  let splitter: LineSplitter | null = null;
+  let bytes: JsonlByteScan | null = null;
   let csv: CsvParser | null = null;
-  if (file.format === 'csv' || file.format === 'csv.gz') {
+  if (!jsonl) {
     let header: string[] | null | undefined;
     let seqCol = -1;
     let decodeRow: ((cells: readonly string[]) => Decoded) | null = null;
@@ -74,23 +76,7 @@ export async function fileIsInSeqOrder(source: DatasetSource, file: DataFile): P
       },
       { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
     );
-  } else {
-    const decodeLine = jsonLineDecoder(type, true);
-    splitter = new LineSplitter(
-      {
-        line(text) {
-          const seq = simpleSeq(text);
-          // A plain line that goes back in seq may be one the reader sets aside: decide it in full before saying no.
-          if (seq >= 0 && seq >= last) last = seq;
-          else if (seq >= 0 || !isBlank(text)) seqOf(decodeLine(text));
-        },
-        oversized() {
-          // Set aside by the reader (too long): not a record.
-        },
-      },
-      { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
-    );
-  }
+  } else bytes = new JsonlByteScan(jsonLineDecoder(type, true));
 
   let raw: Readable | undefined;
   let stream: AsyncIterable<Buffer>;
@@ -102,9 +88,11 @@ export async function fileIsInSeqOrder(source: DatasetSource, file: DataFile): P
       stream = raw.pipe(gz);
     } else stream = raw;
     for await (const chunk of stream) {
-      if (!splitter.push(chunk)) return false;
+      if (bytes !== null) bytes.push(chunk);
+      else if (!splitter!.push(chunk)) return false;
     }
-    if (!splitter.end()) return false;
+    if (bytes !== null) bytes.end();
+    else if (!splitter!.end()) return false;
     csv?.end();
     return true;
   } catch {
@@ -124,24 +112,132 @@ function allDigits(s: string): boolean {
   return true;
 }
 
-const SEQ_PREFIX = '{"seq":';
+const SEQ_PREFIX = Buffer.from('{"seq":');
+const SEQ_KEY = Buffer.from('"seq"');
+const BACKSLASH = 0x5c;
+const LF = 0x0a;
+/** Lines longer than this are set aside by the reader (oversized) whatever they hold (+3: a BOM). */
+const SKIP_OVER = MAX_RECORD_BYTES + 3;
 
-/** The seq of a line of the common shape (see the module comment), or -1. */
-export function simpleSeq(t: string): number {
-  if (!t.startsWith(SEQ_PREFIX)) return -1;
-  const n = t.length;
-  let i = SEQ_PREFIX.length;
+/**
+ * The seq of the line buf[start, end) if it has the common shape (see the module comment), or -1. nextBackslash is
+ * the position of the next backslash at or after start in buf (buf.length when none), kept by the caller so that the
+ * search stays linear over the buffer.
+ */
+export function simpleSeqAt(buf: Buffer, start: number, end: number, nextBackslash: number): number {
+  const p = SEQ_PREFIX.length;
+  if (end - start <= p) return -1;
+  for (let k = 0; k < p; k++) if (buf[start + k] !== SEQ_PREFIX[k]) return -1;
+  let i = start + p;
   let v = 0;
-  const start = i;
-  while (i < n) {
-    const c = t.charCodeAt(i);
+  while (i < end) {
+    const c = buf[i]!;
     if (c < 0x30 || c > 0x39) break;
     v = v * 10 + (c - 0x30);
     i++;
   }
-  if (i === start || i - start > 15) return -1;
-  const after = i < n ? t.charCodeAt(i) : -1;
+  const digits = i - start - p;
+  if (digits === 0 || digits > 15 || i >= end) return -1;
+  const after = buf[i];
   if (after !== 0x2c && after !== 0x7d) return -1;
-  if (t.indexOf('\\', i) >= 0 || t.indexOf('"seq"', i) >= 0) return -1;
+  if (nextBackslash < end) return -1;
+  const again = buf.indexOf(SEQ_KEY, i);
+  if (again >= 0 && again < end) return -1;
   return v;
+}
+
+/** simpleSeqAt on a string line (tests). */
+export function simpleSeq(line: string): number {
+  const b = Buffer.from(line, 'utf8');
+  const bs = b.indexOf(BACKSLASH);
+  return simpleSeqAt(b, 0, b.length, bs < 0 ? b.length : bs);
+}
+
+/**
+ * JSONL lines straight from the bytes: plain lines are judged without decoding them; the others are decoded and
+ * decided like the reader does (BOM at the start of the file, a CR before the LF, blank lines). Bytes that are not
+ * UTF-8 are not looked for: the reader stops at them, so nothing after them is accepted and counting more lines only
+ * errs on the safe side. Memory: one line held across chunks; an oversized line is skipped, not held.
+ */
+class JsonlByteScan {
+  readonly #decode: (text: string) => Decoded;
+  #last = -1;
+  #carry: Buffer[] = [];
+  #carryLen = 0;
+  #skipping = false;
+  #first = true;
+
+  constructor(decode: (text: string) => Decoded) {
+    this.#decode = decode;
+  }
+
+  push(chunk: Buffer): void {
+    let pos = 0;
+    if (this.#skipping || this.#carryLen > 0) {
+      const lf = chunk.indexOf(LF);
+      if (lf < 0) {
+        this.#hold(chunk);
+        return;
+      }
+      this.#hold(chunk.subarray(0, lf));
+      if (!this.#skipping) {
+        const line = Buffer.concat(this.#carry);
+        const bs = line.indexOf(BACKSLASH);
+        this.#line(line, 0, line.length, bs < 0 ? line.length : bs);
+      }
+      this.#carry = [];
+      this.#carryLen = 0;
+      this.#skipping = false;
+      pos = lf + 1;
+    }
+    let nextBs = -1;
+    for (;;) {
+      const lf = chunk.indexOf(LF, pos);
+      if (lf < 0) break;
+      if (nextBs < pos) {
+        nextBs = chunk.indexOf(BACKSLASH, pos);
+        if (nextBs < 0) nextBs = chunk.length;
+      }
+      this.#line(chunk, pos, lf, nextBs);
+      pos = lf + 1;
+    }
+    if (pos < chunk.length) this.#hold(chunk.subarray(pos));
+  }
+
+  end(): void {
+    if (this.#carryLen > 0 && !this.#skipping) {
+      const line = Buffer.concat(this.#carry);
+      const bs = line.indexOf(BACKSLASH);
+      this.#line(line, 0, line.length, bs < 0 ? line.length : bs);
+    }
+  }
+
+  #hold(b: Buffer): void {
+    if (this.#skipping || b.length === 0) return;
+    this.#carryLen += b.length;
+    if (this.#carryLen > SKIP_OVER) {
+      this.#skipping = true;
+      this.#carry = [];
+    } else this.#carry.push(Buffer.from(b));
+  }
+
+  #line(buf: Buffer, start: number, end: number, nextBs: number): void {
+    const first = this.#first;
+    this.#first = false;
+    if (end - start > SKIP_OVER) return;
+    const seq = first ? -1 : simpleSeqAt(buf, start, end, nextBs);
+    if (seq >= 0 && seq >= this.#last) {
+      this.#last = seq;
+      return;
+    }
+    // Decide the line as the reader does; a plain line whose seq goes back may be one it sets aside.
+    let text = buf.toString('utf8', start, end);
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (isBlank(text)) return;
+    const d = this.#decode(text);
+    if (d instanceof Rejected || typeof d.seq !== 'number') return;
+    if (d.seq < this.#last) throw new OutOfOrder();
+    this.#last = d.seq;
+  }
 }

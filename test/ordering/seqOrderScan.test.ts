@@ -3,13 +3,14 @@
  * order: then the file is merged as it is read. Its shortcut (the seq at the start of a plain line) must not be
  * fooled by repeated or escaped keys, other key orders, malformed lines, CSV quoting or compression.
  */
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordType } from '#shared/contract/records.js';
 import { type DataFile, formatOf } from '#shared/ingest/layout.js';
 import { readRecords } from '#shared/ingest/readRecords.js';
-import { LocalDatasetSource } from '#shared/ingest/source.js';
+import { type DatasetSource, LocalDatasetSource } from '#shared/ingest/source.js';
 import { fileIsInSeqOrder, simpleSeq } from '#shared/ordering/seqOrderScan.js';
 import { sortBySeq } from '#shared/ordering/sortBySeq.js';
 import { tempDataset, VALID } from '../ingest/helpers.js';
@@ -108,11 +109,17 @@ describe('fileIsInSeqOrder', () => {
     expect(r4.inOrder).toBe(false);
   });
 
-  it('says no on a read fault (corrupt gzip, bytes that are not UTF-8): the ordinary path reports it', async () => {
+  it('says no on a corrupt gzip (the ordinary path reports the fault); bytes that are not UTF-8 end the records', async () => {
     const gz = gzipSync([order(1), order(2)].join('\n'));
     expect((await scan('orders/a.jsonl.gz', gz.subarray(0, gz.length - 12))).inOrder).toBe(false);
-    const notUtf8 = Buffer.concat([Buffer.from(`${order(1)}\n`), Buffer.from([0xff, 0xfe, 0x0a])]);
-    expect((await scan('orders/a.jsonl', notUtf8)).inOrder).toBe(false);
+    // The reader keeps the records before the bad bytes; the scan, counting more lines, can only be stricter.
+    const bad = Buffer.from([0xff, 0xfe, 0x0a]);
+    const inOrder = Buffer.concat([Buffer.from(`${order(1)}\n`), bad, Buffer.from(`${order(7)}\n`)]);
+    const r1 = await scan('orders/a.jsonl', inOrder);
+    expect(r1.seqs).toEqual([1]);
+    expect(r1.inOrder).toBe(true);
+    const backAfter = Buffer.concat([Buffer.from(`${order(5)}\n`), bad, Buffer.from(`${order(2)}\n`)]);
+    expect((await scan('orders/a.jsonl', backAfter)).inOrder).toBe(false);
   });
 
   it('simpleSeq reads only the plain shape', () => {
@@ -148,6 +155,50 @@ describe('fileIsInSeqOrder', () => {
         if (r.inOrder) expect(nonDecreasing(r.seqs)).toBe(true);
       }),
       { numRuns: 150, seed: 11 },
+    );
+  });
+});
+
+describe('fileIsInSeqOrder across chunk boundaries', () => {
+  it('gives the same answer whatever the chunk sizes (lines split anywhere, also inside a BOM or CRLF)', async () => {
+    const lines = fc.array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 9 }).map((s) => order(s)),
+        fc.integer({ min: 0, max: 9 }).map((s) => order(s, { user_id: 'a\\b' })),
+        fc.integer({ min: 0, max: 9 }).map((s) => JSON.stringify({ ...ORDER_WITHOUT_SEQ, seq: s })),
+        fc.constant('  '),
+      ),
+      { maxLength: 8 },
+    );
+    const answer = async (bytes: Buffer, cuts: number[]) => {
+      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const chunks: Buffer[] = [];
+      let prev = 0;
+      for (const p of [...points, bytes.length]) {
+        if (p > prev) chunks.push(bytes.subarray(prev, p));
+        prev = Math.max(prev, p);
+      }
+      const source: DatasetSource = {
+        root: 'mem',
+        list: async () => [],
+        open: async () => Readable.from(chunks),
+      };
+      const file: DataFile = { path: 'orders/m.jsonl', size: bytes.length, record_type: 'orders', format: 'jsonl' };
+      return fileIsInSeqOrder(source, file);
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        lines,
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (ls, bom, crlf, cuts) => {
+          const text = `${bom ? '\ufeff' : ''}${ls.join(crlf ? '\r\n' : '\n')}`;
+          const bytes = Buffer.from(text, 'utf8');
+          expect(await answer(bytes, cuts)).toBe(await answer(bytes, []));
+        },
+      ),
+      { numRuns: 300, seed: 5 },
     );
   });
 });

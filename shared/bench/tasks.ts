@@ -1,0 +1,197 @@
+/**
+ * The measurements of the bench, each run in a child process of its own so that its peak RSS is its own:
+ *
+ * - `scan`: the floor — read the event files and count their newlines (no decoding), lines per second.
+ * - `stages`: read+parse alone (every orders/trades file through readRecords), then one pass of the event streams
+ *   through the audit's own composition (auditPass.ts) with the replay timed apart: order = that pass's order-flow
+ *   wall time − replay − read+parse.
+ * - `run`: the whole `vatp-audit run` (runAudit with the CLI's services on the embedded stack: findings store,
+ *   evidence pack with the PDF report), wall time per pipeline stage, peak RSS.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_PARAMETERS } from '../config/parameters.js';
+import { classifyLayout, type DataFile } from '../ingest/layout.js';
+import { readRecords } from '../ingest/readRecords.js';
+import { LocalDatasetSource } from '../ingest/source.js';
+import type { RunProgress } from '../pipeline/progress.js';
+import { auditPass } from './auditPass.js';
+
+export const EVENT_TYPES = ['orders', 'trades', 'collateral', 'access'] as const;
+
+export type ChildTask =
+  | { kind: 'scan'; root: string }
+  | { kind: 'stages'; root: string; tmpDir: string }
+  | { kind: 'run'; root: string; tmpDir: string; stackDir: string; outDir: string };
+
+export interface ScanResult {
+  files: number;
+  bytes: number;
+  lines: number;
+  seconds: number;
+  linesPerSecond: number;
+  bytesPerSecond: number;
+}
+
+export interface StagesResult {
+  /** orders + trades records read (accepted + quarantined). */
+  orderFlowRecords: number;
+  replayed: number;
+  readParseSeconds: number;
+  orderSeconds: number;
+  replaySeconds: number;
+  orderFlowSeconds: number;
+  collateralSeconds: number;
+  accessSeconds: number;
+  findings: number;
+  quarantined: number;
+  peakRssMb: number;
+}
+
+export interface RunResult {
+  wallSeconds: number;
+  /** Seconds per pipeline stage, as the pipeline reports its stages (RunProgress). */
+  stageSeconds: Record<string, number>;
+  records: number;
+  eventRecords: number;
+  findings: number;
+  quarantined: number;
+  peakRssMb: number;
+  runId: string;
+}
+
+async function eventFiles(root: string): Promise<DataFile[]> {
+  const source = new LocalDatasetSource(root);
+  const layout = classifyLayout(await source.list());
+  return EVENT_TYPES.flatMap((t) => layout.records[t] as DataFile[]);
+}
+
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+export async function newlineScan(root: string): Promise<ScanResult> {
+  const files = await eventFiles(root);
+  let bytes = 0;
+  let lines = 0;
+  const t0 = performance.now();
+  for (const f of files) {
+    const stream = createReadStream(join(root, ...f.path.split('/')), { highWaterMark: 1 << 20 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    files: files.length,
+    bytes,
+    lines,
+    seconds,
+    linesPerSecond: lines / seconds,
+    bytesPerSecond: bytes / seconds,
+  };
+}
+
+export async function measureStages(root: string, tmpDir: string): Promise<StagesResult> {
+  const source = new LocalDatasetSource(root);
+  const files = (await eventFiles(root)).filter((f) => f.record_type === 'orders' || f.record_type === 'trades');
+  let records = 0;
+  const t0 = performance.now();
+  for (const file of files) {
+    const reader = readRecords(source, file, {
+      quarantine: () => undefined,
+      stats: (s) => {
+        records += s.records;
+      },
+    });
+    for await (const _batch of reader.batches()) {
+      // Reading and parsing only: the records are dropped.
+    }
+  }
+  const readParseSeconds = (performance.now() - t0) / 1000;
+  const pass = await auditPass(root, { parse: 'fast', prescan: true, tmpDir });
+  const s = pass.seconds;
+  return {
+    orderFlowRecords: records,
+    replayed: pass.replayed,
+    readParseSeconds,
+    orderSeconds: Math.max(0, s.orderFlow - s.replay - readParseSeconds),
+    replaySeconds: s.replay,
+    orderFlowSeconds: s.orderFlow,
+    collateralSeconds: s.collateral,
+    accessSeconds: s.access,
+    findings: pass.findings.length,
+    quarantined: pass.quarantine.length,
+    peakRssMb: peakRssMb(),
+  };
+}
+
+export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Promise<RunResult> {
+  // Loaded here only: the other tasks need neither the AWS SDK, the embedded stack nor the PDF renderer.
+  const { openCliServices } = await import('../cli/services.js');
+  const { TOOL_VERSION } = await import('../cli/version.js');
+  const { runAudit } = await import('../pipeline/runAudit.js');
+  await rm(task.outDir, { recursive: true, force: true });
+  await mkdir(task.stackDir, { recursive: true });
+  // Always the embedded stack: a bench never writes to a configured AWS account.
+  const services = await openCliServices({
+    env: { ...process.env, VATP_AUDIT_STACK: 'embedded' },
+    dataDir: task.stackDir,
+  });
+  const stageSeconds: Record<string, number> = {};
+  let current: string | null = null;
+  let since = 0;
+  const close = () => {
+    if (current !== null) stageSeconds[current] = (stageSeconds[current] ?? 0) + (performance.now() - since) / 1000;
+    current = null;
+  };
+  const progress: RunProgress = {
+    stage(name) {
+      close();
+      current = name;
+      since = performance.now();
+    },
+    advance() {},
+    done: close,
+  };
+  try {
+    const store = await services.store();
+    const t0 = performance.now();
+    const result = await runAudit(
+      { input: task.root, parameters: DEFAULT_PARAMETERS, toolVersion: TOOL_VERSION, tmpDir: task.tmpDir },
+      {
+        s3: () => services.clients.s3,
+        out: services.openSink(task.outDir),
+        signer: services.signer(),
+        store,
+        now: () => new Date(),
+        progress,
+      },
+    );
+    const wallSeconds = (performance.now() - t0) / 1000;
+    close();
+    const files = result.summary.files;
+    const eventRecords = files
+      .filter((f) => (EVENT_TYPES as readonly string[]).includes(f.record_type ?? ''))
+      .reduce((n, f) => n + f.records, 0);
+    return {
+      wallSeconds,
+      stageSeconds,
+      records: result.summary.reconciliation.records,
+      eventRecords,
+      findings: result.findings.length,
+      quarantined: result.summary.reconciliation.quarantined,
+      peakRssMb: peakRssMb(),
+      runId: result.runId,
+    };
+  } finally {
+    await services.close();
+  }
+}
+
+/** Runs one task in this (child) process. */
+export async function runChildTask(task: ChildTask): Promise<unknown> {
+  if (task.kind === 'scan') return { ...(await newlineScan(task.root)), peakRssMb: peakRssMb() };
+  if (task.kind === 'stages') return measureStages(task.root, task.tmpDir);
+  return measureRun(task);
+}
