@@ -112,45 +112,45 @@ function allDigits(s: string): boolean {
   return true;
 }
 
-const SEQ_PREFIX = Buffer.from('{"seq":');
-const SEQ_KEY = Buffer.from('"seq"');
-const BACKSLASH = 0x5c;
+const SEQ_PREFIX = '{"seq":';
 const LF = 0x0a;
 /** Lines longer than this are set aside by the reader (oversized) whatever they hold (+3: a BOM). */
 const SKIP_OVER = MAX_RECORD_BYTES + 3;
 
 /**
- * The seq of the line buf[start, end) if it has the common shape (see the module comment), or -1. nextBackslash is
- * the position of the next backslash at or after start in buf (buf.length when none), kept by the caller so that the
- * search stays linear over the buffer.
+ * The seq of the line t[start, end) if it has the common shape (see the module comment), or -1. `t` is the bytes as
+ * latin1 text (one character per byte: offsets are byte offsets, and the structure looked at is ASCII). nextBackslash
+ * is the position of the next backslash at or after start (t.length when none), kept by the caller so that the
+ * searches stay linear over the chunk.
  */
-export function simpleSeqAt(buf: Buffer, start: number, end: number, nextBackslash: number): number {
+export function simpleSeqAt(t: string, start: number, end: number, nextBackslash: number): number {
   const p = SEQ_PREFIX.length;
-  if (end - start <= p) return -1;
-  for (let k = 0; k < p; k++) if (buf[start + k] !== SEQ_PREFIX[k]) return -1;
+  if (end - start <= p || !t.startsWith(SEQ_PREFIX, start)) return -1;
   let i = start + p;
   let v = 0;
   while (i < end) {
-    const c = buf[i]!;
+    const c = t.charCodeAt(i);
     if (c < 0x30 || c > 0x39) break;
     v = v * 10 + (c - 0x30);
     i++;
   }
   const digits = i - start - p;
   if (digits === 0 || digits > 15 || i >= end) return -1;
-  const after = buf[i];
+  const after = t.charCodeAt(i);
   if (after !== 0x2c && after !== 0x7d) return -1;
   if (nextBackslash < end) return -1;
-  const again = buf.indexOf(SEQ_KEY, i);
-  if (again >= 0 && again < end) return -1;
+  // No second "seq" key: look for its rare 'q"' (a '"'-led search stops at every quote of the line).
+  for (let q = t.indexOf('q"', i); q >= 0 && q < end; q = t.indexOf('q"', q + 2)) {
+    if (t.startsWith('"se', q - 3)) return -1;
+  }
   return v;
 }
 
-/** simpleSeqAt on a string line (tests). */
+/** simpleSeqAt on one line (tests). */
 export function simpleSeq(line: string): number {
-  const b = Buffer.from(line, 'utf8');
-  const bs = b.indexOf(BACKSLASH);
-  return simpleSeqAt(b, 0, b.length, bs < 0 ? b.length : bs);
+  const t = Buffer.from(line, 'utf8').toString('latin1');
+  const bs = t.indexOf('\\');
+  return simpleSeqAt(t, 0, t.length, bs < 0 ? t.length : bs);
 }
 
 /**
@@ -180,36 +180,37 @@ class JsonlByteScan {
         return;
       }
       this.#hold(chunk.subarray(0, lf));
-      if (!this.#skipping) {
-        const line = Buffer.concat(this.#carry);
-        const bs = line.indexOf(BACKSLASH);
-        this.#line(line, 0, line.length, bs < 0 ? line.length : bs);
-      }
+      if (!this.#skipping) this.#wholeLine(Buffer.concat(this.#carry));
       this.#carry = [];
       this.#carryLen = 0;
       this.#skipping = false;
       pos = lf + 1;
     }
-    let nextBs = -1;
-    for (;;) {
-      const lf = chunk.indexOf(LF, pos);
-      if (lf < 0) break;
-      if (nextBs < pos) {
-        nextBs = chunk.indexOf(BACKSLASH, pos);
-        if (nextBs < 0) nextBs = chunk.length;
+    const lastLf = chunk.lastIndexOf(LF);
+    if (lastLf >= pos) {
+      const t = chunk.toString('latin1', 0, lastLf + 1);
+      let nextBs = -1;
+      while (pos <= lastLf) {
+        const lf = t.indexOf('\n', pos);
+        if (nextBs < pos) {
+          nextBs = t.indexOf('\\', pos);
+          if (nextBs < 0) nextBs = t.length;
+        }
+        this.#line(chunk, t, pos, lf, nextBs);
+        pos = lf + 1;
       }
-      this.#line(chunk, pos, lf, nextBs);
-      pos = lf + 1;
     }
     if (pos < chunk.length) this.#hold(chunk.subarray(pos));
   }
 
   end(): void {
-    if (this.#carryLen > 0 && !this.#skipping) {
-      const line = Buffer.concat(this.#carry);
-      const bs = line.indexOf(BACKSLASH);
-      this.#line(line, 0, line.length, bs < 0 ? line.length : bs);
-    }
+    if (this.#carryLen > 0 && !this.#skipping) this.#wholeLine(Buffer.concat(this.#carry));
+  }
+
+  #wholeLine(line: Buffer): void {
+    const t = line.toString('latin1');
+    const bs = t.indexOf('\\');
+    this.#line(line, t, 0, t.length, bs < 0 ? t.length : bs);
   }
 
   #hold(b: Buffer): void {
@@ -221,11 +222,12 @@ class JsonlByteScan {
     } else this.#carry.push(Buffer.from(b));
   }
 
-  #line(buf: Buffer, start: number, end: number, nextBs: number): void {
+  /** One line: bytes buf[start, end), the same as latin1 text t[start, end). */
+  #line(buf: Buffer, t: string, start: number, end: number, nextBs: number): void {
     const first = this.#first;
     this.#first = false;
     if (end - start > SKIP_OVER) return;
-    const seq = first ? -1 : simpleSeqAt(buf, start, end, nextBs);
+    const seq = first ? -1 : simpleSeqAt(t, start, end, nextBs);
     if (seq >= 0 && seq >= this.#last) {
       this.#last = seq;
       return;
