@@ -1,0 +1,61 @@
+/** Command-line options of the bench (see main.ts). */
+import { resolve } from 'node:path';
+import type { BenchFormat } from './datasets.js';
+
+export interface Args {
+  quick: boolean;
+  sizes: number[];
+  formats: BenchFormat[];
+  orders: ('sorted' | 'shuffled')[];
+  seed: number;
+  stages: boolean;
+  run: boolean;
+  regenerate: boolean;
+  cpuProf: boolean;
+  cacheDir: string;
+  resultsDir: string;
+}
+
+export function parseArgs(argv: string[], cwd = process.cwd()): Args {
+  const a: Args = {
+    quick: false,
+    sizes: [1_000_000, 10_000_000],
+    formats: ['jsonl', 'csv'],
+    orders: ['sorted', 'shuffled'],
+    seed: 1,
+    stages: true,
+    run: true,
+    regenerate: false,
+    cpuProf: false,
+    cacheDir: resolve(cwd, '.vatp-audit/bench'),
+    resultsDir: resolve(cwd, 'bench-results'),
+  };
+  let sizesGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--quick') a.quick = true;
+    else if (arg === '--sizes') {
+      a.sizes = value().split(',').map(Number);
+      sizesGiven = true;
+    } else if (arg === '--formats') a.formats = value().split(',') as BenchFormat[];
+    else if (arg === '--orders') a.orders = value().split(',') as Args['orders'];
+    else if (arg === '--seed') a.seed = Number(value());
+    else if (arg === '--no-stages') a.stages = false;
+    else if (arg === '--no-run') a.run = false;
+    else if (arg === '--regenerate') a.regenerate = true;
+    else if (arg === '--cpu-prof') a.cpuProf = true;
+    else if (arg === '--cache') a.cacheDir = resolve(cwd, value());
+    else if (arg === '--results') a.resultsDir = resolve(cwd, value());
+    else throw new Error(`unknown option ${arg}`);
+  }
+  if (a.quick && !sizesGiven) a.sizes = [1_000_000];
+  if (a.sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error('--sizes: positive whole numbers');
+  if (a.formats.some((f) => f !== 'jsonl' && f !== 'csv')) throw new Error('--formats: jsonl, csv');
+  if (a.orders.some((o) => o !== 'sorted' && o !== 'shuffled')) throw new Error('--orders: sorted, shuffled');
+  return a;
+}

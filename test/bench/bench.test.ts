@@ -1,0 +1,112 @@
+/**
+ * The bench harness's own logic (not the benchmark: no timing is asserted): options, the dataset cache, the figures
+ * each measurement reports on a small dataset, and how targets are judged.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureDataset } from '#shared/bench/datasets.js';
+import { parseArgs } from '#shared/bench/options.js';
+import { checkTargets, type DatasetResult, TARGETS } from '#shared/bench/report.js';
+import { measureStages, newlineScan } from '#shared/bench/tasks.js';
+
+const work = mkdtempSync(join(tmpdir(), 'vatp-bench-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('bench options', () => {
+  it('defaults to 1M and 10M, both formats and orders; --quick keeps 1M only', () => {
+    const d = parseArgs([], '/x');
+    expect(d.sizes).toEqual([1_000_000, 10_000_000]);
+    expect(d.formats).toEqual(['jsonl', 'csv']);
+    expect(d.orders).toEqual(['sorted', 'shuffled']);
+    expect(d.cacheDir).toBe('/x/.vatp-audit/bench');
+    expect(d.resultsDir).toBe('/x/bench-results');
+    expect(parseArgs(['--quick'], '/x').sizes).toEqual([1_000_000]);
+    expect(parseArgs(['--quick', '--sizes', '5000'], '/x').sizes).toEqual([5000]);
+    expect(parseArgs(['--formats', 'csv', '--orders', 'shuffled', '--no-run'], '/x')).toMatchObject({
+      formats: ['csv'],
+      orders: ['shuffled'],
+      run: false,
+      stages: true,
+    });
+  });
+
+  it('refuses unknown options and bad values', () => {
+    expect(() => parseArgs(['--fast'], '/x')).toThrow(/unknown option/);
+    expect(() => parseArgs(['--sizes', '0'], '/x')).toThrow(/sizes/);
+    expect(() => parseArgs(['--formats', 'xml'], '/x')).toThrow(/formats/);
+    expect(() => parseArgs(['--seed'], '/x')).toThrow(/needs a value/);
+  });
+});
+
+describe('bench datasets and measurements', () => {
+  const spec = { seed: 3, orders: 3000, format: 'jsonl' as const, shuffle: false };
+
+  it('generates a dataset once and reuses it from the cache (marker beside it); --regenerate makes it again', async () => {
+    const first = await ensureDataset(work, spec);
+    expect(first.generatedSeconds).not.toBeNull();
+    expect(first.counts.orders).toBeGreaterThan(2500);
+    const again = await ensureDataset(work, spec);
+    expect(again.generatedSeconds).toBeNull();
+    expect(again.counts).toEqual(first.counts);
+    expect(JSON.parse(readFileSync(`${first.root}.json`, 'utf8')).spec).toEqual(spec);
+    const other = await ensureDataset(work, { ...spec, seed: 4 });
+    expect(other.root).not.toBe(first.root);
+    expect((await ensureDataset(work, spec, { regenerate: true })).generatedSeconds).not.toBeNull();
+  }, 60_000);
+
+  it('newline scan counts every line of the event files; stages count what the audit reads and replays', async () => {
+    const ds = await ensureDataset(work, spec);
+    const scan = await newlineScan(ds.root);
+    const c = ds.counts;
+    // One line per event record (the generator writes JSONL without blank lines), injected malformed lines included.
+    expect(scan.lines).toBeGreaterThanOrEqual(c.orders + c.trades + c.collateral + c.access);
+    expect(scan.files).toBeGreaterThanOrEqual(4);
+    const stages = await measureStages(ds.root, work);
+    expect(stages.orderFlowRecords).toBeGreaterThanOrEqual(c.orders + c.trades);
+    expect(stages.replayed).toBeLessThanOrEqual(stages.orderFlowRecords);
+    expect(stages.replayed).toBeGreaterThan(0.9 * (c.orders + c.trades));
+    expect(stages.findings).toBeGreaterThan(0);
+    for (const s of [stages.readParseSeconds, stages.replaySeconds, stages.orderSeconds]) {
+      expect(s).toBeGreaterThanOrEqual(0);
+    }
+  }, 60_000);
+});
+
+describe('targets', () => {
+  const result = (orders: number, format: 'jsonl' | 'csv', shuffled: boolean, wall: number, rss = 200) =>
+    ({
+      name: `${orders}-${format}-${shuffled}`,
+      orders,
+      format,
+      shuffled,
+      counts: { orders, trades: 0, collateral: 0, access: 0 },
+      bytes: 0,
+      generatedSeconds: null,
+      scan: null,
+      stages: shuffled ? null : { replayEventsPerSecond: 4e6 },
+      run: { wallSeconds: wall, eventsPerSecond: orders / wall, peakRssMb: rss },
+    }) as unknown as DatasetResult;
+
+  it('judges replay, whole-run rates, shuffled/sorted ratio and peak RSS at 10M; n/a when not measured', () => {
+    const checks = checkTargets([
+      result(1_000_000, 'jsonl', false, 0.5),
+      result(1_000_000, 'jsonl', true, 1.5),
+      result(1_000_000, 'csv', false, 1),
+      result(1_000_000, 'csv', true, 2),
+    ]);
+    const byStart = (s: string) => checks.find((c) => c.target.startsWith(s))!;
+    expect(byStart('replay').met).toBe(true);
+    expect(byStart('whole run, sorted JSONL').met).toBe(true);
+    expect(byStart('whole run, sorted CSV').met).toBe(false);
+    const ratios = checks.filter((c) => c.target.startsWith('shuffled'));
+    expect(ratios.map((c) => [c.measured, c.met])).toEqual([
+      ['3.00x', false],
+      ['2.00x', true],
+    ]);
+    expect(byStart('peak RSS').met).toBeNull();
+    const big = checkTargets([result(10_000_000, 'jsonl', false, 5, TARGETS.peakRssMbAt10M + 1)]);
+    expect(big.find((c) => c.target.startsWith('peak RSS'))!.met).toBe(false);
+  });
+});
