@@ -8,7 +8,8 @@
  * It prints events/s per run, the median, and a digest of the findings and population counts, so that a change that
  * makes the replay faster can be shown not to change a single verdict (same digest before and after).
  *
- * CLI: `npx tsx shared/bench/replayBench.ts [--events N] [--runs R] [--depth D] [--symbols S] [--seed X]`.
+ * CLI: `npx tsx shared/bench/replayBench.ts [--events N] [--runs R] [--depth D] [--symbols S] [--seed X]
+ * [--violations RATE] [--scope all|core|replay|read]`.
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,7 @@ import type { Account, Instrument, OrderEvent, Staff, Trade } from '../contract/
 import { FindingCollector } from '../findings/collector.js';
 import { OrderFlowAuditor } from '../orderflow/auditor.js';
 import { buildReferenceData, type ReferenceData } from '../reference/referenceData.js';
+import { OrderBookReplay } from '../replay/orderBook.js';
 
 export interface ReplayBenchOptions {
   /** Order-flow items after the opening snapshot (approximate; the snapshot adds symbols × 2 × depth). */
@@ -518,25 +520,56 @@ export function benchRules(): Rule[] {
 export interface ReplayRun {
   seconds: number;
   eventsPerSecond: number;
+  /** CPU time of the process (all its threads, GC included) during the timed section: steadier on a shared machine. */
+  cpuSeconds: number;
+  eventsPerCpuSecond: number;
   digest: string;
   findings: number;
   findingsByCheck: Record<string, number>;
 }
 
+/**
+ * What a pass runs: `all` (the auditor with every pipeline rule, the issue 9 figure), `core` (the auditor with only its
+ * own rules: DQ-6, DQ-3, CP, MMT), `replay` (the order-book replay alone, no rules) or `read` (only reading each
+ * record's main fields: the floor any consumer of an in-memory array pays), to see where time goes.
+ */
+export type BenchScope = 'all' | 'core' | 'replay' | 'read';
+
 /** One timed pass: a fresh auditor over the whole flow; finish() and the digest are outside the timing. */
-export function runReplayOnce(flow: SyntheticOrderFlow): ReplayRun {
+export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all'): ReplayRun {
   const collector = new FindingCollector();
   const ctx: RuleContext = { ref: flow.ref, params: DEFAULT_PARAMETERS, sink: collector };
   let quarantined = 0;
-  const auditor = new OrderFlowAuditor(ctx, benchRules(), () => {
+  const auditor = new OrderFlowAuditor(ctx, scope === 'all' ? benchRules() : [], () => {
     quarantined++;
   });
   const items = flow.items;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < items.length; i++) auditor.process(items[i]!);
+  if (scope === 'read') {
+    // The floor: only read each record's fields once, as any consumer must.
+    let n = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === 'order') {
+        const r = item.rec;
+        n += r.order_id.length + r.symbol.length + r.account_id.length + (r.qty?.length ?? 0) + (r.price?.length ?? 0);
+      } else n += item.rec.trade_id.length + item.rec.maker_order_id.length + item.rec.qty.length;
+    }
+    quarantined = n > 0 ? 0 : 1;
+  } else if (scope === 'replay') {
+    const replay = new OrderBookReplay(flow.ref);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === 'order') replay.applyOrderEvent(item.rec, item.file, item.line);
+      else replay.applyTrade(item.rec);
+    }
+  } else for (let i = 0; i < items.length; i++) auditor.process(items[i]!);
   const t1 = process.hrtime.bigint();
+  const c1 = process.cpuUsage(c0);
   auditor.finish();
   const seconds = Number(t1 - t0) / 1e9;
+  const cpuSeconds = (c1.user + c1.system) / 1e6;
   const findings = collector.findings();
   const hash = createHash('sha256');
   const findingsByCheck: Record<string, number> = {};
@@ -550,6 +583,8 @@ export function runReplayOnce(flow: SyntheticOrderFlow): ReplayRun {
   return {
     seconds,
     eventsPerSecond: items.length / seconds,
+    cpuSeconds,
+    eventsPerCpuSecond: items.length / cpuSeconds,
     digest: hash.digest('hex').slice(0, 16),
     findings: findings.length,
     findingsByCheck,
@@ -562,10 +597,18 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function parseArgs(argv: string[]): ReplayBenchOptions & { runs: number } {
-  const o = { ...DEFAULT_REPLAY_BENCH, runs: 5 };
+function parseArgs(argv: string[]): ReplayBenchOptions & { runs: number; scope: BenchScope } {
+  const o = { ...DEFAULT_REPLAY_BENCH, runs: 5, scope: 'all' as BenchScope };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]!.replace(/^--/, '');
+    if (key === 'scope') {
+      const v = argv[i + 1];
+      if (v !== 'all' && v !== 'core' && v !== 'replay' && v !== 'read') {
+        throw new Error('--scope must be all, core, replay or read');
+      }
+      o.scope = v;
+      continue;
+    }
     const value = Number(argv[i + 1]);
     if (!Number.isFinite(value)) throw new Error(`bad value for ${argv[i]}: ${argv[i + 1]}`);
     if (key === 'events') o.events = value;
@@ -589,18 +632,26 @@ function main(): void {
       `generated in ${(Number(g1 - g0) / 1e9).toFixed(1)} s`,
   );
   const rates: number[] = [];
+  const cpuRates: number[] = [];
   let digest = '';
   for (let r = 0; r < opts.runs; r++) {
-    const run = runReplayOnce(flow);
+    const run = runReplayOnce(flow, opts.scope);
     rates.push(run.eventsPerSecond);
+    cpuRates.push(run.eventsPerCpuSecond);
     if (r === 0) {
       digest = run.digest;
       console.log(`findings: ${run.findings} ${JSON.stringify(run.findingsByCheck)}`);
     } else if (run.digest !== digest) throw new Error(`run ${r} digest ${run.digest} differs from ${digest}`);
-    console.log(`run ${r + 1}: ${(run.eventsPerSecond / 1e6).toFixed(3)}M events/s (${run.seconds.toFixed(3)} s)`);
+    console.log(
+      `run ${r + 1}: ${(run.eventsPerSecond / 1e6).toFixed(3)}M events/s (${run.seconds.toFixed(3)} s wall, ` +
+        `${run.cpuSeconds.toFixed(3)} s CPU = ${(run.eventsPerCpuSecond / 1e6).toFixed(3)}M events per CPU second)`,
+    );
   }
   console.log(`digest ${digest}`);
-  console.log(`median ${(median(rates) / 1e6).toFixed(3)}M events/s over ${opts.runs} runs`);
+  console.log(
+    `median ${(median(rates) / 1e6).toFixed(3)}M events/s wall, ${(median(cpuRates) / 1e6).toFixed(3)}M events per ` +
+      `CPU second, over ${opts.runs} runs`,
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();

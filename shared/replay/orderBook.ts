@@ -3,23 +3,31 @@
  * order; per symbol and side, the resting orders with their open and visible quantity and priority.
  *
  * Memory grows with open orders: an open order keeps its full state (quantities, priority, place in the book); a
- * closed order keeps only a small frozen view (what rules need to judge a late event against it, and DQ-6/DQ-3's
- * "already closed"). Quantities are exact scaled integers (see quantity.ts); prices compare by value through their
- * canonical text. Per price level the book keeps aggregates of protected (client / third_party_mm) visible quantity,
- * and per side a sorted list of the levels where protected visible quantity rests, so that the customer-priority
- * questions ("protected quantity at this price", "best protected price") never scan the book.
+ * closed order keeps only a few packed columns (what rules need to judge a late event against it, and DQ-6/DQ-3's
+ * "already closed"), from which a small view is built when an event refers to it. Quantities are exact scaled
+ * integers (see quantity.ts: plain numbers while they are safe integers, bigint beyond); prices compare by value
+ * through their canonical text. Per price level the book keeps aggregates of protected (client / third_party_mm)
+ * visible quantity, and per side a sorted list of the levels where protected visible quantity rests, so that the
+ * customer-priority questions ("protected quantity at this price", "best protected price") never scan the book.
+ *
+ * Speed (issue 9): the map of open orders stays small (it fits the CPU caches); closed ids live in a compact hash
+ * table (closedIds.ts) where a `new` costs one cache line; canonical price text and its Number() are cached per
+ * distinct price text, so equal prices share one string (and its hash) across orders and levels; no per-event
+ * allocation on the number path of quantities.
  */
 import type { OrderView } from '../checks/rule.js';
 import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
 import type { OrderEvent, Trade } from '../contract/records.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
+import { ClosedIds } from './closedIds.js';
 import { ReplayInvariantError } from './errors.js';
 import { contractFailure, lifecycleIssue } from './lifecycle.js';
-import { fractionDigits, fromScaled, pow10, toScaled } from './quantity.js';
+import { formatScaled, fractionDigits, parseScaled, type Qty, qAdd, qMulPow10, qSub, qtyToBig } from './quantity.js';
 
 export type Side = 'buy' | 'sell';
 export type Tif = OrderView['tif'];
 export type CloseReason = 'cancelled' | 'expired' | 'rejected' | 'filled' | 'amended to its filled quantity or below';
+export type { Qty } from './quantity.js';
 
 /** A closed order: what remains known of it once it has left the replay's open state. */
 export interface ClosedOrder extends OrderView {
@@ -30,7 +38,7 @@ export interface ClosedOrder extends OrderView {
 
 interface EntityAggregate {
   count: number;
-  qty: bigint;
+  qty: Qty;
 }
 
 /** One price of one side of one symbol's book. */
@@ -41,10 +49,10 @@ export class PriceLevel {
   readonly num: number;
   /** Resting orders at this price, and their visible quantity. */
   orders = 0;
-  visibleQty = 0n;
+  visQty: Qty = 0;
   /** Protected resting orders with visible quantity above zero, and their visible quantity. */
   protVisibleCount = 0;
-  protVisibleQty = 0n;
+  protVisQty: Qty = 0;
   /** The same, per entity of the protected account (self-trade exclusion works by entity). */
   readonly protByEntity = new Map<string, EntityAggregate>();
   /**
@@ -58,16 +66,27 @@ export class PriceLevel {
     this.num = num;
   }
 
+  /** Visible quantity of the resting orders here. */
+  get visibleQty(): bigint {
+    return qtyToBig(this.visQty);
+  }
+
+  /** Visible quantity of the protected resting orders here. */
+  get protVisibleQty(): bigint {
+    return qtyToBig(this.protVisQty);
+  }
+
   /** Protected visible orders here, leaving out those of one entity (null: nothing left out). */
-  protectedVisible(excludeEntity: string | null): { count: number; qty: bigint } {
-    if (excludeEntity === null) return { count: this.protVisibleCount, qty: this.protVisibleQty };
+  protectedVisible(excludeEntity: string | null): { count: number; qty: Qty } {
+    if (excludeEntity === null) return { count: this.protVisibleCount, qty: this.protVisQty };
     const ex = this.protByEntity.get(excludeEntity);
-    if (ex === undefined) return { count: this.protVisibleCount, qty: this.protVisibleQty };
-    return { count: this.protVisibleCount - ex.count, qty: this.protVisibleQty - ex.qty };
+    if (ex === undefined) return { count: this.protVisibleCount, qty: this.protVisQty };
+    return { count: this.protVisibleCount - ex.count, qty: qSub(this.protVisQty, ex.qty) };
   }
 
   hasProtectedVisible(excludeEntity: string | null): boolean {
-    if (excludeEntity === null) return this.protVisibleCount > 0;
+    if (this.protVisibleCount === 0) return false;
+    if (excludeEntity === null) return true;
     return this.protVisibleCount - (this.protByEntity.get(excludeEntity)?.count ?? 0) > 0;
   }
 }
@@ -99,6 +118,25 @@ export class BookSide {
       else hi = mid;
     }
     return lo;
+  }
+
+  /** Whether some protected level strictly better than `p` holds protected visible quantity outside the entity. */
+  hasProtectedBetterThan(p: { num: number; price: string }, excludeEntity: string | null): boolean {
+    const arr = this.protectedLevels;
+    if (this.side === 'sell') {
+      for (let i = 0; i < arr.length; i++) {
+        const l = arr[i]!;
+        if (compareLevels(l, p) >= 0) return false;
+        if (l.hasProtectedVisible(excludeEntity)) return true;
+      }
+    } else {
+      for (let i = arr.length - 1; i >= 0; i--) {
+        const l = arr[i]!;
+        if (compareLevels(l, p) <= 0) return false;
+        if (l.hasProtectedVisible(excludeEntity)) return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -137,6 +175,15 @@ export class SymbolBook {
   }
 }
 
+/** Canonical text and Number() of a price text, cached per distinct text. */
+interface PriceInfo {
+  readonly canon: string;
+  readonly num: number;
+}
+
+/** Bound of the per-text caches: past it they start over, so memory never grows with the number of events. */
+export const TEXT_CACHE_LIMIT = 1 << 16;
+
 /**
  * An order that is still open (resting, or a non-resting IOC/FOK/market order not yet cancelled, expired, rejected or
  * filled). It is its own OrderView: the object passed to rules as `before` is live, valid during the call only.
@@ -154,16 +201,18 @@ export class OpenOrder implements OrderView {
   mm_tag: boolean;
   readonly closed = false;
   /** Total order quantity (the last `new`/`snapshot`/`amend` qty), filled quantity, iceberg display (null: all). */
-  total: bigint;
-  filled = 0n;
-  display: bigint | null;
+  tot: Qty;
+  fil: Qty = 0;
+  disp: Qty | null;
   /** The seq at which the order last gained its place. */
   priority: number;
   /** Whether the order rests in the book (only limit gtc/day/post_only and snapshots do). */
   readonly resting: boolean;
   /** Visible quantity as counted in its level's aggregates (0 when not resting). */
-  visible = 0n;
+  vis: Qty = 0;
   level: PriceLevel | null = null;
+  /** The book side the order rests on while `level` is set. */
+  bookSide: BookSide | null = null;
   /** Entity of the account when the account is protected (client / third_party_mm), else null. */
   readonly protectedEntity: string | null;
   readonly affiliatedMM: boolean;
@@ -172,23 +221,39 @@ export class OpenOrder implements OrderView {
   readonly file: string;
   readonly line: number;
 
-  constructor(rec: OrderEvent, file: string, line: number, total: bigint, display: bigint | null, ref: ReferenceData) {
+  constructor(
+    rec: OrderEvent,
+    file: string,
+    line: number,
+    total: Qty,
+    display: Qty | null,
+    ref: ReferenceData,
+    symbol: string = rec.symbol,
+    price: PriceInfo | null = null,
+  ) {
     this.order_id = rec.order_id;
-    this.symbol = rec.symbol;
-    this.account_id = rec.account_id;
+    this.symbol = symbol;
+    const account = ref.accounts.get(rec.account_id);
+    // The reference's own text (equal to the record's): closed orders then share one string per account.
+    this.account_id =
+      account !== undefined && account.account_id === rec.account_id ? account.account_id : rec.account_id;
     this.side = rec.side;
     this.type = rec.type ?? 'limit';
     this.tif = rec.tif ?? 'gtc';
-    this.price = this.type === 'limit' && rec.price != null ? canonicalDecimal(rec.price) : null;
-    this.num = this.price === null ? Number.NaN : Number(this.price);
+    if (this.type === 'limit' && rec.price != null) {
+      this.price = price === null ? canonicalDecimal(rec.price) : price.canon;
+      this.num = price === null ? Number(this.price) : price.num;
+    } else {
+      this.price = null;
+      this.num = Number.NaN;
+    }
     this.mm_tag = rec.mm_tag ?? false;
-    this.total = total;
-    this.display = display;
+    this.tot = total;
+    this.disp = display;
     this.priority = rec.seq;
     this.resting =
       this.price !== null &&
       (rec.event === 'snapshot' || this.tif === 'gtc' || this.tif === 'day' || this.tif === 'post_only');
-    const account = ref.accounts.get(rec.account_id);
     this.protectedEntity = account !== undefined && isProtectedRole(account.role) ? account.entity_id : null;
     this.affiliatedMM = account?.role === 'affiliated_mm';
     this.entry_seq = rec.seq;
@@ -196,27 +261,83 @@ export class OpenOrder implements OrderView {
     this.line = line;
   }
 
+  /** Total order quantity (exact). */
+  get total(): bigint {
+    return qtyToBig(this.tot);
+  }
+
+  get filled(): bigint {
+    return qtyToBig(this.fil);
+  }
+
+  get display(): bigint | null {
+    return this.disp === null ? null : qtyToBig(this.disp);
+  }
+
   /** Open quantity: total − filled (may be ≤ 0 only transiently, before the order is closed). */
   get open(): bigint {
-    return this.total - this.filled;
+    return qtyToBig(this.openQty);
+  }
+
+  /** Open quantity as a Qty (the replay's own form; compare with `<`/`>`, format with formatQty). */
+  get openQty(): Qty {
+    return qSub(this.tot, this.fil);
+  }
+
+  /** Visible quantity as counted in the book (0 when not resting). */
+  get visible(): bigint {
+    return qtyToBig(this.vis);
   }
 
   /** RULES: min(display_qty, open), or open when display_qty is null; never below zero. */
-  computeVisible(): bigint {
-    const open = this.total - this.filled;
-    if (open <= 0n) return 0n;
-    if (this.display === null || this.display > open) return open;
-    return this.display;
+  computeVisible(): Qty {
+    const open = qSub(this.tot, this.fil);
+    if (open <= 0) return 0;
+    const d = this.disp;
+    if (d === null || d > open) return open;
+    return d;
   }
 }
 
 export type KnownOrder = OpenOrder | ClosedOrder;
 
+const SIDES: readonly Side[] = ['buy', 'sell'];
+const TYPES: readonly OpenOrder['type'][] = ['limit', 'market'];
+const TIFS: readonly Tif[] = ['gtc', 'day', 'ioc', 'fok', 'post_only'];
+const REASONS: readonly CloseReason[] = [
+  'cancelled',
+  'expired',
+  'rejected',
+  'filled',
+  'amended to its filled quantity or below',
+];
+
+/** side (1 bit) | type (1) | tif (3) | mm_tag (1) | close reason (3), the small fields of a closed order. */
+function packClosed(o: OpenOrder, reason: CloseReason): number {
+  return (
+    (o.side === 'buy' ? 0 : 1) |
+    ((o.type === 'limit' ? 0 : 1) << 1) |
+    (TIFS.indexOf(o.tif) << 2) |
+    ((o.mm_tag ? 1 : 0) << 5) |
+    (REASONS.indexOf(reason) << 6)
+  );
+}
+
 export class OrderBookReplay {
   readonly #ref: ReferenceData;
   readonly #open = new Map<string, OpenOrder>();
-  readonly #closed = new Map<string, ClosedOrder>();
+  /** Closed order ids, numbered like the closed columns. */
+  readonly #closed = new ClosedIds();
+  // Closed orders, column by column.
+  readonly #cBits: number[] = [];
+  readonly #cSeq: number[] = [];
+  readonly #cSymbol: string[] = [];
+  readonly #cAccount: string[] = [];
+  readonly #cPrice: (string | null)[] = [];
   readonly #books = new Map<string, SymbolBook>();
+  readonly #prices = new Map<string, PriceInfo>();
+  /** One string per symbol text, so that closed orders share it. */
+  readonly #symbols = new Map<string, string>();
   #scale = 8;
 
   constructor(ref: ReferenceData) {
@@ -234,41 +355,66 @@ export class OrderBookReplay {
    * A contract decimal as a scaled integer at the current scale, rescaling all held state first when the value has
    * more fraction digits. Call it before reading any held quantity that is to be compared with the result.
    */
-  qty(s: string): bigint {
+  qty(s: string): Qty {
     const digits = fractionDigits(s);
     if (digits > this.#scale) this.#rescale(digits);
-    return toScaled(s, this.#scale);
+    return parseScaled(s, this.#scale);
   }
 
-  formatQty(v: bigint): string {
-    return fromScaled(v, this.#scale);
+  formatQty(v: Qty): string {
+    return formatScaled(v, this.#scale);
   }
 
   #rescale(scale: number): void {
-    const m = pow10(scale - this.#scale);
+    const k = scale - this.#scale;
     for (const o of this.#open.values()) {
-      o.total *= m;
-      o.filled *= m;
-      if (o.display !== null) o.display *= m;
-      o.visible *= m;
+      o.tot = qMulPow10(o.tot, k);
+      o.fil = qMulPow10(o.fil, k);
+      if (o.disp !== null) o.disp = qMulPow10(o.disp, k);
+      o.vis = qMulPow10(o.vis, k);
     }
     for (const book of this.#books.values()) {
       for (const side of [book.buy, book.sell]) {
         for (const l of side.levels.values()) {
-          l.visibleQty *= m;
-          l.protVisibleQty *= m;
-          for (const agg of l.protByEntity.values()) agg.qty *= m;
+          l.visQty = qMulPow10(l.visQty, k);
+          l.protVisQty = qMulPow10(l.protVisQty, k);
+          for (const agg of l.protByEntity.values()) agg.qty = qMulPow10(agg.qty, k);
         }
       }
     }
     this.#scale = scale;
   }
 
+  /** Canonical text and Number() of a price text (cached per distinct text; the cache is bounded). */
+  priceInfo(text: string): PriceInfo {
+    let p = this.#prices.get(text);
+    if (p === undefined) {
+      const canon = canonicalDecimal(text);
+      // Equal values share the canonical string of the first text seen for them.
+      const same = canon === text ? undefined : this.#prices.get(canon);
+      p = same ?? { canon, num: Number(canon) };
+      if (this.#prices.size >= TEXT_CACHE_LIMIT) this.#prices.clear();
+      this.#prices.set(text, p);
+      if (same === undefined && canon !== text) this.#prices.set(canon, p);
+    }
+    return p;
+  }
+
+  #symbol(text: string): string {
+    const s = this.#symbols.get(text);
+    if (s !== undefined) return s;
+    if (this.#symbols.size < TEXT_CACHE_LIMIT) this.#symbols.set(text, text);
+    return text;
+  }
+
   // ---- queries ---------------------------------------------------------------------------------------------
 
   /** The order as known now (open or closed), or undefined when the replay never saw it. */
   order(orderId: string): KnownOrder | undefined {
-    return this.#open.get(orderId) ?? this.#closed.get(orderId);
+    const o = this.#open.get(orderId);
+    if (o !== undefined) return o;
+    const i = this.#closed.indexOf(orderId);
+    return i === -1 ? undefined : this.#closedView(orderId, i);
   }
 
   openOrder(orderId: string): OpenOrder | undefined {
@@ -276,7 +422,25 @@ export class OrderBookReplay {
   }
 
   closedOrder(orderId: string): ClosedOrder | undefined {
-    return this.#closed.get(orderId);
+    const i = this.#closed.indexOf(orderId);
+    return i === -1 ? undefined : this.#closedView(orderId, i);
+  }
+
+  #closedView(orderId: string, i: number): ClosedOrder {
+    const bits = this.#cBits[i]!;
+    return {
+      order_id: orderId,
+      symbol: this.#cSymbol[i]!,
+      account_id: this.#cAccount[i]!,
+      side: SIDES[bits & 1]!,
+      type: TYPES[(bits >> 1) & 1]!,
+      tif: TIFS[(bits >> 2) & 7]!,
+      price: this.#cPrice[i]!,
+      mm_tag: ((bits >> 5) & 1) === 1,
+      closed: true as const,
+      closed_by: REASONS[(bits >> 6) & 7]!,
+      closed_seq: this.#cSeq[i]!,
+    };
   }
 
   book(symbol: string): SymbolBook | undefined {
@@ -296,7 +460,7 @@ export class OrderBookReplay {
   }
 
   get closedCount(): number {
-    return this.#closed.size;
+    return this.#cSeq.length;
   }
 
   // ---- application -----------------------------------------------------------------------------------------
@@ -335,19 +499,26 @@ export class OrderBookReplay {
   /**
    * Applies a trade: reduces the open quantity of maker and taker (those known and open) by its qty; an order whose
    * open quantity reaches zero (or below, for an inconsistent trade) leaves the book and is closed as filled.
+   * `maker`/`taker`, when given, are the orders as `order()` returned them for this trade.
    */
-  applyTrade(rec: Trade): void {
+  applyTrade(
+    rec: Trade,
+    maker: KnownOrder | undefined = this.order(rec.maker_order_id),
+    taker: KnownOrder | undefined = this.order(rec.taker_order_id),
+  ): void {
     const q = this.qty(rec.qty);
-    const maker = this.#open.get(rec.maker_order_id);
-    if (maker !== undefined) this.#fill(maker, q, rec.seq);
-    const taker = this.#open.get(rec.taker_order_id);
-    if (taker !== undefined) this.#fill(taker, q, rec.seq);
+    if (maker !== undefined && !maker.closed) this.#fill(maker, q, rec.seq);
+    // The same order as maker and taker is filled twice, as before (it was looked up again after the maker's fill).
+    if (taker !== undefined && !taker.closed && (taker !== maker || this.#open.has(taker.order_id))) {
+      this.#fill(taker, q, rec.seq);
+    }
   }
 
   #enter(rec: OrderEvent, file: string, line: number): void {
     const total = this.qty(rec.qty!);
     const display = rec.display_qty == null ? null : this.qty(rec.display_qty);
-    const o = new OpenOrder(rec, file, line, total, display, this.#ref);
+    const price = rec.price != null && (rec.type ?? 'limit') === 'limit' ? this.priceInfo(rec.price) : null;
+    const o = new OpenOrder(rec, file, line, total, display, this.#ref, this.#symbol(rec.symbol), price);
     this.#open.set(o.order_id, o);
     if (o.resting) this.#attach(o);
   }
@@ -356,20 +527,21 @@ export class OrderBookReplay {
     const total = this.qty(rec.qty!);
     const display = rec.display_qty == null ? null : this.qty(rec.display_qty);
     if (rec.mm_tag != null) o.mm_tag = rec.mm_tag;
-    const price = o.type === 'limit' && rec.price != null ? canonicalDecimal(rec.price) : o.price;
+    const info = o.type === 'limit' && rec.price != null ? this.priceInfo(rec.price) : null;
+    const price = info === null ? o.price : info.canon;
     const priceChanged = price !== o.price;
-    const increased = total > o.total;
-    if (total - o.filled <= 0n) {
+    const increased = total > o.tot;
+    if (qSub(total, o.fil) <= 0) {
       if (o.resting) this.#detach(o);
-      o.total = total;
-      o.display = display;
+      o.tot = total;
+      o.disp = display;
       this.#retire(o, 'amended to its filled quantity or below', rec.seq);
       return;
     }
     if (!o.resting) {
-      o.total = total;
-      o.display = display;
-      if (priceChanged) this.#setPrice(o, price);
+      o.tot = total;
+      o.disp = display;
+      if (priceChanged) this.#setPrice(o, info);
       if (priceChanged || increased) o.priority = rec.seq;
       return;
     }
@@ -377,26 +549,26 @@ export class OrderBookReplay {
       // Loses its place: re-enter at the back of its (maybe new) level, which keeps each level's protected orders in
       // priority order.
       this.#detach(o);
-      o.total = total;
-      o.display = display;
-      if (priceChanged) this.#setPrice(o, price);
+      o.tot = total;
+      o.disp = display;
+      if (priceChanged) this.#setPrice(o, info);
       o.priority = rec.seq;
       this.#attach(o);
       return;
     }
-    o.total = total;
-    o.display = display;
+    o.tot = total;
+    o.disp = display;
     this.#revisible(o);
   }
 
-  #setPrice(o: OpenOrder, price: string | null): void {
-    o.price = price;
-    o.num = price === null ? Number.NaN : Number(price);
+  #setPrice(o: OpenOrder, info: PriceInfo | null): void {
+    o.price = info === null ? null : info.canon;
+    o.num = info === null ? Number.NaN : info.num;
   }
 
-  #fill(o: OpenOrder, q: bigint, seq: number): void {
-    o.filled += q;
-    if (o.total - o.filled <= 0n) {
+  #fill(o: OpenOrder, q: Qty, seq: number): void {
+    o.fil = qAdd(o.fil, q);
+    if (qSub(o.tot, o.fil) <= 0) {
       this.#close(o, 'filled', seq);
       return;
     }
@@ -408,34 +580,31 @@ export class OrderBookReplay {
     this.#retire(o, reason, seq);
   }
 
-  /** Moves a detached order from open state to the closed views. */
+  /** Moves a detached order from open state to the closed columns. */
   #retire(o: OpenOrder, reason: CloseReason, seq: number): void {
     this.#open.delete(o.order_id);
-    this.#closed.set(o.order_id, {
-      order_id: o.order_id,
-      symbol: o.symbol,
-      account_id: o.account_id,
-      side: o.side,
-      type: o.type,
-      tif: o.tif,
-      price: o.price,
-      mm_tag: o.mm_tag,
-      closed: true as const,
-      closed_by: reason,
-      closed_seq: seq,
-    });
+    this.#closed.add(o.order_id); // numbered like the columns: both grow by one here
+    this.#cBits.push(packClosed(o, reason));
+    this.#cSeq.push(seq);
+    this.#cSymbol.push(o.symbol);
+    this.#cAccount.push(o.account_id);
+    this.#cPrice.push(o.price);
   }
 
   // ---- book maintenance ------------------------------------------------------------------------------------
 
   #attach(o: OpenOrder): void {
     if (o.level !== null || o.price === null) throw new ReplayInvariantError(`order ${o.order_id} cannot be attached`);
-    let book = this.#books.get(o.symbol);
-    if (book === undefined) {
-      book = new SymbolBook(o.symbol);
-      this.#books.set(o.symbol, book);
+    let side = o.bookSide;
+    if (side === null) {
+      let book = this.#books.get(o.symbol);
+      if (book === undefined) {
+        book = new SymbolBook(o.symbol);
+        this.#books.set(o.symbol, book);
+      }
+      side = book.side(o.side);
+      o.bookSide = side;
     }
-    const side = book.side(o.side);
     let level = side.levels.get(o.price);
     if (level === undefined) {
       level = new PriceLevel(o.price, o.num);
@@ -444,16 +613,16 @@ export class OrderBookReplay {
     o.level = level;
     level.orders++;
     if (o.protectedEntity !== null) level.protOrders.add(o);
-    o.visible = o.computeVisible();
-    this.#contribute(side, level, o, 1);
+    o.vis = o.computeVisible();
+    this.#add(side, level, o);
   }
 
   #detach(o: OpenOrder): void {
     const level = o.level;
-    if (level === null) throw new ReplayInvariantError(`order ${o.order_id} is not in the book`);
-    const side = this.#books.get(o.symbol)!.side(o.side);
-    this.#contribute(side, level, o, -1);
-    o.visible = 0n;
+    const side = o.bookSide;
+    if (level === null || side === null) throw new ReplayInvariantError(`order ${o.order_id} is not in the book`);
+    this.#remove(side, level, o);
+    o.vis = 0;
     o.level = null;
     level.orders--;
     if (o.protectedEntity !== null) level.protOrders.delete(o);
@@ -463,42 +632,47 @@ export class OrderBookReplay {
   /** After a partial fill: the visible quantity may have dropped (icebergs keep theirs until the rest is smaller). */
   #revisible(o: OpenOrder): void {
     const v = o.computeVisible();
-    if (v === o.visible) return;
+    if (v === o.vis) return;
     const level = o.level!;
-    const side = this.#books.get(o.symbol)!.side(o.side);
-    this.#contribute(side, level, o, -1);
-    o.visible = v;
-    this.#contribute(side, level, o, 1);
+    const side = o.bookSide!;
+    this.#remove(side, level, o);
+    o.vis = v;
+    this.#add(side, level, o);
   }
 
-  /** Adds (sign 1) or removes (sign −1) the order's current visible quantity to its level's aggregates. */
-  #contribute(side: BookSide, level: PriceLevel, o: OpenOrder, sign: 1 | -1): void {
-    const v = o.visible;
-    if (sign === 1) level.visibleQty += v;
-    else level.visibleQty -= v;
+  /** Adds the order's current visible quantity to its level's aggregates. */
+  #add(side: BookSide, level: PriceLevel, o: OpenOrder): void {
+    const v = o.vis;
+    level.visQty = qAdd(level.visQty, v);
     const entity = o.protectedEntity;
-    if (entity === null || v === 0n) return;
+    if (entity === null || v === 0) return;
     let agg = level.protByEntity.get(entity);
-    if (sign === 1) {
-      if (agg === undefined) {
-        agg = { count: 0, qty: 0n };
-        level.protByEntity.set(entity, agg);
-      }
-      agg.count++;
-      agg.qty += v;
-      level.protVisibleQty += v;
-      if (level.protVisibleCount++ === 0) side.protectedLevels.splice(side.lowerBound(level), 0, level);
-    } else {
-      if (agg === undefined) throw new ReplayInvariantError(`level ${level.price} lost entity ${entity}`);
-      agg.count--;
-      agg.qty -= v;
-      if (agg.count === 0) level.protByEntity.delete(entity);
-      level.protVisibleQty -= v;
-      if (--level.protVisibleCount === 0) {
-        const i = side.lowerBound(level);
-        if (side.protectedLevels[i] !== level) throw new ReplayInvariantError(`level ${level.price} not indexed`);
-        side.protectedLevels.splice(i, 1);
-      }
+    if (agg === undefined) {
+      agg = { count: 0, qty: 0 };
+      level.protByEntity.set(entity, agg);
+    }
+    agg.count++;
+    agg.qty = qAdd(agg.qty, v);
+    level.protVisQty = qAdd(level.protVisQty, v);
+    if (level.protVisibleCount++ === 0) side.protectedLevels.splice(side.lowerBound(level), 0, level);
+  }
+
+  /** Removes the order's current visible quantity from its level's aggregates. */
+  #remove(side: BookSide, level: PriceLevel, o: OpenOrder): void {
+    const v = o.vis;
+    level.visQty = qSub(level.visQty, v);
+    const entity = o.protectedEntity;
+    if (entity === null || v === 0) return;
+    const agg = level.protByEntity.get(entity);
+    if (agg === undefined) throw new ReplayInvariantError(`level ${level.price} lost entity ${entity}`);
+    agg.count--;
+    agg.qty = qSub(agg.qty, v);
+    if (agg.count === 0) level.protByEntity.delete(entity);
+    level.protVisQty = qSub(level.protVisQty, v);
+    if (--level.protVisibleCount === 0) {
+      const i = side.lowerBound(level);
+      if (side.protectedLevels[i] !== level) throw new ReplayInvariantError(`level ${level.price} not indexed`);
+      side.protectedLevels.splice(i, 1);
     }
   }
 }

@@ -12,6 +12,7 @@
 import type { Trade } from '../../contract/records.js';
 import type { AuditSink } from '../../findings/finding.js';
 import type { OpenOrder, OrderBookReplay, PriceLevel } from '../../replay/orderBook.js';
+import { type Qty, qAdd } from '../../replay/quantity.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 
@@ -49,16 +50,17 @@ export class CustomerPriorityRule implements Rule {
     if (!mm.affiliatedMM) return;
     sink.examined(CP1);
     sink.examined(CP2);
-    const side = this.#replay.bookSide(t.symbol, mm.side)!;
+    const side = mm.bookSide!; // the side of the maker's symbol (mm.symbol === t.symbol)
     const takerAccount = taker?.account_id ?? null;
-    const ex: Exclusion = {
-      account: takerAccount,
-      entity: takerAccount === null ? null : (ctx.ref.accounts.get(takerAccount)?.entity_id ?? null),
-    };
+    const entity = takerAccount === null ? null : (ctx.ref.accounts.get(takerAccount)?.entity_id ?? null);
     const level = mm.level;
-    if (level.hasProtectedVisible(ex.entity)) this.#reportSamePrice(item, mm, level, ex, ctx);
-    const better = side.protectedLevelsBetterThan(level, ex.entity);
-    if (better.length > 0) this.#reportBetterPrice(item, mm, better, ex, ctx);
+    // Both questions are answered from the aggregates first; the evidence is only gathered for a finding.
+    const same = level.hasProtectedVisible(entity);
+    const better = side.hasProtectedBetterThan(level, entity);
+    if (!same && !better) return;
+    const ex: Exclusion = { account: takerAccount, entity };
+    if (same) this.#reportSamePrice(item, mm, level, ex, ctx);
+    if (better) this.#reportBetterPrice(item, mm, side.protectedLevelsBetterThan(level, entity), ex, ctx);
   }
 
   #reportSamePrice(item: Located<Trade>, mm: OpenOrder, level: PriceLevel, ex: Exclusion, ctx: RuleContext): void {
@@ -68,7 +70,7 @@ export class CustomerPriorityRule implements Rule {
     const earlier = hasEarlierBlocking(level, ex, mm.priority);
     const { count, qty } = level.protectedVisible(ex.entity);
     const first = blocking[0]!;
-    const fmt = (v: bigint) => this.#replay.formatQty(v);
+    const fmt = (v: Qty) => this.#replay.formatQty(v);
     ctx.sink.report({
       check_id: CP1,
       severity: earlier ? 'critical' : 'high',
@@ -82,7 +84,7 @@ export class CustomerPriorityRule implements Rule {
         `Trade ${t.trade_id} (seq ${t.seq}, ${t.symbol}, ${t.qty} at ${t.price}) filled affiliated MM order ${mm.order_id} ` +
         `(account ${mm.account_id}, ${mm.side} at ${mm.price}, priority seq ${mm.priority}) while ${count} ` +
         `protected order(s) with ${fmt(qty)} visible in total rested at the same price, first in priority ${first.order_id} ` +
-        `(account ${first.account_id}, visible ${fmt(first.visible)}, priority seq ${first.priority})` +
+        `(account ${first.account_id}, visible ${fmt(first.vis)}, priority seq ${first.priority})` +
         (earlier
           ? '; at least one had earlier priority than the MM order.'
           : '; none had earlier priority than the MM order.'),
@@ -102,17 +104,17 @@ export class CustomerPriorityRule implements Rule {
   #reportBetterPrice(item: Located<Trade>, mm: OpenOrder, levels: PriceLevel[], ex: Exclusion, ctx: RuleContext): void {
     const t = item.rec;
     const blocking: OpenOrder[] = [];
-    let allTotal = 0n;
+    let allTotal: Qty = 0;
     let count = 0;
     for (const level of levels) {
       const agg = level.protectedVisible(ex.entity);
-      allTotal += agg.qty;
+      allTotal = qAdd(allTotal, agg.qty);
       count += agg.count;
       if (blocking.length < MAX_BLOCKING) blocking.push(...blockingAt(level, ex, MAX_BLOCKING - blocking.length));
     }
     const bestLevel = levels[0]!;
     const first = blocking[0]!;
-    const fmt = (v: bigint) => this.#replay.formatQty(v);
+    const fmt = (v: Qty) => this.#replay.formatQty(v);
     const better = mm.side === 'sell' ? 'lower' : 'higher';
     ctx.sink.report({
       check_id: CP2,
@@ -127,7 +129,7 @@ export class CustomerPriorityRule implements Rule {
         `Trade ${t.trade_id} (seq ${t.seq}, ${t.symbol}, ${t.qty} at ${t.price}) filled affiliated MM order ${mm.order_id} ` +
         `(account ${mm.account_id}, ${mm.side} at ${mm.price}) while protected order ${first.order_id} ` +
         `(account ${first.account_id}) rested at the better (${better}) price ${bestLevel.price} with ` +
-        `${fmt(first.visible)} visible; ${count} protected order(s) with ${fmt(allTotal)} visible in total rested at ` +
+        `${fmt(first.vis)} visible; ${count} protected order(s) with ${fmt(allTotal)} visible in total rested at ` +
         `better prices.`,
       evidence: {
         trade: tradeEvidence(item),
@@ -149,8 +151,8 @@ export class CustomerPriorityRule implements Rule {
       account_id: o.account_id,
       side: o.side,
       price: o.price,
-      open_qty: this.#replay.formatQty(o.open),
-      visible_qty: this.#replay.formatQty(o.visible),
+      open_qty: this.#replay.formatQty(o.openQty),
+      visible_qty: this.#replay.formatQty(o.vis),
       priority: o.priority,
       entered_seq: o.entry_seq,
       file: o.file,
@@ -163,7 +165,7 @@ export class CustomerPriorityRule implements Rule {
       order_id: o.order_id,
       account_id: o.account_id,
       price: o.price,
-      visible_qty: this.#replay.formatQty(o.visible),
+      visible_qty: this.#replay.formatQty(o.vis),
       priority: o.priority,
       file: o.file,
       line: o.line,
@@ -177,7 +179,7 @@ function notTested(sink: AuditSink, reason: string): void {
 }
 
 function blocks(o: OpenOrder, ex: Exclusion): boolean {
-  if (o.visible <= 0n) return false;
+  if (o.vis <= 0) return false;
   if (ex.entity !== null && o.protectedEntity === ex.entity) return false;
   return ex.account === null || o.account_id !== ex.account;
 }

@@ -41,8 +41,8 @@ export class TradeConsistencyRule implements Rule {
           `maker order ${maker.order_id} is a ${maker.type} ${maker.tif} order, which never rests in the book`,
         );
       }
-      if (!maker.closed && q > maker.open) {
-        reasons.push(`qty ${t.qty} exceeds the maker's open quantity ${replay.formatQty(maker.open)}`);
+      if (!maker.closed && q > maker.openQty) {
+        reasons.push(`qty ${t.qty} exceeds the maker's open quantity ${replay.formatQty(maker.openQty)}`);
       }
       if (maker.price !== null && compareDecimal(t.price, maker.price) !== 0) {
         reasons.push(`price ${t.price} differs from the maker's limit price ${maker.price}`);
@@ -53,8 +53,8 @@ export class TradeConsistencyRule implements Rule {
       if (taker.symbol !== t.symbol) reasons.push(`taker order ${taker.order_id} is for symbol ${taker.symbol}`);
       if (taker.closed)
         reasons.push(`taker order ${taker.order_id} was already ${taker.closed_by} (seq ${taker.closed_seq})`);
-      else if (q > taker.open) {
-        reasons.push(`qty ${t.qty} exceeds the taker's open quantity ${replay.formatQty(taker.open)}`);
+      else if (q > taker.openQty) {
+        reasons.push(`qty ${t.qty} exceeds the taker's open quantity ${replay.formatQty(taker.openQty)}`);
       }
     }
     if (reasons.length === 0) return;
@@ -104,7 +104,7 @@ export class TradeConsistencyRule implements Rule {
       account_id: o.account_id,
       price: o.price,
       state: o.level === null ? 'open, not resting' : 'resting',
-      open_qty: this.#replay.formatQty(o.open),
+      open_qty: this.#replay.formatQty(o.openQty),
     };
   }
 }
