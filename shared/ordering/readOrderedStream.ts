@@ -6,6 +6,7 @@
  */
 import type { Located, OrderFlowItem } from '../checks/rule.js';
 import type { AccessEvent, CollateralEvent, RecordType } from '../contract/records.js';
+import { type FastLineParser, fastJsonParser } from '../ingest/fastParse.js';
 import type { DataFile, DatasetLayout } from '../ingest/layout.js';
 import {
   type FileStats,
@@ -74,8 +75,34 @@ export function readOrderedBatches<S extends OrderedStreamName>(
       if (opts.prescan !== false && (await fileIsInSeqOrder(source, file))) input.ordered = true;
       inputs.push(input);
     }
-    yield* sortBySeqBatches(inputs, { ...opts, reopenSorted });
+    const decodeRecord = read.parse === 'plain' ? undefined : spilledRecordDecoder();
+    yield* sortBySeqBatches(inputs, { ...opts, reopenSorted, decodeRecord });
   })() as AsyncIterable<OrderedItem<S>[]>;
+}
+
+const KIND_TYPES: Record<string, RecordType> = {
+  order: 'orders',
+  trade: 'trades',
+  collateral: 'collateral',
+  access: 'access',
+};
+
+/**
+ * Spilled records come back through the fast parser of their type: the text is JSON.stringify of a record the
+ * contract accepted, so what the fast parser builds from it is that record again (it builds what JSON.parse + the
+ * schema would, and the schema returns a valid record unchanged). Text it leaves (escapes) goes to JSON.parse.
+ */
+function spilledRecordDecoder(): (kind: string, json: string) => unknown {
+  const parsers = new Map<string, FastLineParser | null>();
+  return (kind, json) => {
+    let p = parsers.get(kind);
+    if (p === undefined) {
+      const type = KIND_TYPES[kind];
+      p = type === undefined ? null : fastJsonParser(type);
+      parsers.set(kind, p);
+    }
+    return (p === null ? undefined : p(json)) ?? JSON.parse(json);
+  };
 }
 
 /** The stream's merged, ordered records one by one. */
