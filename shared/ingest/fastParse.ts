@@ -159,29 +159,42 @@ const finishOrder: Finish = (vals, present) => {
   return buildOrder(vals, present);
 };
 
-/** The order record with literal keys (the hot path: one hidden-class chain per key pattern). */
+/**
+ * The order record with literal keys in the schema's order: named stores keep V8's hidden classes few and its stores
+ * fast (a loop over computed keys measured several times slower). Absent fields stay absent.
+ */
 function buildOrder(v: unknown[], p: number): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    seq: v[0],
+    ts: v[1],
+    event: v[2],
+    order_id: v[3],
+    symbol: v[4],
+    account_id: v[5],
+    side: v[6],
+  };
   if (p === 0xffff) {
-    return {
-      seq: v[0],
-      ts: v[1],
-      event: v[2],
-      order_id: v[3],
-      symbol: v[4],
-      account_id: v[5],
-      side: v[6],
-      type: v[7],
-      price: v[8],
-      qty: v[9],
-      display_qty: v[10],
-      tif: v[11],
-      mm_tag: v[12],
-      user_id: v[13],
-      session_id: v[14],
-      source_ip: v[15],
-    };
+    o.type = v[7];
+    o.price = v[8];
+    o.qty = v[9];
+    o.display_qty = v[10];
+    o.tif = v[11];
+    o.mm_tag = v[12];
+    o.user_id = v[13];
+    o.session_id = v[14];
+    o.source_ip = v[15];
+    return o;
   }
-  return build(ORDER_FIELDS, v, p);
+  if ((p & 0x80) !== 0) o.type = v[7];
+  if ((p & 0x100) !== 0) o.price = v[8];
+  if ((p & 0x200) !== 0) o.qty = v[9];
+  if ((p & 0x400) !== 0) o.display_qty = v[10];
+  if ((p & 0x800) !== 0) o.tif = v[11];
+  if ((p & 0x1000) !== 0) o.mm_tag = v[12];
+  if ((p & 0x2000) !== 0) o.user_id = v[13];
+  if ((p & 0x4000) !== 0) o.session_id = v[14];
+  if ((p & 0x8000) !== 0) o.source_ip = v[15];
+  return o;
 }
 
 const COLLATERAL_INDEX = new Map(COLLATERAL_FIELDS.map((f, i) => [f.name, i]));
