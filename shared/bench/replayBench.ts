@@ -13,7 +13,6 @@
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { CHECK_BY_ID } from '../checks/catalogue.js';
 import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
 import { functionalSeparationRules } from '../checks/fs/index.js';
 import { perpetualRules } from '../checks/perp/index.js';
@@ -578,7 +577,9 @@ export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all
     hash.update(JSON.stringify(f, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
     hash.update('\n');
   }
-  for (const id of [...CHECK_BY_ID.keys()].sort()) hash.update(`${id} ${JSON.stringify(collector.population(id))}\n`);
+  // Populations of the checks this pass ran (not the whole catalogue, so that new checks elsewhere leave it alone).
+  const checks = [...new Set(auditor.rules.flatMap((r) => [...r.checks]))].sort();
+  for (const id of checks) hash.update(`${id} ${JSON.stringify(collector.population(id))}\n`);
   hash.update(`quarantined ${quarantined}\n`);
   return {
     seconds,

@@ -17,10 +17,12 @@ import { CustomerPriorityRule } from '../checks/cp/customerPriority.js';
 import { OrderLifecycleRule } from '../checks/dq/orderLifecycle.js';
 import { TradeConsistencyRule } from '../checks/dq/tradeConsistency.js';
 import { marketMakerTaggingRules } from '../checks/mmt/index.js';
-import type { OrderFlowItem, Rule, RuleContext } from '../checks/rule.js';
+import type { Located, OrderFlowItem, OrderView, Rule, RuleContext } from '../checks/rule.js';
 import { reportRuleError, runRuleHook } from '../checks/runner.js';
+import type { OrderEvent, Trade } from '../contract/records.js';
 import { contractFailure } from '../replay/lifecycle.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
+import { forgetLookups, rememberOrder } from './lookups.js';
 
 /** A record set aside because it fails the contract in the context of its order (reported as DQ-1 by the lead). */
 export interface OrderFlowQuarantine {
@@ -42,12 +44,26 @@ export function orderFlowRules(replay: OrderBookReplay): Rule[] {
   ];
 }
 
+type OrderHook = (item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext) => void;
+type TradeHook = (
+  item: Located<Trade>,
+  maker: OrderView | undefined,
+  taker: OrderView | undefined,
+  ctx: RuleContext,
+) => void;
+
 export class OrderFlowAuditor {
   readonly replay: OrderBookReplay;
   readonly rules: readonly Rule[];
   readonly #ctx: RuleContext;
   readonly #orderRules: Rule[];
   readonly #tradeRules: Rule[];
+  /**
+   * The hooks bound to their rules, once: reading `rule.onOrderEvent` from a dozen differently shaped rule objects on
+   * every event is a slow (megamorphic) property load; calling a bound function is not.
+   */
+  readonly #orderHooks: OrderHook[];
+  readonly #tradeHooks: TradeHook[];
   readonly #quarantine: (q: OrderFlowQuarantine) => void;
 
   /** Builds the replay and the rules, and calls every rule's onReference once (the auditor owns their lifecycle). */
@@ -58,6 +74,8 @@ export class OrderFlowAuditor {
     this.rules = [...orderFlowRules(this.replay), ...extraRules];
     this.#orderRules = this.rules.filter((r) => r.onOrderEvent !== undefined);
     this.#tradeRules = this.rules.filter((r) => r.onTrade !== undefined);
+    this.#orderHooks = this.#orderRules.map((r) => r.onOrderEvent!.bind(r));
+    this.#tradeHooks = this.#tradeRules.map((r) => r.onTrade!.bind(r));
     for (const rule of this.rules) {
       if (rule.onReference !== undefined) runRuleHook(rule, ctx, { hook: 'onReference' }, () => rule.onReference!(ctx));
     }
@@ -67,9 +85,14 @@ export class OrderFlowAuditor {
   process(item: OrderFlowItem): boolean {
     const ctx = this.#ctx;
     const replay = this.replay;
+    forgetLookups();
     if (item.kind === 'order') {
       const rec = item.rec;
       const before = replay.order(rec.order_id);
+      // The replay was built on ctx.ref: what it looked up for the order is what the rules would look up.
+      if (before !== undefined && !before.closed) {
+        rememberOrder(ctx.ref, before.account_id, before.account, before.symbol, before.instrument);
+      }
       const failure = contractFailure(rec, before);
       if (failure !== undefined) {
         this.#quarantine({
@@ -81,13 +104,12 @@ export class OrderFlowAuditor {
         });
         return false;
       }
-      const rules = this.#orderRules;
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i]!;
+      const hooks = this.#orderHooks;
+      for (let i = 0; i < hooks.length; i++) {
         try {
-          rule.onOrderEvent!(item, before, ctx);
+          hooks[i]!(item, before, ctx);
         } catch (error) {
-          reportRuleError(rule, ctx, { hook: 'onOrderEvent', file: item.file, line: item.line }, error);
+          reportRuleError(this.#orderRules[i]!, ctx, { hook: 'onOrderEvent', file: item.file, line: item.line }, error);
         }
       }
       replay.applyOrderEvent(rec, item.file, item.line, before);
@@ -96,16 +118,15 @@ export class OrderFlowAuditor {
     const rec = item.rec;
     const maker = replay.order(rec.maker_order_id);
     const taker = replay.order(rec.taker_order_id);
-    const rules = this.#tradeRules;
-    for (let i = 0; i < rules.length; i++) {
-      const rule = rules[i]!;
+    const hooks = this.#tradeHooks;
+    for (let i = 0; i < hooks.length; i++) {
       try {
-        rule.onTrade!(item, maker, taker, ctx);
+        hooks[i]!(item, maker, taker, ctx);
       } catch (error) {
-        reportRuleError(rule, ctx, { hook: 'onTrade', file: item.file, line: item.line }, error);
+        reportRuleError(this.#tradeRules[i]!, ctx, { hook: 'onTrade', file: item.file, line: item.line }, error);
       }
     }
-    replay.applyTrade(rec);
+    replay.applyTrade(rec, maker, taker);
     return true;
   }
 

@@ -17,7 +17,8 @@
  */
 import type { OrderView } from '../checks/rule.js';
 import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
-import type { OrderEvent, Trade } from '../contract/records.js';
+import type { Account, Instrument, OrderEvent, Trade } from '../contract/records.js';
+import { accountOf, instrumentOf } from '../orderflow/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
 import { ClosedIds } from './closedIds.js';
 import { ReplayInvariantError } from './errors.js';
@@ -216,6 +217,9 @@ export class OpenOrder implements OrderView {
   /** Entity of the account when the account is protected (client / third_party_mm), else null. */
   readonly protectedEntity: string | null;
   readonly affiliatedMM: boolean;
+  /** The reference records of the order's account and symbol (undefined when absent), looked up once at entry. */
+  readonly account: Account | undefined;
+  readonly instrument: Instrument | undefined;
   /** Where the order was entered (its new/snapshot). */
   readonly entry_seq: number;
   readonly file: string;
@@ -233,7 +237,9 @@ export class OpenOrder implements OrderView {
   ) {
     this.order_id = rec.order_id;
     this.symbol = symbol;
-    const account = ref.accounts.get(rec.account_id);
+    const account = accountOf(ref, rec.account_id);
+    this.account = account;
+    this.instrument = instrumentOf(ref, symbol);
     // The reference's own text (equal to the record's): closed orders then share one string per account.
     this.account_id =
       account !== undefined && account.account_id === rec.account_id ? account.account_id : rec.account_id;

@@ -10,7 +10,7 @@
  * Runs on the book as it stands just before the trade (the auditor calls it before the replay applies the trade).
  */
 import type { Trade } from '../../contract/records.js';
-import type { AuditSink } from '../../findings/finding.js';
+import { PopulationCounter } from '../../orderflow/lookups.js';
 import type { OpenOrder, OrderBookReplay, PriceLevel } from '../../replay/orderBook.js';
 import { type Qty, qAdd } from '../../replay/quantity.js';
 import { checkMeta } from '../catalogue.js';
@@ -30,26 +30,32 @@ interface Exclusion {
 export class CustomerPriorityRule implements Rule {
   readonly checks = [CP1, CP2] as const;
   readonly #replay: OrderBookReplay;
+  readonly #cp1 = new PopulationCounter(CP1);
+  readonly #cp2 = new PopulationCounter(CP2);
 
   constructor(replay: OrderBookReplay) {
     this.#replay = replay;
   }
 
+  finish(ctx: RuleContext): void {
+    this.#cp1.flush(ctx.sink);
+    this.#cp2.flush(ctx.sink);
+  }
+
   onTrade(item: Located<Trade>, _maker: OrderView | undefined, taker: OrderView | undefined, ctx: RuleContext): void {
     const t = item.rec;
-    const sink = ctx.sink;
     if (t.phase === 'auction') {
-      notTested(sink, AUCTION_NOT_TESTED);
+      this.#notTested(AUCTION_NOT_TESTED);
       return;
     }
     const mm = this.#replay.openOrder(t.maker_order_id);
     if (mm === undefined || mm.level === null || mm.symbol !== t.symbol) {
-      notTested(sink, MAKER_NOT_IN_BOOK);
+      this.#notTested(MAKER_NOT_IN_BOOK);
       return;
     }
     if (!mm.affiliatedMM) return;
-    sink.examined(CP1);
-    sink.examined(CP2);
+    this.#cp1.examined++;
+    this.#cp2.examined++;
     const side = mm.bookSide!; // the side of the maker's symbol (mm.symbol === t.symbol)
     const takerAccount = taker?.account_id ?? null;
     const entity = takerAccount === null ? null : (ctx.ref.accounts.get(takerAccount)?.entity_id ?? null);
@@ -145,6 +151,11 @@ export class CustomerPriorityRule implements Rule {
     });
   }
 
+  #notTested(reason: string): void {
+    this.#cp1.notTested(reason);
+    this.#cp2.notTested(reason);
+  }
+
   #orderEvidence(o: OpenOrder): Record<string, unknown> {
     return {
       order_id: o.order_id,
@@ -171,11 +182,6 @@ export class CustomerPriorityRule implements Rule {
       line: o.line,
     };
   }
-}
-
-function notTested(sink: AuditSink, reason: string): void {
-  sink.notTested(CP1, reason);
-  sink.notTested(CP2, reason);
 }
 
 function blocks(o: OpenOrder, ex: Exclusion): boolean {

@@ -6,6 +6,7 @@
  * customer-priority and tagging tests built on it.
  */
 import type { OrderEvent } from '../../contract/records.js';
+import { PopulationCounter } from '../../orderflow/lookups.js';
 import { lifecycleIssue } from '../../replay/lifecycle.js';
 import type { ClosedOrder } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
@@ -15,9 +16,10 @@ const ID = 'DQ-6';
 
 export class OrderLifecycleRule implements Rule {
   readonly checks = [ID] as const;
+  readonly #population = new PopulationCounter(ID);
 
   onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
-    ctx.sink.examined(ID);
+    this.#population.examined++;
     const o = item.rec;
     const issue = lifecycleIssue(o, before);
     if (issue === undefined) return;
@@ -50,5 +52,9 @@ export class OrderLifecycleRule implements Rule {
         closed_seq: (before as Partial<ClosedOrder> | undefined)?.closed_seq ?? null,
       },
     });
+  }
+
+  finish(ctx: RuleContext): void {
+    this.#population.flush(ctx.sink);
   }
 }

@@ -8,6 +8,7 @@
  */
 import { compareDecimal } from '../../contract/decimal.js';
 import type { Trade } from '../../contract/records.js';
+import { PopulationCounter } from '../../orderflow/lookups.js';
 import type { KnownOrder, OrderBookReplay } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
@@ -17,14 +18,19 @@ const ID = 'DQ-3';
 export class TradeConsistencyRule implements Rule {
   readonly checks = [ID] as const;
   readonly #replay: OrderBookReplay;
+  readonly #population = new PopulationCounter(ID);
 
   constructor(replay: OrderBookReplay) {
     this.#replay = replay;
   }
 
+  finish(ctx: RuleContext): void {
+    this.#population.flush(ctx.sink);
+  }
+
   onTrade(item: Located<Trade>, _maker: OrderView | undefined, _taker: OrderView | undefined, ctx: RuleContext): void {
     const t = item.rec;
-    ctx.sink.examined(ID);
+    this.#population.examined++;
     const replay = this.#replay;
     const q = replay.qty(t.qty); // before reading held quantities: parsing may rescale them
     const maker = replay.order(t.maker_order_id);

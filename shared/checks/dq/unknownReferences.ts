@@ -10,6 +10,7 @@
  * Population: references examined (each non-null reference field of an accepted record).
  */
 import type { CollateralEvent, OrderEvent, Trade } from '../../contract/records.js';
+import { accountOf, instrumentOf } from '../../orderflow/lookups.js';
 import type { Located, Rule, RuleContext } from '../rule.js';
 
 const DQ5 = 'DQ-5';
@@ -109,10 +110,10 @@ export class UnknownReferencesRule implements Rule {
     this.#examined++;
     const known =
       role === 'account'
-        ? ctx.ref.accounts.has(id)
+        ? accountOf(ctx.ref, id) !== undefined
         : role === 'wallet'
           ? ctx.ref.wallets.has(id)
-          : ctx.ref.instruments.has(id);
+          : instrumentOf(ctx.ref, id) !== undefined;
     if (known) return;
     let roles = this.#unknown.get(id);
     if (roles === undefined) {

@@ -6,6 +6,7 @@
  * operator, with separate staff; only its own market-making desk may act on its orders.
  */
 import type { OrderEvent } from '../../contract/records.js';
+import { accountOf, PopulationCounter, staffOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 import { isIgnoredByReplay, opensOrder, orderAccountId, orderSymbol, origin, UNKNOWN_ACCOUNT } from './orderEvents.js';
@@ -14,19 +15,20 @@ const ID = 'FS-1';
 
 export function marketMakerOrderUsersRule(): Rule {
   const reported = new Set<string>();
+  const population = new PopulationCounter(ID);
   return {
     checks: [ID],
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
       if (isIgnoredByReplay(item, before)) return;
       const o = item.rec;
       const accountId = orderAccountId(item, before);
-      const account = ctx.ref.accounts.get(accountId);
+      const account = accountOf(ctx.ref, accountId);
       if (opensOrder(item, before)) {
-        if (account === undefined) ctx.sink.notTested(ID, UNKNOWN_ACCOUNT);
-        else if (account.role === 'affiliated_mm') ctx.sink.examined(ID);
+        if (account === undefined) population.notTested(UNKNOWN_ACCOUNT);
+        else if (account.role === 'affiliated_mm') population.examined++;
       }
       if (account?.role !== 'affiliated_mm' || o.user_id == null || reported.has(o.order_id)) return;
-      const staff = ctx.ref.staff.get(o.user_id);
+      const staff = staffOf(ctx.ref, o.user_id);
       if (staff !== undefined && staff.function === 'market_making' && ctx.ref.mmEntities.has(staff.entity_id)) return;
       reported.add(o.order_id);
       const who =
@@ -57,6 +59,9 @@ export function marketMakerOrderUsersRule(): Rule {
           ...origin(item),
         },
       });
+    },
+    finish(ctx: RuleContext): void {
+      population.flush(ctx.sink);
     },
   };
 }

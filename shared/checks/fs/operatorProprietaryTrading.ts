@@ -5,6 +5,7 @@
  * trading on its platform; market making is left to a functionally separate entity.
  */
 import type { OrderEvent } from '../../contract/records.js';
+import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 import { isIgnoredByReplay, opensOrder, orderAccountId, orderSymbol, origin, UNKNOWN_ACCOUNT } from './orderEvents.js';
@@ -13,16 +14,17 @@ const ID = 'FS-6';
 
 export function operatorProprietaryTradingRule(): Rule {
   const reported = new Set<string>();
+  const population = new PopulationCounter(ID);
   return {
     checks: [ID],
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
       if (isIgnoredByReplay(item, before)) return;
       const o = item.rec;
       const accountId = orderAccountId(item, before);
-      const account = ctx.ref.accounts.get(accountId);
+      const account = accountOf(ctx.ref, accountId);
       if (opensOrder(item, before)) {
-        if (account === undefined) ctx.sink.notTested(ID, UNKNOWN_ACCOUNT);
-        else ctx.sink.examined(ID);
+        if (account === undefined) population.notTested(UNKNOWN_ACCOUNT);
+        else population.examined++;
       }
       if (account?.role !== 'platform' || reported.has(o.order_id)) return;
       reported.add(o.order_id);
@@ -51,6 +53,9 @@ export function operatorProprietaryTradingRule(): Rule {
           ...origin(item),
         },
       });
+    },
+    finish(ctx: RuleContext): void {
+      population.flush(ctx.sink);
     },
   };
 }

@@ -6,6 +6,7 @@
  * the platform; the market maker's people must not act on client or operator orders.
  */
 import type { OrderEvent } from '../../contract/records.js';
+import { accountOf, PopulationCounter, staffOf } from '../../orderflow/lookups.js';
 import { isProtectedRole } from '../../reference/referenceData.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
@@ -15,20 +16,21 @@ const ID = 'FS-2';
 
 export function protectedOrderUsersRule(): Rule {
   const reported = new Set<string>();
+  const population = new PopulationCounter(ID);
   return {
     checks: [ID],
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
       if (isIgnoredByReplay(item, before)) return;
       const o = item.rec;
       const accountId = orderAccountId(item, before);
-      const account = ctx.ref.accounts.get(accountId);
+      const account = accountOf(ctx.ref, accountId);
       const inScope = account !== undefined && (isProtectedRole(account.role) || account.role === 'platform');
       if (opensOrder(item, before)) {
-        if (account === undefined) ctx.sink.notTested(ID, UNKNOWN_ACCOUNT);
-        else if (inScope) ctx.sink.examined(ID);
+        if (account === undefined) population.notTested(UNKNOWN_ACCOUNT);
+        else if (inScope) population.examined++;
       }
       if (!inScope || o.user_id == null || reported.has(o.order_id)) return;
-      const staff = ctx.ref.staff.get(o.user_id);
+      const staff = staffOf(ctx.ref, o.user_id);
       if (staff === undefined || !ctx.ref.mmEntities.has(staff.entity_id)) return;
       reported.add(o.order_id);
       ctx.sink.report({
@@ -55,6 +57,9 @@ export function protectedOrderUsersRule(): Rule {
           ...origin(item),
         },
       });
+    },
+    finish(ctx: RuleContext): void {
+      population.flush(ctx.sink);
     },
   };
 }

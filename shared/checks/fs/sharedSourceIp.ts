@@ -7,6 +7,7 @@
  * from both sides suggests shared desks, machines or credentials across the information barrier.
  */
 import type { AccessEvent, OrderEvent } from '../../contract/records.js';
+import { PopulationCounter, staffOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 import { FirstIds } from './firstIds.js';
@@ -47,8 +48,21 @@ const sideEvidence = (s: IpSide) => ({
   access_events: s.access.count,
 });
 
+/** `s.trim() === ''`, without building the trimmed string for the usual address that starts with a visible ASCII. */
+export function isBlank(s: string): boolean {
+  const c = s.length === 0 ? 0 : s.charCodeAt(0);
+  if (c > 32 && c < 127) return false;
+  return s.trim() === '';
+}
+
+function addUse(target: IpSide, stream: 'orders' | 'access', id: string, userId: string): void {
+  (stream === 'orders' ? target.orders : target.access).add(id);
+  target.users.add(userId);
+}
+
 export function sharedSourceIpRule(): Rule {
   const ips = new Map<string, IpState>();
+  const population = new PopulationCounter(ID);
 
   const use = (
     ctx: RuleContext,
@@ -59,13 +73,13 @@ export function sharedSourceIpRule(): Rule {
     item: Located<{ seq: number; ts: string }>,
   ): void => {
     if (userId == null) return;
-    const staff = ctx.ref.staff.get(userId);
+    const staff = staffOf(ctx.ref, userId);
     if (staff === undefined) return;
     const isMm = ctx.ref.mmEntities.has(staff.entity_id);
     const isOperator = staff.entity_id === ctx.ref.manifest.operator_entity_id;
     if (!isMm && !isOperator) return;
-    if (sourceIp == null || sourceIp.trim() === '') {
-      ctx.sink.notTested(ID, 'staff events without a source_ip');
+    if (sourceIp == null || isBlank(sourceIp)) {
+      population.notTested('staff events without a source_ip');
       return;
     }
     let s = ips.get(sourceIp);
@@ -73,14 +87,8 @@ export function sharedSourceIpRule(): Rule {
       s = { mm: side(), operator: side(), trigger: undefined };
       ips.set(sourceIp, s);
     }
-    for (const [applies, target] of [
-      [isMm, s.mm],
-      [isOperator, s.operator],
-    ] as const) {
-      if (!applies) continue;
-      (stream === 'orders' ? target.orders : target.access).add(id);
-      target.users.add(userId);
-    }
+    if (isMm) addUse(s.mm, stream, id, userId);
+    if (isOperator) addUse(s.operator, stream, id, userId);
     if (s.trigger === undefined && s.mm.users.count > 0 && s.operator.users.count > 0) {
       s.trigger = { stream, id, user_id: userId, ts: item.rec.ts, ...origin(item) };
     }
@@ -96,6 +104,7 @@ export function sharedSourceIpRule(): Rule {
       use(ctx, 'access', item.rec.event_id, item.rec.user_id, item.rec.source_ip, item);
     },
     finish(ctx: RuleContext): void {
+      population.flush(ctx.sink);
       ctx.sink.examined(ID, ips.size);
       const accessLogIncluded = ctx.ref.hasAccessLog;
       for (const [ip, s] of ips) {

@@ -7,6 +7,7 @@
  * platform and its clients; a shared trading session breaks that barrier.
  */
 import type { OrderEvent } from '../../contract/records.js';
+import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 import { FirstIds } from './firstIds.js';
@@ -41,13 +42,14 @@ const side = (): SessionSide => ({ orders: new FirstIds(), accounts: new FirstId
 
 export function sharedTradingSessionRule(): Rule {
   const sessions = new Map<string, SessionState>();
+  const population = new PopulationCounter(ID);
   return {
     checks: [ID],
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
       if (isIgnoredByReplay(item, before)) return;
       const o = item.rec;
       if (o.session_id == null) {
-        ctx.sink.notTested(ID, 'order events without a session_id');
+        population.notTested('order events without a session_id');
         return;
       }
       let s = sessions.get(o.session_id);
@@ -56,7 +58,7 @@ export function sharedTradingSessionRule(): Rule {
         sessions.set(o.session_id, s);
       }
       const accountId = orderAccountId(item, before);
-      const isMm = ctx.ref.accounts.get(accountId)?.role === 'affiliated_mm';
+      const isMm = accountOf(ctx.ref, accountId)?.role === 'affiliated_mm';
       const target = isMm ? s.mm : s.other;
       target.orders.add(o.order_id);
       target.accounts.add(accountId);
@@ -72,6 +74,7 @@ export function sharedTradingSessionRule(): Rule {
       }
     },
     finish(ctx: RuleContext): void {
+      population.flush(ctx.sink);
       ctx.sink.examined(ID, sessions.size);
       for (const [sessionId, s] of sessions) {
         if (s.trigger === undefined) continue;

@@ -4,6 +4,7 @@
  * otherwise ignored", so no MMT rule judges it).
  */
 import type { Account, OrderEvent } from '../../contract/records.js';
+import { accountOf } from '../../orderflow/lookups.js';
 import { lifecycleIssue } from '../../replay/lifecycle.js';
 import type { Located, OrderView, RuleContext } from '../rule.js';
 
@@ -23,10 +24,18 @@ export function taggedOrderEvent(
   ctx: RuleContext,
 ): TaggedOrderEvent | undefined {
   const o = item.rec;
-  if (o.event !== 'new' && o.event !== 'snapshot' && o.event !== 'amend') return undefined;
-  if (lifecycleIssue(o, before) !== undefined) return undefined;
+  if (!isJudgedTagEvent(o, before)) return undefined;
   const account_id = before?.account_id ?? o.account_id;
-  return { account_id, account: ctx.ref.accounts.get(account_id), opening: o.event !== 'amend' };
+  return { account_id, account: accountOf(ctx.ref, account_id), opening: o.event !== 'amend' };
+}
+
+/**
+ * Whether the MMT rules judge the event: a new, snapshot or amend that carries a tag and that the replay applies.
+ * The same test as `taggedOrderEvent`, without building its object (the rules call it on every event).
+ */
+export function isJudgedTagEvent(o: OrderEvent, before: OrderView | undefined): boolean {
+  if (o.event !== 'new' && o.event !== 'snapshot' && o.event !== 'amend') return false;
+  return lifecycleIssue(o, before) === undefined;
 }
 
 export function eventEvidence(item: Located<OrderEvent>): Record<string, unknown> {

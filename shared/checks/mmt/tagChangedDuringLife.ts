@@ -5,39 +5,46 @@
  * reliably tell market-making activity from client flow.
  */
 import type { OrderEvent } from '../../contract/records.js';
+import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
-import { eventEvidence, taggedOrderEvent } from './orderEventAccount.js';
+import { eventEvidence, isJudgedTagEvent } from './orderEventAccount.js';
 
 const ID = 'MMT-3';
 
 export class TagChangedDuringLifeRule implements Rule {
   readonly checks = [ID] as const;
+  readonly #population = new PopulationCounter(ID);
 
   onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
     const o = item.rec;
     if (o.event !== 'amend' || before === undefined) return;
-    const e = taggedOrderEvent(item, before, ctx);
-    if (e === undefined) return;
-    ctx.sink.examined(ID);
+    if (!isJudgedTagEvent(o, before)) return;
+    this.#population.examined++;
     if (o.mm_tag == null || o.mm_tag === before.mm_tag) return;
+    const accountId = before.account_id;
+    const account = accountOf(ctx.ref, accountId);
     ctx.sink.report({
       check_id: ID,
       severity: 'medium',
       subject: o.order_id,
       symbol: before.symbol,
-      account_id: e.account_id,
+      account_id: accountId,
       seq: o.seq,
       ts: o.ts,
       title: checkMeta(ID).title,
-      detail: `The amend at seq ${o.seq} changed the mm_tag of order ${o.order_id} (account ${e.account_id}) from ${before.mm_tag} to ${o.mm_tag}.`,
+      detail: `The amend at seq ${o.seq} changed the mm_tag of order ${o.order_id} (account ${accountId}) from ${before.mm_tag} to ${o.mm_tag}.`,
       evidence: {
         ...eventEvidence(item),
-        account_id: e.account_id,
-        account_role: e.account?.role ?? null,
+        account_id: accountId,
+        account_role: account?.role ?? null,
         mm_tag_before: before.mm_tag,
         mm_tag_after: o.mm_tag,
       },
     });
+  }
+
+  finish(ctx: RuleContext): void {
+    this.#population.flush(ctx.sink);
   }
 }

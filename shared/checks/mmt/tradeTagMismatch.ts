@@ -6,6 +6,7 @@
  * the same way the order does, or reviewers reading trades would misattribute fills.
  */
 import type { Trade } from '../../contract/records.js';
+import { PopulationCounter } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 
@@ -14,13 +15,14 @@ export const BOTH_UNKNOWN = 'maker and taker orders unknown to the replay (see D
 
 export class TradeTagMismatchRule implements Rule {
   readonly checks = [ID] as const;
+  readonly #population = new PopulationCounter(ID);
 
   onTrade(item: Located<Trade>, maker: OrderView | undefined, taker: OrderView | undefined, ctx: RuleContext): void {
     if (maker === undefined && taker === undefined) {
-      ctx.sink.notTested(ID, BOTH_UNKNOWN);
+      this.#population.notTested(BOTH_UNKNOWN);
       return;
     }
-    ctx.sink.examined(ID);
+    this.#population.examined++;
     const t = item.rec;
     const makerDiffers = maker !== undefined && maker.mm_tag !== t.maker_mm_tag;
     const takerDiffers = taker !== undefined && taker.mm_tag !== t.taker_mm_tag;
@@ -51,6 +53,10 @@ export class TradeTagMismatchRule implements Rule {
         taker: side(t.taker_order_id, t.taker_mm_tag, taker),
       },
     });
+  }
+
+  finish(ctx: RuleContext): void {
+    this.#population.flush(ctx.sink);
   }
 }
 

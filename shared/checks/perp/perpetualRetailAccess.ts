@@ -6,6 +6,7 @@
  * professional investors only.
  */
 import type { OrderEvent } from '../../contract/records.js';
+import { accountOf, instrumentOf, PopulationCounter } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import {
   isIgnoredByReplay,
@@ -22,6 +23,7 @@ const ID = 'PERP-1';
 
 export function perpetualRetailAccessRule(): Rule {
   const reported = new Set<string>();
+  const population = new PopulationCounter(ID);
   return {
     checks: [ID],
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
@@ -29,15 +31,15 @@ export function perpetualRetailAccessRule(): Rule {
       const o = item.rec;
       const symbol = orderSymbol(item, before);
       const accountId = orderAccountId(item, before);
-      const instrument = ctx.ref.instruments.get(symbol);
-      const account = ctx.ref.accounts.get(accountId);
+      const instrument = instrumentOf(ctx.ref, symbol);
+      const account = accountOf(ctx.ref, accountId);
       if (opensOrder(item, before)) {
         if (instrument === undefined) {
           // Only an order that could be a client's can be missed here.
-          if (account === undefined || account.role === 'client') ctx.sink.notTested(ID, UNKNOWN_INSTRUMENT);
+          if (account === undefined || account.role === 'client') population.notTested(UNKNOWN_INSTRUMENT);
         } else if (instrument.product === 'perpetual') {
-          if (account === undefined) ctx.sink.notTested(ID, UNKNOWN_ACCOUNT);
-          else ctx.sink.examined(ID);
+          if (account === undefined) population.notTested(UNKNOWN_ACCOUNT);
+          else population.examined++;
         }
       }
       if (instrument?.product !== 'perpetual' || account?.role !== 'client') return;
@@ -67,6 +69,9 @@ export function perpetualRetailAccessRule(): Rule {
           ...origin(item),
         },
       });
+    },
+    finish(ctx: RuleContext): void {
+      population.flush(ctx.sink);
     },
   };
 }

@@ -1,0 +1,27 @@
+/**
+ * Issue 9 made the replay and the order-flow rules fast (number quantities, compact closed orders, lookup memos,
+ * population counters, bound hooks). None of it may change a verdict. These digests cover every finding (check,
+ * subject, severity, title, detail, evidence) and every check's population on seeded synthetic flows with a high
+ * violation rate; they were computed with the implementation before the speed work (commit 6faefe6) and are equal
+ * for the current one. A deliberate change of a rule's wording or evidence changes them too: recompute them then
+ * (`runReplayOnce(synthesizeOrderFlow(...)).digest`), after checking that only the intended text changed.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_REPLAY_BENCH, runReplayOnce, synthesizeOrderFlow } from '#shared/bench/replayBench.js';
+
+const PINNED: [events: number, depth: number, seed: number, digest: string, findings: number][] = [
+  [20000, 300, 1, '214c87f71d3f7249', 367],
+  [20000, 300, 2, 'd81bba54c11699f8', 391],
+  [30000, 50, 3, '33d63ea35a73b49c', 554],
+];
+
+describe('order-flow verdicts after the speed work', () => {
+  for (const [events, depth, seed, digest, findings] of PINNED) {
+    it(`equal the pre-optimization findings and populations (seed ${seed}, ${events} events, depth ${depth})`, () => {
+      const flow = synthesizeOrderFlow({ ...DEFAULT_REPLAY_BENCH, events, depth, seed, violationRate: 0.02 });
+      const run = runReplayOnce(flow, 'all');
+      expect(run.findings).toBe(findings);
+      expect(run.digest).toBe(digest);
+    });
+  }
+});
