@@ -18,7 +18,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type BenchDataset, ensureDataset } from './datasets.js';
 import { type Args, parseArgs } from './options.js';
-import { checkTargets, type DatasetResult, fmt, printDataset, TARGETS } from './report.js';
+import { checkTargets, type DatasetResult, fmt, printDataset, summaryTable, TARGETS } from './report.js';
 import { type ChildTask, type RunResult, runChildTask, type ScanResult, type StagesResult } from './tasks.js';
 
 /** Runs one task in a fresh child process (its own heap and peak RSS) and returns what it reports. */
@@ -126,14 +126,16 @@ async function main(): Promise<void> {
         const spec = { seed: args.seed, orders, format, shuffle: order === 'shuffled' };
         const ds = await ensureDataset(datasetsDir, spec, { regenerate: args.regenerate, log });
         log(`${ds.name}${ds.generatedSeconds !== null ? ` (generated in ${fmt(ds.generatedSeconds, 1)} s)` : ''}`);
-        results.push(await benchDataset(ds, args, log));
+        const r = await benchDataset(ds, args, log);
+        results.push(r);
+        printDataset(r, log);
       }
     }
   }
   await rm(join(args.cacheDir, 'tmp'), { recursive: true, force: true });
 
-  log('\n=== results ===');
-  for (const r of results) printDataset(r, log);
+  log('\n=== summary ===');
+  log(summaryTable(results));
   const targets = checkTargets(results);
   log('\n=== targets ===');
   for (const t of targets) {

@@ -103,3 +103,38 @@ export function checkTargets(results: DatasetResult[]): TargetCheck[] {
   });
   return checks;
 }
+
+/** One line per dataset: the figures to compare at a glance. */
+export function summaryTable(results: DatasetResult[]): string {
+  const head = [
+    'dataset',
+    'events',
+    'scan',
+    'read+parse',
+    'order s',
+    'replay',
+    'run s',
+    'run rate',
+    '% scan',
+    'RSS MB',
+  ];
+  const rows = results.map((r) => {
+    const events = r.counts.orders + r.counts.trades + r.counts.collateral + r.counts.access;
+    return [
+      r.name,
+      events.toLocaleString('en'),
+      r.scan ? rate(r.scan.linesPerSecond) : '-',
+      r.stages ? rate(r.stages.readParseEventsPerSecond) : '-',
+      r.stages ? fmt(r.stages.orderSeconds) : '-',
+      r.stages ? rate(r.stages.replayEventsPerSecond) : '-',
+      r.run ? fmt(r.run.wallSeconds) : '-',
+      r.run ? rate(r.run.eventsPerSecond) : '-',
+      r.run?.ratioToNewlineScan != null ? fmt(100 * r.run.ratioToNewlineScan, 1) : '-',
+      r.run ? fmt(r.run.peakRssMb, 0) : r.error ? 'error' : '-',
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}

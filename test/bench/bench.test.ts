@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDataset } from '#shared/bench/datasets.js';
 import { parseArgs } from '#shared/bench/options.js';
-import { checkTargets, type DatasetResult, TARGETS } from '#shared/bench/report.js';
+import { checkTargets, type DatasetResult, summaryTable, TARGETS } from '#shared/bench/report.js';
 import { measureStages, newlineScan } from '#shared/bench/tasks.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vatp-bench-'));
@@ -108,5 +108,14 @@ describe('targets', () => {
     expect(byStart('peak RSS').met).toBeNull();
     const big = checkTargets([result(10_000_000, 'jsonl', false, 5, TARGETS.peakRssMbAt10M + 1)]);
     expect(big.find((c) => c.target.startsWith('peak RSS'))!.met).toBe(false);
+  });
+
+  it('summarises one dataset per line with the whole-run figures', () => {
+    const table = summaryTable([result(1_000_000, 'jsonl', false, 0.5), result(1_000_000, 'csv', true, 2, 250)]);
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^dataset\s+events/);
+    expect(lines[1]).toMatch(/1000000-jsonl-false\s+1,000,000 .* 0\.50\s+2\.00M\/s\s+-\s+200$/);
+    expect(lines[2]).toMatch(/250$/);
   });
 });
