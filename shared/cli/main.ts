@@ -9,7 +9,7 @@ import { registerDemoCommand } from './demoCommand.js';
 import { registerFindingsCommands } from './findingsCommands.js';
 import { registerGenerateCommand } from './generateCommand.js';
 import { registerRunCommand } from './runCommand.js';
-import { openCliServices } from './services.js';
+import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -29,6 +29,7 @@ registerGenerateCommand(program, { out });
 registerDemoCommand(program, { services, out, err, dataDir });
 registerVerifyCommand(program, {
   openReader: async (uri) => (await services()).openPackReader(uri),
+  openInputs: async (root) => (await services()).openInputDigests(root),
   out,
   err,
 });
@@ -51,4 +52,8 @@ try {
     err(`vatp-audit: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
+} finally {
+  await closeCliServices().catch((error: unknown) =>
+    err(`vatp-audit: closing the local stack failed: ${String(error)}`),
+  );
 }

@@ -8,6 +8,9 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { type AwsClients, openAwsClients } from '../adapters/aws/clients.js';
 import { type OutputSink, openOutputSink } from '../adapters/s3/outputSink.js';
 import { KmsSigner, LocalFileSigner, type Signer } from '../evidence/signer.js';
+import { SourceReadError } from '../ingest/errors.js';
+import { openDatasetSource } from '../ingest/source.js';
+import { hashInputs } from '../pipeline/inputs.js';
 import { s3EvidenceBlobStore } from '../store/evidenceBlobs.js';
 import { FindingsStore } from '../store/findingsStore.js';
 
@@ -17,6 +20,10 @@ export interface CliServices {
   signer(keyFile?: string): Signer;
   openSink(uri: string): OutputSink;
   openPackReader(uri: string): Promise<{ read(name: string): Promise<Buffer>; list(): Promise<string[]> }>;
+  /** Streams and hashes files of a dataset root (verify --inputs). */
+  openInputDigests(
+    root: string,
+  ): Promise<{ digest(path: string): Promise<{ sha256: string; bytes: number } | undefined> }>;
   close(): Promise<void>;
 }
 
@@ -25,6 +32,13 @@ let opened: Promise<CliServices> | undefined;
 export function openCliServices(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promise<CliServices> {
   opened ??= create(opts);
   return opened;
+}
+
+/** Closes what a command opened (the embedded servers would otherwise keep the process alive). Idempotent. */
+export async function closeCliServices(): Promise<void> {
+  const current = opened;
+  opened = undefined;
+  if (current !== undefined) await (await current).close();
 }
 
 async function create(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promise<CliServices> {
@@ -58,6 +72,28 @@ async function create(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promis
       const sink = openOutputSink(uri, { s3: clients.s3 });
       return { read: (name) => sink.read(name), list: () => sink.list() };
     },
-    close: () => clients.close(),
+    async openInputDigests(root) {
+      const source = openDatasetSource(root, { s3: () => clients.s3 });
+      return {
+        async digest(path) {
+          try {
+            const [h] = await hashInputs(source, [{ path, size: 0 }]);
+            return h === undefined ? undefined : { sha256: h.sha256, bytes: h.bytes };
+          } catch (error) {
+            if (error instanceof SourceReadError) return undefined;
+            throw error;
+          }
+        },
+      };
+    },
+    close: once(() => clients.close()),
+  };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
   };
 }

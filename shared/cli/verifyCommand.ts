@@ -1,0 +1,36 @@
+/** `vatp-audit verify <pack>`: exit 0 only if every hash and the manifest's signature hold; names each mismatch. */
+import type { Command } from 'commander';
+import { type PackReader, type VerifyOptions, verifyEvidencePack } from '../evidence/verify.js';
+
+export interface VerifyCommandDeps {
+  openReader: (uri: string) => Promise<PackReader>;
+  /** Re-hashes the files of a dataset root (for --inputs). */
+  openInputs?: (root: string) => Promise<NonNullable<VerifyOptions['inputs']>>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export function registerVerifyCommand(program: Command, deps: VerifyCommandDeps): void {
+  program
+    .command('verify')
+    .description("check an evidence pack: every hash in its manifest and the manifest's signature")
+    .argument('<pack>', 'evidence pack folder or s3://bucket/prefix')
+    .option('--pin <fingerprint>', 'the SHA-256 fingerprint of the signing key you expect (printed on the report)')
+    .option('--inputs <dataset>', 'also re-hash the input files of this dataset root')
+    .action(async (pack: string, o: { pin?: string; inputs?: string }) => {
+      const reader = await deps.openReader(pack);
+      const inputs =
+        o.inputs !== undefined && deps.openInputs !== undefined ? await deps.openInputs(o.inputs) : undefined;
+      const result = await verifyEvidencePack(reader, { pinnedFingerprint: o.pin, inputs });
+      if (result.ok) {
+        deps.out(
+          `OK: ${pack} — run ${result.runId}, ${result.checked} files verified, signed by key ${result.keyFingerprint}`,
+        );
+        process.exitCode = 0;
+      } else {
+        for (const p of result.problems) deps.err(`MISMATCH: ${p}`);
+        deps.err(`FAILED: ${pack} — ${result.problems.length} problem(s)`);
+        process.exitCode = 1;
+      }
+    });
+}
