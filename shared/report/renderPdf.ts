@@ -1,0 +1,142 @@
+/**
+ * Renders a report model to PDF bytes with pdfkit. Reproducible: the document dates come from the model (never the
+ * clock), pdfkit's file ID is a hash of the info dictionary, and the embedded TrueType subsets are deterministic, so
+ * the same model gives byte-identical output. The fonts (DejaVu Sans, Bitstream Vera licence) ship in
+ * templates/fonts and are embedded, so the PDF reads the same everywhere.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import PDFDocument from 'pdfkit';
+import { FONT } from '../../templates/layout.js';
+import { layoutPeriodReport } from '../../templates/periodReport.js';
+import { layoutReviewReport } from '../../templates/reviewReport.js';
+import { ReportError, ReportFontError } from './errors.js';
+import type { ReportModel } from './model.js';
+import type { PeriodReportModel } from './periodModel.js';
+
+export interface ReportFonts {
+  regular: Buffer;
+  bold: Buffer;
+}
+
+export interface RenderOptions {
+  /** Font files; default: templates/fonts found next to the source or the bundle. */
+  fonts?: ReportFonts;
+  /** A directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (e.g. inside a Lambda bundle). */
+  fontDir?: string;
+}
+
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+
+/** Where templates/fonts sits relative to this module: from source, from dist/ bundles and from Lambda bundles. */
+const FONT_DIR_CANDIDATES = ['../../templates/fonts/', '../templates/fonts/', './templates/fonts/', './fonts/'];
+
+let cachedFonts: ReportFonts | undefined;
+
+export function loadReportFonts(fontDir?: string): ReportFonts {
+  if (fontDir === undefined && cachedFonts !== undefined) return cachedFonts;
+  const dirs =
+    fontDir !== undefined
+      ? [fontDir.endsWith('/') ? fontDir : `${fontDir}/`]
+      : FONT_DIR_CANDIDATES.map((c) => fileURLToPath(new URL(c, import.meta.url)));
+  for (const dir of dirs) {
+    if (!existsSync(`${dir}${FONT_FILES.regular}`) || !existsSync(`${dir}${FONT_FILES.bold}`)) continue;
+    try {
+      const fonts = {
+        regular: readFileSync(`${dir}${FONT_FILES.regular}`),
+        bold: readFileSync(`${dir}${FONT_FILES.bold}`),
+      };
+      if (fontDir === undefined) cachedFonts = fonts;
+      return fonts;
+    } catch (cause) {
+      throw new ReportFontError(`cannot read the report fonts in ${dir}`, { cause });
+    }
+  }
+  throw new ReportFontError(
+    `report fonts ${FONT_FILES.regular} and ${FONT_FILES.bold} not found in ${dirs.join(', ')}; ship templates/fonts with the program`,
+  );
+}
+
+function pdfDate(iso: string): Date {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new ReportError(`report document date is not a valid timestamp: ${iso}`);
+  // Whole seconds: the PDF date format has no fractions.
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+async function render(
+  info: { title: string; subject: string; keywords: string; date: string },
+  opts: RenderOptions,
+  layout: (doc: PDFKit.PDFDocument) => void,
+): Promise<Buffer> {
+  const fonts = opts.fonts ?? loadReportFonts(opts.fontDir);
+  const date = pdfDate(info.date);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 56, bottom: 56, left: 48, right: 48 },
+    bufferPages: true,
+    autoFirstPage: true,
+    compress: true,
+    pdfVersion: '1.7',
+    lang: 'en',
+    displayTitle: true,
+    info: {
+      Title: info.title,
+      Author: 'vatp-audit',
+      Subject: info.subject,
+      Keywords: info.keywords,
+      Creator: 'vatp-audit',
+      Producer: 'vatp-audit (pdfkit)',
+      CreationDate: date,
+      ModDate: date,
+    },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  try {
+    doc.registerFont(FONT.regular, fonts.regular);
+    doc.registerFont(FONT.bold, fonts.bold);
+    doc.font(FONT.regular);
+    layout(doc);
+  } catch (cause) {
+    doc.end();
+    await done.catch(() => undefined);
+    throw new ReportError(`rendering the report failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+  doc.end();
+  return done;
+}
+
+/** The review report of one run. */
+export function renderReportPdf(model: ReportModel, opts: RenderOptions = {}): Promise<Buffer> {
+  return render(
+    {
+      title: `Review report ${model.venue} ${model.period_start} to ${model.period_end}`,
+      subject: `vatp-audit run ${model.run_id}, rules v${model.rules_version}`,
+      keywords: `vatp-audit, ${model.venue}, ${model.run_id}, ${model.key_fingerprint}`,
+      date: model.document_date,
+    },
+    opts,
+    (doc) => layoutReviewReport(doc, model),
+  );
+}
+
+/** The period report (per-day trends over many runs). */
+export function renderPeriodReportPdf(model: PeriodReportModel, opts: RenderOptions = {}): Promise<Buffer> {
+  return render(
+    {
+      title: `Period review report ${model.venue} ${model.period_start} to ${model.period_end}`,
+      subject: `vatp-audit period report over ${model.runs.length} runs, rules v${model.rules_version}`,
+      keywords: `vatp-audit, ${model.venue}, ${model.key_fingerprint}`,
+      date: model.document_date,
+    },
+    opts,
+    (doc) => layoutPeriodReport(doc, model),
+  );
+}
