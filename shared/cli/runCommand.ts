@@ -2,11 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadParameters } from '../config/loadParameters.js';
 import { SEVERITY_RANK, type Severity } from '../findings/finding.js';
 import { UsageError } from '../pipeline/errors.js';
 import type { FinalizedRun } from '../pipeline/finalizeRun.js';
+import { startRemoteRun } from '../pipeline/partition/remoteRun.js';
 import { runAudit } from '../pipeline/runAudit.js';
 import { terminalProgress } from './progressBars.js';
 import type { CliServices } from './services.js';
@@ -34,7 +36,7 @@ export function registerRunCommand(program: Command, deps: RunCommandDeps): void
     .command('run')
     .description('audit one dataset: write the evidence pack to --out and the findings to DynamoDB')
     .requiredOption('--input <dir|s3://bucket/prefix>', 'dataset root (DATA-CONTRACT v1)')
-    .requiredOption('--out <dir|s3://bucket/prefix>', 'where the evidence pack is written')
+    .option('--out <dir|s3://bucket/prefix>', 'where the evidence pack is written (required unless --remote)')
     .option('--config <file>', 'parameters (JSON): haircut_floor, eligible_va_collateral, margin_call_within')
     .addOption(
       new Option('--fail-on <severity>', 'exit 3 when a finding at or above this severity exists').choices([
@@ -47,8 +49,18 @@ export function registerRunCommand(program: Command, deps: RunCommandDeps): void
     )
     .option('--sort-memory <records>', 'records held in memory per sort run before spilling to disk', positiveInt)
     .option('--no-store', 'do not write findings to DynamoDB')
-    .action(async (o: RunCliOptions) => {
-      process.exitCode = await executeRun(o, deps);
+    .option('--remote', 'start the deployed state machine (VATP_AUDIT_STATE_MACHINE_ARN) on an s3:// dataset instead')
+    .action(async (o: RunCliOptions & { out?: string; remote?: boolean }) => {
+      if (o.remote === true) {
+        process.exitCode = await executeRemoteRun(o, deps);
+        return;
+      }
+      if (o.out === undefined) {
+        deps.err("vatp-audit run: required option '--out <dir|s3://bucket/prefix>' not specified");
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await executeRun({ ...o, out: o.out }, deps);
     });
 }
 
@@ -56,6 +68,33 @@ function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+async function executeRemoteRun(
+  o: { input: string; out?: string; config?: string },
+  deps: RunCommandDeps,
+): Promise<number> {
+  const arn = process.env.VATP_AUDIT_STATE_MACHINE_ARN;
+  if (arn === undefined || arn === '') {
+    deps.err('vatp-audit run --remote: set VATP_AUDIT_STATE_MACHINE_ARN (the StateMachineArn output of the stack)');
+    return 2;
+  }
+  try {
+    const parameters = o.config === undefined ? undefined : await loadParameters(o.config);
+    const started = await startRemoteRun({
+      sfn: new SFNClient({}),
+      stateMachineArn: arn,
+      input: o.input,
+      out: o.out,
+      parameters,
+    });
+    deps.out(`started ${started.executionArn}`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.err(`vatp-audit run --remote: ${message}`);
+    return error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
+  }
 }
 
 export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promise<number> {
