@@ -3,7 +3,7 @@
  * Every other rule passes. cdk-nag 3 matches acknowledgement ids exactly (`AwsSolutions::<rule>[<finding>]`), so the
  * ids name the resource tokens of this stack.
  */
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { VatpAuditStack } from './vatpAuditStack.js';
 
@@ -73,7 +73,12 @@ export function acknowledgeNagFindings(stack: VatpAuditStack): void {
     'X-Ray tracing and CloudWatch Logs delivery of the state machine support no resource-level permissions.',
   );
   const smName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(sm).getLogicalId(sm.node.defaultChild as CfnElement)}"}]}]}`;
-  const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${smName}`;
+  // With an env-agnostic stack these are tokens; `cdk synth` sets CDK_DEFAULT_REGION, which resolves them.
+  const st = Stack.of(sm);
+  const partition = Token.isUnresolved(st.partition) ? '<AWS::Partition>' : st.partition;
+  const region = Token.isUnresolved(st.region) ? '<AWS::Region>' : st.region;
+  const account = Token.isUnresolved(st.account) ? '<AWS::AccountId>' : st.account;
+  const executions = `arn:${partition}:states:${region}:${account}:execution:${smName}`;
   ack(
     sm,
     `AwsSolutions-IAM5[Resource::${executions}:*]`,

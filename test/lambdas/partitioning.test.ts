@@ -110,11 +110,12 @@ describe('rule split', () => {
     for (const id of [...localChecks, ...globalChecks]) expect(CHECKS.map((c) => c.id)).toContain(id);
   });
 
-  it('symbol-local rules keep no reference-only or end-of-stream reports (they would repeat per partition)', () => {
+  it('symbol-local rules keep no reference-only reports (they would repeat per partition)', () => {
+    // A symbol-local rule's finish() only flushes population counts, which add up across partitions; the
+    // state-machine test compares the merged pack with the single-process one byte for byte.
     const { local } = splitExtraRules();
     for (const r of local) {
       expect(r.onReference, r.checks.join()).toBeUndefined();
-      expect(r.finish, r.checks.join()).toBeUndefined();
       expect(r.onCollateral).toBeUndefined();
       expect(r.onAccess).toBeUndefined();
     }
