@@ -8,6 +8,7 @@ import { SEVERITIES } from '../findings/finding.js';
 import { registerDemoCommand } from './demoCommand.js';
 import { registerFindingsCommands } from './findingsCommands.js';
 import { registerGenerateCommand } from './generateCommand.js';
+import { registerReportCommand } from './reportCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
@@ -41,6 +42,7 @@ registerFindingsCommands(program, {
   now: () => new Date(),
   out,
 });
+registerReportCommand(program, { services, out, err });
 
 try {
   await program.parseAsync(process.argv);

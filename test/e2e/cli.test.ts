@@ -65,6 +65,36 @@ describe('vatp-audit run', () => {
     expect(listed.stdout).toBe(findings);
   });
 
+  it('builds a signed period report from the store across the runs of a date range', async () => {
+    const out = join(work, 'period');
+    const r = await vatp(['report', '--venue', 'HKVX', '--from', '2026-02-01', '--to', '2026-02-28', '--out', out]);
+    expect(r.stderr).not.toMatch(/report:/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 run\(s\), 2 finding\(s\)/);
+    const findings = (await readFile(join(out, 'findings.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(findings.map((f) => [f.check_id, f.status])).toEqual([
+      ['CP-1', 'open'],
+      ['NRH-1', 'open'],
+    ]);
+    expect((await vatp(['verify', out])).code).toBe(0);
+    const none = await vatp([
+      'report',
+      '--venue',
+      'HKVX',
+      '--from',
+      '2027-01-01',
+      '--to',
+      '2027-01-31',
+      '--out',
+      join(work, 'p0'),
+    ]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no completed run/);
+  });
+
   it('exits 3 with --fail-on at or below the worst severity found, 0 above it', async () => {
     expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p3'), '--fail-on', 'critical'])).code).toBe(3);
     expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p4'), '--fail-on', 'low'])).code).toBe(3);
