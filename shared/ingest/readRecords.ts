@@ -82,7 +82,13 @@ export const MAX_RECORD_BYTES = 8 << 20;
 export const RAW_CAP = 64 << 10;
 /** Compressed bytes fed to gunzip per step: bounds the text decompressed at once (gzip bombs). */
 const GZ_PIECE = 16 << 10;
-const BATCH = 4096;
+/**
+ * Records per batch, and bytes fed to the line splitter per step so batches stay near that size. Small batches matter
+ * when many files are merged: every file's current batch is alive at once, and records that outlive V8's young
+ * generation are promoted and collected by costly full GCs (40 files in 1 MB batches: 3x slower in total).
+ */
+const BATCH = 512;
+const PIECE = 64 << 10;
 
 export function readRecords<K extends RecordType>(
   source: DatasetSource,
@@ -248,8 +254,15 @@ async function* readBatches<K extends RecordType>(
       hash.update(chunk);
       stats.bytes += chunk.length;
       if (!decoding) continue;
-      if (gz === null) feed(chunk);
-      else {
+      if (gz === null) {
+        for (let off = 0; off < chunk.length && decoding; off += PIECE) {
+          feed(chunk.subarray(off, off + PIECE));
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
+      } else {
         for (let off = 0; off < chunk.length && decoding; off += GZ_PIECE) {
           const outs = await gz.write(chunk.subarray(off, off + GZ_PIECE));
           for (const o of outs) {
