@@ -30,7 +30,8 @@ export class FileNotFoundError extends SourceReadError {
   readonly notFound = true;
 }
 
-const READ_CHUNK = 1 << 20;
+/** Bytes per read of a local file: every file of a merge has one in flight (40 files at 1 MB: +130 MB RSS). */
+const READ_CHUNK = 256 << 10;
 
 export class LocalDatasetSource implements DatasetSource {
   readonly root: string;
