@@ -345,7 +345,8 @@ class Spill<I extends SortItem> {
 
   async *read(path: string): AsyncIterable<I[]> {
     let carry: Buffer | null = null;
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    // Small reads: every run of the merge has its current batch alive (see BATCH in ingest/readRecords.ts).
+    const stream = createReadStream(path, { highWaterMark: 64 << 10 });
     try {
       for await (const piece of stream as AsyncIterable<Buffer>) {
         const chunk: Buffer = carry === null ? piece : Buffer.concat([carry, piece]);
