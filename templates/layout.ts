@@ -375,8 +375,8 @@ export class Layout {
       const left = doc.page.margins.left;
       if (i > range.start) {
         this.font(false, 7, COLOR.muted);
-        doc.text(headerLeft, left, 28, { width: w * 0.65, lineBreak: false, ellipsis: true });
-        doc.text(headerRight, left + w * 0.65, 28, { width: w * 0.35, align: 'right', lineBreak: false });
+        doc.text(headerLeft, left, 28, { width: w * 0.72, lineBreak: false, ellipsis: true });
+        doc.text(headerRight, left + w * 0.72, 28, { width: w * 0.28, align: 'right', lineBreak: false });
         doc
           .moveTo(left, 40)
           .lineTo(left + w, 40)

@@ -49,7 +49,7 @@ export function layoutReviewReport(doc: Doc, model: ReportModel): void {
   signOff(L, model);
   contents(L, contentsPage);
   L.furniture(
-    `vatp-audit independent review · ${model.venue} · ${periodText(model.period_start, model.period_end)}`,
+    `vatp-audit review · ${model.venue} · ${model.period_start} – ${model.period_end}`,
     `Rules v${model.rules_version} · tool ${model.tool_version}`,
     `Run ${model.run_id} · key ${model.key_fingerprint.slice(0, 16)}… · findings.jsonl holds every finding`,
   );
@@ -137,16 +137,16 @@ function contents(L: Layout, page: number): void {
 }
 
 const SUMMARY_COLUMNS: Column[] = [
-  { header: 'Check', width: 36 },
-  { header: 'What it tests (compliant condition)', width: 160 },
-  { header: 'Population', width: 78 },
-  { header: 'Examined', width: 42, align: 'right' },
-  { header: 'Not tested', width: 40, align: 'right' },
-  { header: 'Crit.', width: 24, align: 'right' },
-  { header: 'High', width: 24, align: 'right' },
-  { header: 'Med.', width: 24, align: 'right' },
-  { header: 'Low', width: 24, align: 'right' },
-  { header: 'Status', width: 56 },
+  { header: 'Check', width: 38 },
+  { header: 'What it tests (compliant condition)', width: 144 },
+  { header: 'Population', width: 76 },
+  { header: 'Examined', width: 52, align: 'right' },
+  { header: 'Not tested', width: 42, align: 'right' },
+  { header: 'Crit.', width: 27, align: 'right' },
+  { header: 'High', width: 27, align: 'right' },
+  { header: 'Med.', width: 27, align: 'right' },
+  { header: 'Low', width: 27, align: 'right' },
+  { header: 'Status', width: 58 },
 ];
 
 function summaryRow(c: CheckSummary): Row {
@@ -302,9 +302,9 @@ function charts(L: Layout, m: ReportModel): void {
 const LISTING_COLUMNS: Column[] = [
   { header: 'Subject', width: 66 },
   { header: 'Severity', width: 40 },
-  { header: 'When / where', width: 92 },
-  { header: 'Finding', width: 165 },
-  { header: 'Key evidence', width: 142 },
+  { header: 'When / where', width: 102 },
+  { header: 'Finding', width: 160 },
+  { header: 'Key evidence', width: 137 },
 ];
 
 function familySection(L: Layout, m: ReportModel, fam: FamilySection): void {
@@ -416,13 +416,13 @@ function completeness(L: Layout, m: ReportModel): void {
   });
   L.table(
     [
-      { header: 'File', width: 150 },
+      { header: 'File', width: 140 },
       { header: 'Record type', width: 55 },
       { header: 'Read', width: 45, align: 'right' },
-      { header: 'Accepted', width: 45, align: 'right' },
+      { header: 'Accepted', width: 52, align: 'right' },
       { header: 'Set aside', width: 45, align: 'right' },
-      { header: 'Reconciles', width: 45 },
-      { header: 'Read fault', width: 120 },
+      { header: 'Reconciles', width: 55 },
+      { header: 'Read fault', width: 113 },
     ],
     fileRows,
     { fontSize: 7.5 },
