@@ -18,10 +18,22 @@ export function registerVerifyCommand(program: Command, deps: VerifyCommandDeps)
     .option('--pin <fingerprint>', 'the SHA-256 fingerprint of the signing key you expect (printed on the report)')
     .option('--inputs <dataset>', 'also re-hash the input files of this dataset root')
     .action(async (pack: string, o: { pin?: string; inputs?: string }) => {
-      const reader = await deps.openReader(pack);
-      const inputs =
-        o.inputs !== undefined && deps.openInputs !== undefined ? await deps.openInputs(o.inputs) : undefined;
+      let reader: PackReader;
+      let inputs: VerifyOptions['inputs'];
+      try {
+        reader = await deps.openReader(pack);
+        if (o.inputs !== undefined) {
+          if (deps.openInputs === undefined) throw new Error('--inputs is not available here');
+          inputs = await deps.openInputs(o.inputs);
+        }
+      } catch (error) {
+        // Unusable arguments (no such pack or dataset) are exit 2, as for `run`.
+        deps.err(`vatp-audit verify: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 2;
+        return;
+      }
       const result = await verifyEvidencePack(reader, { pinnedFingerprint: o.pin, inputs });
+      for (const w of result.warnings) deps.err(`WARNING: ${w}`);
       if (result.ok) {
         deps.out(
           `OK: ${pack} — run ${result.runId}, ${result.checked} files verified, signed by key ${result.keyFingerprint}`,
