@@ -81,14 +81,6 @@ export function realisticFindings(): Finding[] {
       detail: 'Client order o-90 (account C-7) carries mm_tag = true.',
       evidence: { order_id: 'o-90', file: 'orders/orders-1.jsonl', line: 1700 },
     }),
-    finding('MMT-3', 'medium', 'o-91', {
-      symbol: 'ETH-USD',
-      account_id: 'MM-1',
-      seq: 1710,
-      ts: '2026-02-12T04:10:00Z',
-      detail: 'Order o-91 changed mm_tag from true to false at amend seq 1710.',
-      evidence: { order_id: 'o-91', from: true, to: false },
-    }),
     finding('MMT-4', 'medium', 't-2100', {
       symbol: 'ETH-USD',
       seq: 2100,
@@ -260,7 +252,9 @@ export function realisticPopulation(): Record<string, Population> {
   for (const c of CHECKS) pop[c.id] = { examined: 100, notTested: {} };
   pop['CP-1'] = { examined: 412, notTested: { 'auction-phase trade': 12, 'maker not in the book (DQ-3)': 1 } };
   pop['CP-2'] = { examined: 412, notTested: { 'auction-phase trade': 12, 'maker not in the book (DQ-3)': 1 } };
-  pop['FS-4'] = { examined: 0, notTested: { 'access log not delivered': 1 } };
+  pop['FS-4'] = { examined: 57, notTested: {} };
+  pop['FS-5'] = { examined: 9, notTested: { 'access log not delivered; orders only': 1 } };
+  pop['MMT-3'] = { examined: 0, notTested: {} };
   pop['PERP-2'] = { examined: 3, notTested: {} };
   return pop;
 }
