@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { localInputDigests, openLocalPackReader } from '../evidence/localPackReader.js';
 import { SEVERITIES } from '../findings/finding.js';
 import { registerDemoCommand } from './demoCommand.js';
 import { registerFindingsCommands } from './findingsCommands.js';
@@ -29,8 +30,11 @@ registerRunCommand(program, { services, out, err, severities: SEVERITIES });
 registerGenerateCommand(program, { out });
 registerDemoCommand(program, { services, out, err, dataDir });
 registerVerifyCommand(program, {
-  openReader: async (uri) => (await services()).openPackReader(uri),
-  openInputs: async (root) => (await services()).openInputDigests(root),
+  // Local folders need no AWS clients: only s3:// locations start the embedded stack (or use AWS).
+  openReader: async (uri) =>
+    uri.startsWith('s3://') ? (await services()).openPackReader(uri) : openLocalPackReader(uri),
+  openInputs: async (root) =>
+    root.startsWith('s3://') ? (await services()).openInputDigests(root) : localInputDigests(root),
   out,
   err,
 });
