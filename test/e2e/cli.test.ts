@@ -48,7 +48,7 @@ async function vatp(args: string[]) {
   }
 }
 
-describe('vatp-audit run', () => {
+describe('vatp-audit run', { timeout: 180_000 }, () => {
   it('exits 0 on a completed run, writes the pack, and verify accepts it', async () => {
     const out = join(work, 'pack');
     const r = await vatp(['run', '--input', EXAMPLE, '--out', out]);
