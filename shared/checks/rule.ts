@@ -54,4 +54,13 @@ export interface Rule {
   onAccess?(item: Located<AccessEvent>, ctx: RuleContext): void;
   /** After every stream has ended: report what needed the whole stream (sessions, IPs, look-ahead windows). */
   finish?(ctx: RuleContext): void;
+  /**
+   * Plain, structured-clone-able state (Map, Set, bigint, arrays, plain objects; no functions, no class instances
+   * unless restored by loadState) that, loaded into a freshly constructed rule of the same kind, continues exactly.
+   * A stateless rule returns null. The result shares no mutable structure with the rule. Issue 8: a partition that
+   * would outlast a Lambda is split by time and the audit state carried over in a checkpoint.
+   */
+  saveState?(): unknown;
+  /** Takes over a state saveState returned (after a structured-clone round trip); called before any later hook. */
+  loadState?(state: unknown): void;
 }

@@ -90,6 +90,11 @@ export function forgetLookups(): void {
   instrument = undefined;
 }
 
+export interface PopulationState {
+  examined: number;
+  notTested: Map<string, number>;
+}
+
 /** Population counts of one check, kept locally and handed to the sink by `flush`. */
 export class PopulationCounter {
   readonly checkId: string;
@@ -102,6 +107,18 @@ export class PopulationCounter {
 
   notTested(reason: string): void {
     this.#notTested.set(reason, (this.#notTested.get(reason) ?? 0) + 1);
+  }
+
+  /** The counts not flushed yet (a copy), for a checkpoint. */
+  saveState(): PopulationState {
+    return { examined: this.examined, notTested: new Map(this.#notTested) };
+  }
+
+  /** Replaces the counts by those of a checkpoint (reasons keep their first-occurrence order). */
+  loadState(state: PopulationState): void {
+    this.examined = state.examined;
+    this.#notTested.clear();
+    for (const [reason, n] of state.notTested) this.#notTested.set(reason, n);
   }
 
   /** Reports the counts gathered since the last flush to the sink, then starts again from zero. */

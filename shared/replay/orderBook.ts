@@ -307,6 +307,70 @@ export class OpenOrder implements OrderView {
 
 export type KnownOrder = OpenOrder | ClosedOrder;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** An open order as plain data; `level` numbers its price level across the saved books (-1: not in the book). */
+export interface OpenOrderState {
+  order_id: string;
+  symbol: string;
+  account_id: string;
+  side: Side;
+  type: 'limit' | 'market';
+  tif: Tif;
+  price: string | null;
+  num: number;
+  mm_tag: boolean;
+  tot: Qty;
+  fil: Qty;
+  disp: Qty | null;
+  priority: number;
+  resting: boolean;
+  vis: Qty;
+  entry_seq: number;
+  file: string;
+  line: number;
+  level: number;
+}
+
+export interface LevelState {
+  price: string;
+  num: number;
+  orders: number;
+  visQty: Qty;
+  protVisibleCount: number;
+  protVisQty: Qty;
+  protByEntity: (readonly [entity: string, count: number, qty: Qty])[];
+  /** Indexes into ReplayState.open, in priority order. */
+  protOrders: number[];
+}
+
+export interface SideState {
+  levels: LevelState[];
+  /** Indexes into `levels`, ascending by price. */
+  protectedLevels: number[];
+}
+
+export interface BookState {
+  symbol: string;
+  buy: SideState;
+  sell: SideState;
+}
+
+/** The replay as plain, structured-clone-able data (see OrderBookReplay.saveState). */
+export interface ReplayState {
+  scale: number;
+  open: OpenOrderState[];
+  closed: {
+    ids: string[];
+    bits: number[];
+    seq: number[];
+    symbol: string[];
+    account: string[];
+    price: (string | null)[];
+  };
+  books: BookState[];
+}
+
 const SIDES: readonly Side[] = ['buy', 'sell'];
 const TYPES: readonly OpenOrder['type'][] = ['limit', 'market'];
 const TIFS: readonly Tif[] = ['gtc', 'day', 'ioc', 'fok', 'post_only'];
@@ -467,6 +531,170 @@ export class OrderBookReplay {
 
   get closedCount(): number {
     return this.#cSeq.length;
+  }
+
+  // ---- checkpoint ------------------------------------------------------------------------------------------
+
+  /**
+   * The whole replay state as plain data (a copy): open orders in their map order, closed columns, and every book
+   * with its levels (aggregates, each level's protected orders in priority order, the sorted protected levels). Caches
+   * (price and symbol texts) are left out: they only share strings. Issue 8 carries it across a time split.
+   */
+  saveState(): ReplayState {
+    const open: OpenOrderState[] = [];
+    const index = new Map<OpenOrder, number>();
+    for (const o of this.#open.values()) {
+      index.set(o, open.length);
+      open.push({
+        order_id: o.order_id,
+        symbol: o.symbol,
+        account_id: o.account_id,
+        side: o.side,
+        type: o.type,
+        tif: o.tif,
+        price: o.price,
+        num: o.num,
+        mm_tag: o.mm_tag,
+        tot: o.tot,
+        fil: o.fil,
+        disp: o.disp,
+        priority: o.priority,
+        resting: o.resting,
+        vis: o.vis,
+        entry_seq: o.entry_seq,
+        file: o.file,
+        line: o.line,
+        level: -1,
+      });
+    }
+    const books: BookState[] = [];
+    // An open order's level, numbered across books (buy levels, then sell levels, book by book).
+    const levelOf = new Map<PriceLevel, number>();
+    for (const book of this.#books.values()) {
+      const sides = [book.buy, book.sell].map((side): SideState => {
+        const levels: LevelState[] = [];
+        const levelIndex = new Map<PriceLevel, number>();
+        for (const l of side.levels.values()) {
+          levelIndex.set(l, levels.length);
+          const prot: number[] = [];
+          for (const o of l.protOrders) prot.push(index.get(o)!);
+          levels.push({
+            price: l.price,
+            num: l.num,
+            orders: l.orders,
+            visQty: l.visQty,
+            protVisibleCount: l.protVisibleCount,
+            protVisQty: l.protVisQty,
+            protByEntity: [...l.protByEntity].map(([entity, agg]) => [entity, agg.count, agg.qty] as const),
+            protOrders: prot,
+          });
+          levelOf.set(l, levelOf.size);
+        }
+        return { levels, protectedLevels: side.protectedLevels.map((l) => levelIndex.get(l)!) };
+      });
+      books.push({ symbol: book.symbol, buy: sides[0]!, sell: sides[1]! });
+    }
+    for (const o of this.#open.values()) {
+      if (o.level !== null) open[index.get(o)!]!.level = levelOf.get(o.level)!;
+    }
+    const c = this.#closed;
+    const ids: string[] = [];
+    for (let i = 0; i < c.size; i++) ids.push(c.id(i));
+    return {
+      scale: this.#scale,
+      open,
+      closed: {
+        ids,
+        bits: [...this.#cBits],
+        seq: [...this.#cSeq],
+        symbol: [...this.#cSymbol],
+        account: [...this.#cAccount],
+        price: [...this.#cPrice],
+      },
+      books,
+    };
+  }
+
+  /** Loads a saveState result into a fresh replay (built on the same reference data). */
+  loadState(state: ReplayState): void {
+    if (this.#open.size > 0 || this.#closed.size > 0 || this.#books.size > 0) {
+      throw new ReplayInvariantError('a replay state can only be loaded into a fresh replay');
+    }
+    this.#scale = state.scale;
+    const ref = this.#ref;
+    const open: OpenOrder[] = [];
+    for (const s of state.open) {
+      const o = new OpenOrder(
+        {
+          seq: s.entry_seq,
+          event: 'snapshot',
+          order_id: s.order_id,
+          symbol: s.symbol,
+          account_id: s.account_id,
+          side: s.side,
+          type: s.type,
+          tif: s.tif,
+          price: null,
+          mm_tag: s.mm_tag,
+        } as OrderEvent,
+        s.file,
+        s.line,
+        s.tot,
+        s.disp,
+        ref,
+        this.#symbol(s.symbol),
+        null,
+      );
+      const w = o as Mutable<OpenOrder>;
+      w.price = s.price;
+      w.num = s.num;
+      w.fil = s.fil;
+      w.priority = s.priority;
+      w.resting = s.resting;
+      w.vis = s.vis;
+      open.push(o);
+      this.#open.set(o.order_id, o);
+    }
+    const levels: [PriceLevel, BookSide][] = [];
+    for (const b of state.books) {
+      const book = new SymbolBook(this.#symbol(b.symbol));
+      this.#books.set(book.symbol, book);
+      for (const [side, s] of [
+        [book.buy, b.buy],
+        [book.sell, b.sell],
+      ] as const) {
+        const own: PriceLevel[] = [];
+        for (const ls of s.levels) {
+          const l = new PriceLevel(ls.price, ls.num);
+          l.orders = ls.orders;
+          l.visQty = ls.visQty;
+          l.protVisibleCount = ls.protVisibleCount;
+          l.protVisQty = ls.protVisQty;
+          for (const [entity, count, qty] of ls.protByEntity) l.protByEntity.set(entity, { count, qty });
+          for (const i of ls.protOrders) l.protOrders.add(open[i]!);
+          side.levels.set(l.price, l);
+          own.push(l);
+          levels.push([l, side]);
+        }
+        for (const i of s.protectedLevels) side.protectedLevels.push(own[i]!);
+      }
+    }
+    for (let i = 0; i < state.open.length; i++) {
+      const li = state.open[i]!.level;
+      if (li === -1) continue;
+      const [level, side] = levels[li]!;
+      open[i]!.level = level;
+      open[i]!.bookSide = side;
+    }
+    const c = state.closed;
+    for (let i = 0; i < c.ids.length; i++) {
+      this.#closed.add(c.ids[i]!);
+      this.#cBits.push(c.bits[i]!);
+      this.#cSeq.push(c.seq[i]!);
+      this.#cSymbol.push(this.#symbol(c.symbol[i]!));
+      this.#cAccount.push(c.account[i]!);
+      this.#cPrice.push(c.price[i]!);
+    }
   }
 
   // ---- application -----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@
  * Runs on the book as it stands just before the trade (the auditor calls it before the replay applies the trade).
  */
 import type { Trade } from '../../contract/records.js';
-import { PopulationCounter } from '../../orderflow/lookups.js';
+import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import type { OpenOrder, OrderBookReplay, PriceLevel } from '../../replay/orderBook.js';
 import { type Qty, qAdd } from '../../replay/quantity.js';
 import { checkMeta } from '../catalogue.js';
@@ -35,6 +35,17 @@ export class CustomerPriorityRule implements Rule {
 
   constructor(replay: OrderBookReplay) {
     this.#replay = replay;
+  }
+
+  /** Only population counts (flushed in finish) carry over a checkpoint; the book is the replay's. */
+  saveState(): [PopulationState, PopulationState] {
+    return [this.#cp1.saveState(), this.#cp2.saveState()];
+  }
+
+  loadState(state: unknown): void {
+    const [cp1, cp2] = state as [PopulationState, PopulationState];
+    this.#cp1.loadState(cp1);
+    this.#cp2.loadState(cp2);
   }
 
   finish(ctx: RuleContext): void {

@@ -6,7 +6,7 @@
  * customer-priority and tagging tests built on it.
  */
 import type { OrderEvent } from '../../contract/records.js';
-import { PopulationCounter } from '../../orderflow/lookups.js';
+import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { lifecycleIssue } from '../../replay/lifecycle.js';
 import type { ClosedOrder } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
@@ -52,6 +52,15 @@ export class OrderLifecycleRule implements Rule {
         closed_seq: (before as Partial<ClosedOrder> | undefined)?.closed_seq ?? null,
       },
     });
+  }
+
+  /** Only population counts (flushed in finish) carry over a checkpoint. */
+  saveState(): PopulationState {
+    return this.#population.saveState();
+  }
+
+  loadState(state: unknown): void {
+    this.#population.loadState(state as PopulationState);
   }
 
   finish(ctx: RuleContext): void {

@@ -8,7 +8,7 @@
  */
 import { compareDecimal } from '../../contract/decimal.js';
 import type { Trade } from '../../contract/records.js';
-import { PopulationCounter } from '../../orderflow/lookups.js';
+import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import type { KnownOrder, OrderBookReplay } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
@@ -22,6 +22,15 @@ export class TradeConsistencyRule implements Rule {
 
   constructor(replay: OrderBookReplay) {
     this.#replay = replay;
+  }
+
+  /** Only population counts (flushed in finish) carry over a checkpoint. */
+  saveState(): PopulationState {
+    return this.#population.saveState();
+  }
+
+  loadState(state: unknown): void {
+    this.#population.loadState(state as PopulationState);
   }
 
   finish(ctx: RuleContext): void {

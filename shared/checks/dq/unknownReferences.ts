@@ -54,6 +54,18 @@ export class UnknownReferencesRule implements Rule {
     this.#check(ctx, 'wallet', c.to_wallet, 'to_wallet', item, c);
   }
 
+  /** Checkpoint: references examined and every unknown id so far (plain maps and objects, copied). */
+  saveState(): { examined: number; unknown: Map<string, Map<ReferenceRole, Unknown>> } {
+    return { examined: this.#examined, unknown: structuredClone(this.#unknown) };
+  }
+
+  loadState(state: unknown): void {
+    const s = state as { examined: number; unknown: Map<string, Map<ReferenceRole, Unknown>> };
+    this.#examined = s.examined;
+    this.#unknown.clear();
+    for (const [id, roles] of s.unknown) this.#unknown.set(id, roles);
+  }
+
   finish(ctx: RuleContext): void {
     if (this.#examined === 0) {
       ctx.sink.notTested(DQ5, 'no account, wallet or instrument referenced by any event');

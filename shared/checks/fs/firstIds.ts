@@ -2,6 +2,13 @@
  * A bounded sample for evidence: the first N distinct ids seen, and how many records were counted in all. Memory stays
  * bounded per subject (session, IP), never per event.
  */
+/** A FirstIds as plain data, for a checkpoint. */
+export interface FirstIdsState {
+  limit: number;
+  ids: string[];
+  count: number;
+}
+
 export class FirstIds {
   readonly #limit: number;
   readonly ids: string[] = [];
@@ -14,6 +21,17 @@ export class FirstIds {
   add(id: string): void {
     this.count += 1;
     if (this.ids.length < this.#limit && !this.ids.includes(id)) this.ids.push(id);
+  }
+
+  saveState(): FirstIdsState {
+    return { limit: this.#limit, ids: [...this.ids], count: this.count };
+  }
+
+  static fromState(state: FirstIdsState): FirstIds {
+    const f = new FirstIds(state.limit);
+    f.ids.push(...state.ids);
+    f.count = state.count;
+    return f;
   }
 
   toJSON(): { ids: string[]; count: number } {

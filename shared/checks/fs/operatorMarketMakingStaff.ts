@@ -12,6 +12,11 @@ const ID = 'FS-7';
 export function operatorMarketMakingStaffRule(): Rule {
   return {
     checks: [ID],
+    /** Stateless: it reports from the reference data alone, in onReference. */
+    saveState(): null {
+      return null;
+    },
+    loadState(): void {},
     onReference(ctx: RuleContext): void {
       const operator = ctx.ref.manifest.operator_entity_id;
       ctx.sink.examined(ID, ctx.ref.staff.size);

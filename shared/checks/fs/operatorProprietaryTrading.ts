@@ -8,7 +8,15 @@ import type { OrderEvent } from '../../contract/records.js';
 import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
-import { isIgnoredByReplay, opensOrder, orderAccountId, orderSymbol, origin, UNKNOWN_ACCOUNT } from './orderEvents.js';
+import {
+  isIgnoredByReplay,
+  opensOrder,
+  orderAccountId,
+  orderSymbol,
+  origin,
+  type ReportedState,
+  UNKNOWN_ACCOUNT,
+} from './orderEvents.js';
 
 const ID = 'FS-6';
 
@@ -53,6 +61,15 @@ export function operatorProprietaryTradingRule(): Rule {
           ...origin(item),
         },
       });
+    },
+    saveState(): ReportedState {
+      return { reported: new Set(reported), population: population.saveState() };
+    },
+    loadState(state: unknown): void {
+      const s = state as ReportedState;
+      reported.clear();
+      for (const id of s.reported) reported.add(id);
+      population.loadState(s.population);
     },
     finish(ctx: RuleContext): void {
       population.flush(ctx.sink);

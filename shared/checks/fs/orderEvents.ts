@@ -4,7 +4,14 @@
  * otherwise ignored", so no other check may judge it).
  */
 import type { OrderEvent } from '../../contract/records.js';
+import type { PopulationState } from '../../orderflow/lookups.js';
 import type { Located, OrderView } from '../rule.js';
+
+/** Checkpoint of a rule that reports each order once: the orders reported so far and the unflushed population. */
+export interface ReportedState {
+  reported: Set<string>;
+  population: PopulationState;
+}
 
 /** The order's account: the one it was entered with, else the event's own. */
 export function orderAccountId(item: Located<OrderEvent>, before: OrderView | undefined): string {

@@ -10,7 +10,15 @@ import { accountOf, PopulationCounter, staffOf } from '../../orderflow/lookups.j
 import { isProtectedRole } from '../../reference/referenceData.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
-import { isIgnoredByReplay, opensOrder, orderAccountId, orderSymbol, origin, UNKNOWN_ACCOUNT } from './orderEvents.js';
+import {
+  isIgnoredByReplay,
+  opensOrder,
+  orderAccountId,
+  orderSymbol,
+  origin,
+  type ReportedState,
+  UNKNOWN_ACCOUNT,
+} from './orderEvents.js';
 
 const ID = 'FS-2';
 
@@ -57,6 +65,15 @@ export function protectedOrderUsersRule(): Rule {
           ...origin(item),
         },
       });
+    },
+    saveState(): ReportedState {
+      return { reported: new Set(reported), population: population.saveState() };
+    },
+    loadState(state: unknown): void {
+      const s = state as ReportedState;
+      reported.clear();
+      for (const id of s.reported) reported.add(id);
+      population.loadState(s.population);
     },
     finish(ctx: RuleContext): void {
       population.flush(ctx.sink);

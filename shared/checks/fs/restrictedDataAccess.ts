@@ -49,6 +49,12 @@ export function restrictedDataAccessRule(): Rule {
         },
       });
     },
+    saveState(): { accessEvents: number } {
+      return { accessEvents };
+    },
+    loadState(state: unknown): void {
+      accessEvents = (state as { accessEvents: number }).accessEvents;
+    },
     finish(ctx: RuleContext): void {
       // An access folder with no readable record tested nothing: say so rather than pass.
       if (ctx.ref.hasAccessLog && accessEvents === 0) ctx.sink.notTested(ID, 'the access log holds no records');

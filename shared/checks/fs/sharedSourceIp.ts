@@ -7,10 +7,10 @@
  * from both sides suggests shared desks, machines or credentials across the information barrier.
  */
 import type { AccessEvent, OrderEvent } from '../../contract/records.js';
-import { PopulationCounter, staffOf } from '../../orderflow/lookups.js';
+import { PopulationCounter, type PopulationState, staffOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
-import { FirstIds } from './firstIds.js';
+import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, origin } from './orderEvents.js';
 
 const ID = 'FS-5';
@@ -39,6 +39,29 @@ interface IpState {
 }
 
 const side = (): IpSide => ({ orders: new FirstIds(), access: new FirstIds(), users: new FirstIds() });
+
+interface IpSideState {
+  orders: FirstIdsState;
+  access: FirstIdsState;
+  users: FirstIdsState;
+}
+
+/** Checkpoint: every IP seen so far (in first-seen order) and the unflushed population. */
+interface SharedIpState {
+  ips: Map<string, { mm: IpSideState; operator: IpSideState; trigger: Trigger | undefined }>;
+  population: PopulationState;
+}
+
+const saveSide = (s: IpSide): IpSideState => ({
+  orders: s.orders.saveState(),
+  access: s.access.saveState(),
+  users: s.users.saveState(),
+});
+const loadSide = (s: IpSideState): IpSide => ({
+  orders: FirstIds.fromState(s.orders),
+  access: FirstIds.fromState(s.access),
+  users: FirstIds.fromState(s.users),
+});
 
 const sideEvidence = (s: IpSide) => ({
   user_ids: s.users.ids,
@@ -102,6 +125,25 @@ export function sharedSourceIpRule(): Rule {
     },
     onAccess(item: Located<AccessEvent>, ctx: RuleContext): void {
       use(ctx, 'access', item.rec.event_id, item.rec.user_id, item.rec.source_ip, item);
+    },
+    saveState(): SharedIpState {
+      const out: SharedIpState['ips'] = new Map();
+      for (const [ip, s] of ips) {
+        out.set(ip, {
+          mm: saveSide(s.mm),
+          operator: saveSide(s.operator),
+          trigger: s.trigger === undefined ? undefined : { ...s.trigger },
+        });
+      }
+      return { ips: out, population: population.saveState() };
+    },
+    loadState(state: unknown): void {
+      const st = state as SharedIpState;
+      ips.clear();
+      for (const [ip, s] of st.ips) {
+        ips.set(ip, { mm: loadSide(s.mm), operator: loadSide(s.operator), trigger: s.trigger });
+      }
+      population.loadState(st.population);
     },
     finish(ctx: RuleContext): void {
       population.flush(ctx.sink);

@@ -7,10 +7,10 @@
  * platform and its clients; a shared trading session breaks that barrier.
  */
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
+import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
-import { FirstIds } from './firstIds.js';
+import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, orderAccountId, orderSymbol, origin } from './orderEvents.js';
 
 const ID = 'FS-3';
@@ -39,6 +39,26 @@ interface SessionState {
 }
 
 const side = (): SessionSide => ({ orders: new FirstIds(), accounts: new FirstIds() });
+
+interface SessionSideState {
+  orders: FirstIdsState;
+  accounts: FirstIdsState;
+}
+
+/** Checkpoint: every session seen so far (in first-seen order) and the unflushed population. */
+interface SharedSessionState {
+  sessions: Map<string, { mm: SessionSideState; other: SessionSideState; trigger: Trigger | undefined }>;
+  population: PopulationState;
+}
+
+const saveSide = (s: SessionSide): SessionSideState => ({
+  orders: s.orders.saveState(),
+  accounts: s.accounts.saveState(),
+});
+const loadSide = (s: SessionSideState): SessionSide => ({
+  orders: FirstIds.fromState(s.orders),
+  accounts: FirstIds.fromState(s.accounts),
+});
 
 export function sharedTradingSessionRule(): Rule {
   const sessions = new Map<string, SessionState>();
@@ -72,6 +92,25 @@ export function sharedTradingSessionRule(): Rule {
           ...origin(item),
         };
       }
+    },
+    saveState(): SharedSessionState {
+      const out: SharedSessionState['sessions'] = new Map();
+      for (const [id, s] of sessions) {
+        out.set(id, {
+          mm: saveSide(s.mm),
+          other: saveSide(s.other),
+          trigger: s.trigger === undefined ? undefined : { ...s.trigger },
+        });
+      }
+      return { sessions: out, population: population.saveState() };
+    },
+    loadState(state: unknown): void {
+      const st = state as SharedSessionState;
+      sessions.clear();
+      for (const [id, s] of st.sessions) {
+        sessions.set(id, { mm: loadSide(s.mm), other: loadSide(s.other), trigger: s.trigger });
+      }
+      population.loadState(st.population);
     },
     finish(ctx: RuleContext): void {
       population.flush(ctx.sink);

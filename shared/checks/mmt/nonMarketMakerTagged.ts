@@ -5,7 +5,7 @@
  * ways; client or operator flow marked as market making blurs what the tag is meant to separate.
  */
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
+import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 import { eventEvidence, isJudgedTagEvent, UNKNOWN_ACCOUNT } from './orderEventAccount.js';
@@ -40,6 +40,15 @@ export class NonMarketMakerTaggedRule implements Rule {
       detail: `The ${o.event} event (seq ${o.seq}) of order ${o.order_id} of ${role} account ${accountId} carries mm_tag = true, marking non-market-making flow as market making.`,
       evidence: { ...eventEvidence(item), account_id: accountId, account_role: role },
     });
+  }
+
+  /** Only population counts (flushed in finish) carry over a checkpoint. */
+  saveState(): PopulationState {
+    return this.#population.saveState();
+  }
+
+  loadState(state: unknown): void {
+    this.#population.loadState(state as PopulationState);
   }
 
   finish(ctx: RuleContext): void {

@@ -5,7 +5,7 @@
  * reliably tell market-making activity from client flow.
  */
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
+import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 import { eventEvidence, isJudgedTagEvent } from './orderEventAccount.js';
@@ -42,6 +42,15 @@ export class TagChangedDuringLifeRule implements Rule {
         mm_tag_after: o.mm_tag,
       },
     });
+  }
+
+  /** Only population counts (flushed in finish) carry over a checkpoint. */
+  saveState(): PopulationState {
+    return this.#population.saveState();
+  }
+
+  loadState(state: unknown): void {
+    this.#population.loadState(state as PopulationState);
   }
 
   finish(ctx: RuleContext): void {

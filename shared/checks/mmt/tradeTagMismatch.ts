@@ -6,7 +6,7 @@
  * the same way the order does, or reviewers reading trades would misattribute fills.
  */
 import type { Trade } from '../../contract/records.js';
-import { PopulationCounter } from '../../orderflow/lookups.js';
+import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 
@@ -53,6 +53,15 @@ export class TradeTagMismatchRule implements Rule {
         taker: side(t.taker_order_id, t.taker_mm_tag, taker),
       },
     });
+  }
+
+  /** Only population counts (flushed in finish) carry over a checkpoint. */
+  saveState(): PopulationState {
+    return this.#population.saveState();
+  }
+
+  loadState(state: unknown): void {
+    this.#population.loadState(state as PopulationState);
   }
 
   finish(ctx: RuleContext): void {

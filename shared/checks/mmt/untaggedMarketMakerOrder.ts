@@ -5,7 +5,7 @@
  * so that the platform, reviewers and the SFC can tell it apart from client flow.
  */
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter } from '../../orderflow/lookups.js';
+import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 import { eventEvidence, isJudgedTagEvent, UNKNOWN_ACCOUNT } from './orderEventAccount.js';
@@ -38,6 +38,15 @@ export class UntaggedMarketMakerOrderRule implements Rule {
       detail: `The ${o.event} event (seq ${o.seq}) of order ${o.order_id} of affiliated MM account ${accountId} carries mm_tag = false: the market maker's order is not identified as market making.`,
       evidence: { ...eventEvidence(item), account_id: accountId, account_role: account.role },
     });
+  }
+
+  /** Only population counts (flushed in finish) carry over a checkpoint. */
+  saveState(): PopulationState {
+    return this.#population.saveState();
+  }
+
+  loadState(state: unknown): void {
+    this.#population.loadState(state as PopulationState);
   }
 
   finish(ctx: RuleContext): void {

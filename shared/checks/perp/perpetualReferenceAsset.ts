@@ -12,6 +12,11 @@ const ID = 'PERP-2';
 export function perpetualReferenceAssetRule(): Rule {
   return {
     checks: [ID],
+    /** Stateless: it reports from the reference data alone, in onReference. */
+    saveState(): null {
+      return null;
+    },
+    loadState(): void {},
     onReference(ctx: RuleContext): void {
       for (const instrument of ctx.ref.instruments.values()) {
         if (instrument.product !== 'perpetual') continue;

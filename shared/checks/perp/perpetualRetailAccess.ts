@@ -14,6 +14,7 @@ import {
   orderAccountId,
   orderSymbol,
   origin,
+  type ReportedState,
   UNKNOWN_ACCOUNT,
   UNKNOWN_INSTRUMENT,
 } from '../fs/orderEvents.js';
@@ -69,6 +70,15 @@ export function perpetualRetailAccessRule(): Rule {
           ...origin(item),
         },
       });
+    },
+    saveState(): ReportedState {
+      return { reported: new Set(reported), population: population.saveState() };
+    },
+    loadState(state: unknown): void {
+      const s = state as ReportedState;
+      reported.clear();
+      for (const id of s.reported) reported.add(id);
+      population.loadState(s.population);
     },
     finish(ctx: RuleContext): void {
       population.flush(ctx.sink);
