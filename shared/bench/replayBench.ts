@@ -9,10 +9,13 @@
  * makes the replay faster can be shown not to change a single verdict (same digest before and after).
  *
  * CLI: `npx tsx shared/bench/replayBench.ts [--events N] [--runs R] [--depth D] [--symbols S] [--seed X]
- * [--violations RATE] [--scope all|core|replay|read]`.
+ * [--violations RATE] [--scope all|core|replay|read|memory]`. `--scope memory` prints bytes per open and per closed
+ * order of the replay (over `--events` orders, default 1M).
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
 import { functionalSeparationRules } from '../checks/fs/index.js';
 import { perpetualRules } from '../checks/perp/index.js';
@@ -532,7 +535,7 @@ export interface ReplayRun {
  * own rules: DQ-6, DQ-3, CP, MMT), `replay` (the order-book replay alone, no rules) or `read` (only reading each
  * record's main fields: the floor any consumer of an in-memory array pays), to see where time goes.
  */
-export type BenchScope = 'all' | 'core' | 'replay' | 'read';
+export type BenchScope = 'all' | 'core' | 'replay' | 'read' | 'memory';
 
 /** One timed pass: a fresh auditor over the whole flow; finish() and the digest are outside the timing. */
 export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all'): ReplayRun {
@@ -592,6 +595,58 @@ export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all
   };
 }
 
+export interface ReplayMemory {
+  orders: number;
+  /** Heap plus array buffers per order while open (resting in a book of `orders` orders), and once closed. */
+  bytesPerOpenOrder: number;
+  bytesPerClosedOrder: number;
+}
+
+/**
+ * Memory of the replay per open and per closed order: enters `orders` resting limit orders (ids like the generator's,
+ * prices over 800 levels, 2000 client accounts and 4 MM accounts), measures, cancels them all, measures again. Needs
+ * a callable `gc` (the bench exposes it through v8 flags); records are built outside the measured deltas' lifetime
+ * as the pipeline's parsed records are: each event's record is garbage once applied.
+ */
+export function measureReplayMemory(orders: number, gc: () => void): ReplayMemory {
+  const flow = synthesizeOrderFlow({ ...DEFAULT_REPLAY_BENCH, events: 0, depth: 1, symbols: 1 });
+  const replay = new OrderBookReplay(flow.ref);
+  const used = () => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const base = used();
+  const rec = (i: number, event: 'new' | 'cancel'): OrderEvent => {
+    const acct = i % 3 === 0 ? `MM-${1 + (i % 4)}` : `C-${i % 2000}`;
+    return {
+      seq: i + (event === 'new' ? 0 : orders),
+      ts: '2026-02-12T01:00:00.000000Z',
+      event,
+      order_id: `o-${1000000 + i}`.slice(0),
+      symbol: 'BTC-USD',
+      account_id: acct,
+      side: i % 2 === 0 ? 'buy' : 'sell',
+      type: 'limit',
+      price: ((i % 2 === 0 ? 63000 : 65000) + (i % 400) / 100).toFixed(2),
+      qty: '0.0125',
+      display_qty: null,
+      tif: 'gtc',
+      mm_tag: acct.startsWith('MM'),
+      user_id: null,
+      session_id: null,
+      source_ip: null,
+    } as OrderEvent;
+  };
+  for (let i = 0; i < orders; i++) replay.applyOrderEvent(rec(i, 'new'), 'orders/part-0001.jsonl', i + 1);
+  const open = used();
+  for (let i = 0; i < orders; i++) replay.applyOrderEvent(rec(i, 'cancel'), 'orders/part-0001.jsonl', orders + i + 1);
+  const closed = used();
+  if (replay.openCount !== 0 || replay.closedCount !== orders) throw new Error('memory bench: unexpected replay state');
+  return { orders, bytesPerOpenOrder: (open - base) / orders, bytesPerClosedOrder: (closed - base) / orders };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -604,8 +659,8 @@ function parseArgs(argv: string[]): ReplayBenchOptions & { runs: number; scope: 
     const key = argv[i]!.replace(/^--/, '');
     if (key === 'scope') {
       const v = argv[i + 1];
-      if (v !== 'all' && v !== 'core' && v !== 'replay' && v !== 'read') {
-        throw new Error('--scope must be all, core, replay or read');
+      if (v !== 'all' && v !== 'core' && v !== 'replay' && v !== 'read' && v !== 'memory') {
+        throw new Error('--scope must be all, core, replay, read or memory');
       }
       o.scope = v;
       continue;
@@ -625,6 +680,17 @@ function parseArgs(argv: string[]): ReplayBenchOptions & { runs: number; scope: 
 
 function main(): void {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.scope === 'memory') {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const n = opts.events === DEFAULT_REPLAY_BENCH.events ? 1_000_000 : opts.events;
+    const m = measureReplayMemory(n, gc);
+    console.log(
+      `replay memory over ${m.orders} orders: ${m.bytesPerOpenOrder.toFixed(1)} bytes per open order, ` +
+        `${m.bytesPerClosedOrder.toFixed(1)} bytes per closed order`,
+    );
+    return;
+  }
   const g0 = process.hrtime.bigint();
   const flow = synthesizeOrderFlow(opts);
   const g1 = process.hrtime.bigint();

@@ -20,7 +20,7 @@ import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
 import type { Account, Instrument, OrderEvent, Trade } from '../contract/records.js';
 import { accountOf, instrumentOf } from '../orderflow/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
-import { ClosedIds } from './closedIds.js';
+import { ClosedIds, type ClosedIdsState, growF64, growU16, growU32 } from './closedIds.js';
 import { ReplayInvariantError } from './errors.js';
 import { contractFailure, lifecycleIssue } from './lifecycle.js';
 import { formatScaled, fractionDigits, parseScaled, type Qty, qAdd, qMulPow10, qSub, qtyToBig } from './quantity.js';
@@ -307,6 +307,27 @@ export class OpenOrder implements OrderView {
 
 export type KnownOrder = OpenOrder | ClosedOrder;
 
+/** Distinct strings, numbered in first-seen order. */
+class Interned {
+  readonly values: string[] = [];
+  readonly #index = new Map<string, number>();
+  #last: string | undefined;
+  #lastIndex = -1;
+
+  index(v: string): number {
+    if (v === this.#last) return this.#lastIndex;
+    let i = this.#index.get(v);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(v);
+      this.#index.set(v, i);
+    }
+    this.#last = v;
+    this.#lastIndex = i;
+    return i;
+  }
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An open order as plain data; `level` numbers its price level across the saved books (-1: not in the book). */
@@ -361,12 +382,16 @@ export interface ReplayState {
   scale: number;
   open: OpenOrderState[];
   closed: {
-    ids: string[];
-    bits: number[];
-    seq: number[];
-    symbol: string[];
-    account: string[];
-    price: (string | null)[];
+    ids: ClosedIdsState;
+    bits: Uint16Array;
+    seq: Float64Array;
+    /** Indexes into `symbols`, `accounts`; `price` is 0 for none, else 1 + an index into `prices`. */
+    symbol: Uint32Array;
+    account: Uint32Array;
+    price: Uint32Array;
+    symbols: string[];
+    accounts: string[];
+    prices: string[];
   };
   books: BookState[];
 }
@@ -399,11 +424,17 @@ export class OrderBookReplay {
   /** Closed order ids, numbered like the closed columns. */
   readonly #closed = new ClosedIds();
   // Closed orders, column by column.
-  readonly #cBits: number[] = [];
-  readonly #cSeq: number[] = [];
-  readonly #cSymbol: string[] = [];
-  readonly #cAccount: string[] = [];
-  readonly #cPrice: (string | null)[] = [];
+  // Typed arrays: a few bytes per closed order, not scanned by the garbage collector. Symbols, accounts and prices are
+  // numbered in interning tables (their distinct values, not one entry per order).
+  #cBits: Uint16Array = new Uint16Array(1 << 12);
+  #cSeq: Float64Array = new Float64Array(1 << 12);
+  #cSymbol: Uint32Array = new Uint32Array(1 << 12);
+  #cAccount: Uint32Array = new Uint32Array(1 << 12);
+  /** 0: no price (market order), k: prices.values[k − 1]. */
+  #cPrice: Uint32Array = new Uint32Array(1 << 12);
+  readonly #symbolTable = new Interned();
+  readonly #accountTable = new Interned();
+  readonly #priceTable = new Interned();
   readonly #books = new Map<string, SymbolBook>();
   readonly #prices = new Map<string, PriceInfo>();
   /** One string per symbol text, so that closed orders share it. */
@@ -498,14 +529,15 @@ export class OrderBookReplay {
 
   #closedView(orderId: string, i: number): ClosedOrder {
     const bits = this.#cBits[i]!;
+    const p = this.#cPrice[i]!;
     return {
       order_id: orderId,
-      symbol: this.#cSymbol[i]!,
-      account_id: this.#cAccount[i]!,
+      symbol: this.#symbolTable.values[this.#cSymbol[i]!]!,
+      account_id: this.#accountTable.values[this.#cAccount[i]!]!,
       side: SIDES[bits & 1]!,
       type: TYPES[(bits >> 1) & 1]!,
       tif: TIFS[(bits >> 2) & 7]!,
-      price: this.#cPrice[i]!,
+      price: p === 0 ? null : this.#priceTable.values[p - 1]!,
       mm_tag: ((bits >> 5) & 1) === 1,
       closed: true as const,
       closed_by: REASONS[(bits >> 6) & 7]!,
@@ -530,7 +562,7 @@ export class OrderBookReplay {
   }
 
   get closedCount(): number {
-    return this.#cSeq.length;
+    return this.#closed.size;
   }
 
   // ---- checkpoint ------------------------------------------------------------------------------------------
@@ -597,19 +629,20 @@ export class OrderBookReplay {
     for (const o of this.#open.values()) {
       if (o.level !== null) open[index.get(o)!]!.level = levelOf.get(o.level)!;
     }
-    const c = this.#closed;
-    const ids: string[] = [];
-    for (let i = 0; i < c.size; i++) ids.push(c.id(i));
+    const n = this.#closed.size;
     return {
       scale: this.#scale,
       open,
       closed: {
-        ids,
-        bits: [...this.#cBits],
-        seq: [...this.#cSeq],
-        symbol: [...this.#cSymbol],
-        account: [...this.#cAccount],
-        price: [...this.#cPrice],
+        ids: this.#closed.saveState(),
+        bits: this.#cBits.slice(0, n),
+        seq: this.#cSeq.slice(0, n),
+        symbol: this.#cSymbol.slice(0, n),
+        account: this.#cAccount.slice(0, n),
+        price: this.#cPrice.slice(0, n),
+        symbols: [...this.#symbolTable.values],
+        accounts: [...this.#accountTable.values],
+        prices: [...this.#priceTable.values],
       },
       books,
     };
@@ -687,14 +720,16 @@ export class OrderBookReplay {
       open[i]!.bookSide = side;
     }
     const c = state.closed;
-    for (let i = 0; i < c.ids.length; i++) {
-      this.#closed.add(c.ids[i]!);
-      this.#cBits.push(c.bits[i]!);
-      this.#cSeq.push(c.seq[i]!);
-      this.#cSymbol.push(this.#symbol(c.symbol[i]!));
-      this.#cAccount.push(c.account[i]!);
-      this.#cPrice.push(c.price[i]!);
-    }
+    this.#closed.loadState(c.ids);
+    const n = c.bits.length;
+    this.#cBits = growU16(c.bits, Math.max(n, 1 << 12));
+    this.#cSeq = growF64(c.seq, Math.max(n, 1 << 12));
+    this.#cSymbol = growU32(c.symbol, Math.max(n, 1 << 12));
+    this.#cAccount = growU32(c.account, Math.max(n, 1 << 12));
+    this.#cPrice = growU32(c.price, Math.max(n, 1 << 12));
+    for (const v of c.symbols) this.#symbolTable.index(this.#symbol(v));
+    for (const v of c.accounts) this.#accountTable.index(v);
+    for (const v of c.prices) this.#priceTable.index(v);
   }
 
   // ---- application -----------------------------------------------------------------------------------------
@@ -817,12 +852,19 @@ export class OrderBookReplay {
   /** Moves a detached order from open state to the closed columns. */
   #retire(o: OpenOrder, reason: CloseReason, seq: number): void {
     this.#open.delete(o.order_id);
-    this.#closed.add(o.order_id); // numbered like the columns: both grow by one here
-    this.#cBits.push(packClosed(o, reason));
-    this.#cSeq.push(seq);
-    this.#cSymbol.push(o.symbol);
-    this.#cAccount.push(o.account_id);
-    this.#cPrice.push(o.price);
+    const i = this.#closed.add(o.order_id); // numbered like the columns: both grow by one here
+    if (i === this.#cSeq.length) {
+      this.#cBits = growU16(this.#cBits, i + 1);
+      this.#cSeq = growF64(this.#cSeq, i + 1);
+      this.#cSymbol = growU32(this.#cSymbol, i + 1);
+      this.#cAccount = growU32(this.#cAccount, i + 1);
+      this.#cPrice = growU32(this.#cPrice, i + 1);
+    }
+    this.#cBits[i] = packClosed(o, reason);
+    this.#cSeq[i] = seq;
+    this.#cSymbol[i] = this.#symbolTable.index(o.symbol);
+    this.#cAccount[i] = this.#accountTable.index(o.account_id);
+    this.#cPrice[i] = o.price === null ? 0 : this.#priceTable.index(o.price) + 1;
   }
 
   // ---- book maintenance ------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
  * 2^53, the parse without allocation, the closed-id table, the per-text price cache. Each is compared with the plain
  * exact computation it replaces.
  */
+
+import { deserialize, serialize } from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalDecimal } from '#shared/contract/decimal.js';
@@ -113,6 +115,30 @@ describe('closed-id table', () => {
         expect(table.size).toBe(ref.size);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('keeps ids of any UTF-16 text exactly (byte pool for Latin-1, strings aside otherwise), across a checkpoint', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 5 }), { maxLength: 2000 }), (ids) => {
+        const table = new ClosedIds();
+        for (const id of ids) table.add(id);
+        const copy = new ClosedIds();
+        copy.loadState(deserialize(serialize(table.saveState())) as ReturnType<ClosedIds['saveState']>);
+        for (const t of [table, copy]) {
+          expect(t.ids()).toEqual(ids);
+          ids.forEach((id, i) => {
+            expect(t.indexOf(id)).toBe(i);
+            expect(t.id(i)).toBe(id);
+          });
+          for (const id of ids) {
+            for (const other of [`${id}x`, id.slice(1), `\u0100${id}`, `\u00ff${id}`]) {
+              if (!ids.includes(other)) expect(t.indexOf(other)).toBe(-1);
+            }
+          }
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 
