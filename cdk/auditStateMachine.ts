@@ -3,6 +3,10 @@
  *
  *   Plan → Ingest → Audit ( Distributed Map over partitions: AuditPartition ‖ Ledger ) → Aggregate → Report → Store
  *
+ * Inside the map, AuditPartition runs until the partition is done or its invocation nears the Lambda deadline; then it
+ * writes a checkpoint (book and rule state) to the work bucket and returns `done: false`, and PartitionDone? sends the
+ * item back to AuditPartition with the next slice number: a partition is split by time, never cut short.
+ *
  * Every task is a Lambda invoked with the state as payload (payloadResponseOnly: the function's result is the next
  * state), so the same definition runs locally with aws-local-stepfunctions, each task bound to its handler. The state
  * stays small (a run reference and the partition numbers); everything bulky lives in the work bucket. Any failure goes
@@ -22,6 +26,8 @@ export const STATE_NAMES = {
   audit: 'Audit',
   partitions: 'AuditPartitions',
   partition: 'AuditPartition',
+  partitionDone: 'PartitionDone?',
+  partitionAudited: 'PartitionAudited',
   ledger: 'Ledger',
   aggregate: 'Aggregate',
   report: 'Report',
@@ -74,7 +80,10 @@ export class AuditStateMachine extends Construct {
       mapExecutionType: sfn.StateMachineType.STANDARD,
       resultPath: sfn.JsonPath.DISCARD,
     });
-    partitions.itemProcessor(partition);
+    const partitionDone = new sfn.Choice(this, STATE_NAMES.partitionDone)
+      .when(sfn.Condition.booleanEquals('$.done', false), partition)
+      .otherwise(new sfn.Succeed(this, STATE_NAMES.partitionAudited));
+    partitions.itemProcessor(partition.next(partitionDone));
 
     const ledger = invoke(this, STATE_NAMES.ledger, fns.ledger);
     const audit = guard(

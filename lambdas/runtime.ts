@@ -44,6 +44,10 @@ export const lambdaConfigSchema = z.object({
   VATP_AUDIT_TMP_DIR: text.default('/tmp'),
   VATP_AUDIT_SORT_MEMORY_RECORDS: z.coerce.number().int().positive().optional(),
   VATP_AUDIT_CHUNK_BYTES: z.coerce.number().int().positive().optional(),
+  /** A partition stops and writes a checkpoint when fewer seconds than this remain in its invocation. */
+  VATP_AUDIT_SLICE_RESERVE_SECONDS: z.coerce.number().int().positive().default(120),
+  /** A partition stops and writes a checkpoint after this many items per invocation (absent: only the deadline). */
+  VATP_AUDIT_SLICE_MAX_ITEMS: z.coerce.number().int().positive().optional(),
 });
 
 export interface LambdaConfig {
@@ -59,6 +63,8 @@ export interface LambdaConfig {
   tmpDir: string;
   sortMemoryRecords: number | undefined;
   chunkBytes: number | undefined;
+  sliceReserveSeconds: number;
+  sliceMaxItems: number | undefined;
 }
 
 export function parseLambdaConfig(env: Record<string, string | undefined>): LambdaConfig {
@@ -81,6 +87,8 @@ export function parseLambdaConfig(env: Record<string, string | undefined>): Lamb
     tmpDir: e.VATP_AUDIT_TMP_DIR,
     sortMemoryRecords: e.VATP_AUDIT_SORT_MEMORY_RECORDS,
     chunkBytes: e.VATP_AUDIT_CHUNK_BYTES,
+    sliceReserveSeconds: e.VATP_AUDIT_SLICE_RESERVE_SECONDS,
+    sliceMaxItems: e.VATP_AUDIT_SLICE_MAX_ITEMS,
   };
 }
 
@@ -137,6 +145,16 @@ export function createServices(o: ServiceOverrides = {}): LambdaServices {
   };
 }
 
+/** What a step may know of its invocation (from the Lambda context; absent when run outside Lambda). */
+export interface Invocation {
+  remainingMs?: () => number;
+}
+
+/** The part of the Lambda context the steps use. */
+interface LambdaContextLike {
+  getRemainingTimeInMillis?: () => number;
+}
+
 /**
  * A Lambda handler built from services on first use (so a cold start parses the environment once, and a test can
  * build the same handler with its own services). Each call is logged with its run id; errors are logged and rethrown
@@ -144,13 +162,21 @@ export function createServices(o: ServiceOverrides = {}): LambdaServices {
  */
 export function lambdaHandler<I, O>(
   step: string,
-  run: (input: I, services: LambdaServices) => Promise<O>,
-): { handler: (input: I) => Promise<O>; create: (services: LambdaServices) => (input: I) => Promise<O> } {
-  const create = (services: LambdaServices) => async (input: I) => {
+  run: (input: I, services: LambdaServices, invocation: Invocation) => Promise<O>,
+): {
+  handler: (input: I, context?: LambdaContextLike) => Promise<O>;
+  create: (services: LambdaServices) => (input: I, context?: LambdaContextLike) => Promise<O>;
+} {
+  const create = (services: LambdaServices) => async (input: I, context?: LambdaContextLike) => {
     const runId = (input as { run?: { run_id?: string } } | undefined)?.run?.run_id;
     services.logger.appendKeys({ step, ...(runId !== undefined ? { run_id: runId } : {}) });
     try {
-      const output = await run(input, services);
+      const remaining = context?.getRemainingTimeInMillis;
+      const output = await run(
+        input,
+        services,
+        remaining === undefined ? {} : { remainingMs: () => remaining.call(context) },
+      );
       services.logger.info(`${step} done`);
       return output;
     } catch (error) {
@@ -160,12 +186,12 @@ export function lambdaHandler<I, O>(
       services.logger.removeKeys(['step', 'run_id']);
     }
   };
-  let cached: ((input: I) => Promise<O>) | undefined;
+  let cached: ((input: I, context?: LambdaContextLike) => Promise<O>) | undefined;
   return {
     create,
-    handler: (input: I) => {
+    handler: (input: I, context?: LambdaContextLike) => {
       cached ??= create(createServices());
-      return cached(input);
+      return cached(input, context);
     },
   };
 }

@@ -5,6 +5,12 @@ export interface Population {
   notTested: Record<string, number>;
 }
 
+/** A collector's whole state as plain data (structured-clone-able), for a checkpoint. */
+export interface CollectorState {
+  findings: [string, FindingDraft][];
+  population: [string, Population][];
+}
+
 /**
  * Collects findings and population counts. A check reports one finding per distinct subject: when the same
  * (check, subject) is reported again, the first report's content is kept and its severity is raised to the most
@@ -45,6 +51,20 @@ export class FindingCollector implements AuditSink {
 
   population(checkId: string): Population {
     return this.#population.get(checkId) ?? { examined: 0, notTested: {} };
+  }
+
+  /** The whole state, for a run that stops and resumes elsewhere (a partition split by time). */
+  saveState(): CollectorState {
+    return { findings: [...this.#findings.entries()], population: [...this.#population.entries()] };
+  }
+
+  /** Loads a saved state into this collector, which must not have collected anything yet. */
+  loadState(state: CollectorState): void {
+    if (this.#findings.size > 0 || this.#population.size > 0) {
+      throw new Error('FindingCollector.loadState: the collector already holds findings or counts');
+    }
+    for (const [k, f] of state.findings) this.#findings.set(k, f);
+    for (const [k, p] of state.population) this.#population.set(k, p);
   }
 
   /** Findings sorted by check_id, then subject (byte order), as findings.jsonl wants them. */

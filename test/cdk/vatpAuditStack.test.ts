@@ -240,6 +240,19 @@ describe('state machine', () => {
     expect(audit.Branches[1].StartAt).toBe(STATE_NAMES.ledger);
   });
 
+  it('splits a partition by time: AuditPartition loops through PartitionDone? until the step says done', () => {
+    const map = definition().States[STATE_NAMES.audit].Branches[0].States[STATE_NAMES.partitions];
+    const states = map.ItemProcessor.States;
+    expect(map.ItemProcessor.StartAt).toBe(STATE_NAMES.partition);
+    expect(states[STATE_NAMES.partition].Next).toBe(STATE_NAMES.partitionDone);
+    expect(states[STATE_NAMES.partitionDone]).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.done', BooleanEquals: false, Next: STATE_NAMES.partition }],
+      Default: STATE_NAMES.partitionAudited,
+    });
+    expect(states[STATE_NAMES.partitionAudited].Type).toBe('Succeed');
+  });
+
   it('every step that can fail is caught into RecordFailure, which ends the execution as failed', () => {
     const d = definition();
     for (const name of [

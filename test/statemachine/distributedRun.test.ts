@@ -8,6 +8,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBucket, uploadDirectory } from '#shared/adapters/s3/objects.js';
 import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
@@ -17,12 +18,14 @@ import { verifyEvidencePack } from '#shared/evidence/verify.js';
 import { generateDataset } from '#shared/generator/index.js';
 import { type EmbeddedStack, startEmbeddedStack } from '#shared/local/embeddedStack.js';
 import { PACK_FILES } from '#shared/pipeline/finalizeRun.js';
+import { checkpointFile, type PartitionState } from '#shared/pipeline/partition/auditPartition.js';
 import { INGEST_FILE, type IngestResult } from '#shared/pipeline/partition/ingest.js';
 import { s3WorkArea } from '#shared/pipeline/partition/workArea.js';
 import { runAudit } from '#shared/pipeline/runAudit.js';
 import { s3EvidenceBlobStore } from '#shared/store/evidenceBlobs.js';
 import { FindingsStore } from '#shared/store/findingsStore.js';
-import type { LambdaConfig } from '../../lambdas/runtime.js';
+import { partition } from '../../lambdas/partition.js';
+import { createServices, type LambdaConfig } from '../../lambdas/runtime.js';
 import { cleanupAssemblies } from '../cdk/synthHelpers.js';
 import { executeLocally } from './localExecution.js';
 
@@ -53,6 +56,8 @@ const config: LambdaConfig = {
   sortMemoryRecords: 500,
   // Small chunks, so that symbols and partitions span several chunk objects.
   chunkBytes: 4096,
+  sliceReserveSeconds: 120,
+  sliceMaxItems: undefined,
 };
 
 beforeAll(async () => {
@@ -90,11 +95,11 @@ async function singleProcess(input: string, name: string) {
   return { out, result };
 }
 
-async function distributed(input: string, name: string) {
+async function distributed(input: string, name: string, cfg: LambdaConfig = config) {
   const out = `s3://${EVIDENCE}/remote/${name}/`;
   const run = await executeLocally(
     { trigger: 'on-demand', input, out },
-    { config, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
+    { config: cfg, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
   );
   return { out, run };
 }
@@ -107,10 +112,10 @@ async function readPack(uri: string): Promise<Map<string, Buffer>> {
 }
 
 /** Runs both pipelines on one dataset and asserts equal packs; returns what the tests look at further. */
-async function compare(localDir: string, name: string) {
+async function compare(localDir: string, name: string, cfg: LambdaConfig = config) {
   const input = await upload(localDir, `venue=HKVX/date=${name}/`);
   const single = await singleProcess(input, name);
-  const remote = await distributed(input, name);
+  const remote = await distributed(input, name, cfg);
   const a = await readPack(single.out);
   const b = await readPack(remote.out);
   expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
@@ -169,6 +174,90 @@ describe('the state machine, run locally, equals the single-process run', () => 
     ).getJson<IngestResult>(INGEST_FILE);
     expect(ingest.partitions.length).toBeGreaterThanOrEqual(2);
     expect(remote.run.states.filter((s) => s === 'AuditPartition')).toHaveLength(ingest.partitions.length);
+  });
+
+  it('when partitions are split by time: a checkpoint every few items, the same pack', async () => {
+    const data = join(dir, 'sliced');
+    await generateDataset({
+      out: data,
+      seed: 20261122,
+      orders: 1500,
+      violationRate: 0.04,
+      format: 'jsonl',
+      shuffle: true,
+      filesPerStream: 2,
+      symbols: 3,
+    });
+    // 97 items per invocation: every partition is cut many times, mid-chunk and at chunk ends alike.
+    const { findings, remote } = await compare(data, 'sliced', { ...config, sliceMaxItems: 97 });
+    expect(findings.length).toBeGreaterThan(10);
+    const work = s3WorkArea(stack.s3, (remote.run.output as { run: { work: string } }).run.work);
+    const ingest = await work.getJson<IngestResult>(INGEST_FILE);
+    const items = ingest.partitions.map((p) => p.reduce((n, s) => n + ingest.symbols[s]!.items, 0));
+    const invocations = remote.run.states.filter((s) => s === 'AuditPartition').length;
+    expect(invocations).toBe(items.reduce((n, k) => n + Math.floor(k / 97) + 1, 0));
+    expect(invocations).toBeGreaterThan(2 * ingest.partitions.length);
+
+    // A slice whose checkpoint is missing or damaged fails with the checkpoint named, never starts afresh.
+    const handler = partition.create(
+      createServices({
+        config,
+        s3: stack.s3,
+        dynamo: stack.dynamo,
+        signer,
+        logger: new Logger({ logLevel: 'SILENT' }),
+      }),
+    );
+    const run = (remote.run.output as { run: PartitionState['run'] }).run;
+    await expect(handler({ run, partition: 0, slice: 9999 })).rejects.toThrow(/checkpoint-s9998/);
+    await work.putBytes(checkpointFile(0, 0), new Uint8Array([1, 2, 3]));
+    await expect(handler({ run, partition: 0, slice: 1 })).rejects.toThrow(/checkpoint-s0\.v8\.gz .*cannot be read/);
+    await expect(handler({ run, partition: 0, slice: -1 })).rejects.toThrow(/slice -1/);
+  });
+
+  it('when an invocation nears its deadline: a checkpoint, and the partition resumes in the next invocation', async () => {
+    const data = join(dir, 'deadline');
+    await generateDataset({
+      out: data,
+      seed: 7,
+      orders: 2500,
+      violationRate: 0.03,
+      format: 'csv',
+      shuffle: false,
+      filesPerStream: 1,
+      symbols: 2,
+    });
+    const input = await upload(data, 'venue=HKVX/date=deadline/');
+    const single = await singleProcess(input, 'deadline');
+    const services = createServices({
+      config,
+      s3: stack.s3,
+      dynamo: stack.dynamo,
+      signer,
+      now: FIXED_NOW,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    const handler = partition.create(services);
+    // Always less time left than the 120 s reserve: each invocation stops at its first deadline look (1,024 items).
+    const nearDeadline = { getRemainingTimeInMillis: () => 30_000 };
+    const out = `s3://${EVIDENCE}/remote/deadline/`;
+    const run = await executeLocally(
+      { trigger: 'on-demand', input, out },
+      { config, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
+      { partition: (state) => handler(state as PartitionState, nearDeadline) },
+    );
+    const a = await readPack(single.out);
+    const b = await readPack(out);
+    for (const file of [PACK_FILES.findings, PACK_FILES.summary, PACK_FILES.quarantine, PACK_FILES.manifest]) {
+      expect(b.get(file)?.toString('base64'), file).toBe(a.get(file)?.toString('base64'));
+    }
+    const work = s3WorkArea(stack.s3, (run.output as { run: { work: string } }).run.work);
+    const ingest = await work.getJson<IngestResult>(INGEST_FILE);
+    const items = ingest.partitions.map((p) => p.reduce((n, s) => n + ingest.symbols[s]!.items, 0));
+    expect(Math.max(...items)).toBeGreaterThan(1024);
+    expect(run.states.filter((s) => s === 'AuditPartition')).toHaveLength(
+      items.reduce((n, k) => n + Math.floor(k / 1024) + 1, 0),
+    );
   });
 
   it('on data whose orders, trades, sessions, IPs and unknown ids cross symbols', async () => {

@@ -61,6 +61,13 @@ export class EventRecorder implements Rule {
     this.#emit = emit;
   }
 
+  /** Nothing to carry across a checkpoint: the ordinal and the writer belong to the partition step. */
+  saveState(): null {
+    return null;
+  }
+
+  loadState(): void {}
+
   onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined): void {
     this.#emit({ i: this.#ordinal(), k: 'o', f: item.file, l: item.line, r: item.rec, b: viewOf(before) });
   }

@@ -3,19 +3,29 @@
  * them — the OrderFlowAuditor with its own checks (DQ-6, DQ-3, CP-1/2, MMT-1..4) and the symbol-local FS/PERP rules —
  * over the merge of the symbols' chunks by ordinal, which is the global order restricted to these symbols. An
  * EventRecorder writes every processed item with the replay's views for Aggregate.
+ *
+ * A partition too big for one Lambda invocation (15 minutes) is split by time: when the invocation nears its deadline
+ * (or after `maxItems` items), the step stops between two items, writes a checkpoint to the work area — the replay's
+ * book and every rule's state, the findings and counts so far, where each symbol's stream stands, the annotated-event
+ * chunks written — and returns `done: false`; the state machine invokes the step again with the next slice number,
+ * which loads the checkpoint and carries on. Only the last slice finishes the rules and writes the partition's result,
+ * so the result is the one an unsplit run writes (the state-machine test runs both ways).
  */
+
+import { deserialize, serialize } from 'node:v8';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RuleContext } from '../../checks/rule.js';
 import type { QuarantineEntry } from '../../ingest/readRecords.js';
-import { OrderFlowAuditor } from '../../orderflow/auditor.js';
+import { type AuditorCheckpoint, OrderFlowAuditor } from '../../orderflow/auditor.js';
 import { type AnnotatedLine, EventRecorder, type OrderedLine, toItem } from './annotatedEvents.js';
-import { PartitionInvariantError, StepInputError } from './errors.js';
+import { PartitionInvariantError, StepInputError, WorkAreaError } from './errors.js';
 import { INGEST_FILE, type IngestResult } from './ingest.js';
 import { mergeByOrdinal } from './mergeByOrdinal.js';
 import { type PartialResult, TrackingCollector } from './partialResult.js';
 import { splitExtraRules } from './ruleSplit.js';
 import { openStep, type StepState } from './runPlan.js';
-import { ChunkedLineWriter, readChunks } from './workArea.js';
+import { ChunkedLineWriter, type ChunkPosition, readChunksFrom } from './workArea.js';
 
 export interface PartitionResult extends PartialResult {
   /** Chunks of AnnotatedLine, in ordinal order. */
@@ -23,13 +33,58 @@ export interface PartitionResult extends PartialResult {
   items: number;
 }
 
+/** The state of one Distributed Map item: the partition, and (after a checkpoint) the slice to run next. */
+export interface PartitionState extends StepState {
+  partition: number;
+  /** 0 (or absent): the first slice; k > 0: resume from the checkpoint slice k − 1 wrote. */
+  slice?: number;
+}
+
+export interface PartitionStepOutput extends PartitionState {
+  slice: number;
+  /** false: a checkpoint was written and the step must run again with this state. */
+  done: boolean;
+  /** Items processed so far, over all slices. */
+  items: number;
+}
+
+export interface SliceLimits {
+  /** Milliseconds left in this invocation (the Lambda context's); absent: no deadline. */
+  remainingMs?: () => number;
+  /** Stop and write a checkpoint when fewer milliseconds than this remain (default 120 s). */
+  reserveMs?: number;
+  /** Stop and write a checkpoint after this many items in one invocation. */
+  maxItems?: number;
+}
+
 export const partitionFile = (n: number) => `partitions/p${n}/result.json`;
+export const checkpointFile = (n: number, slice: number) => `partitions/p${n}/checkpoint-s${slice}.v8.gz`;
+
+const CHECKPOINT_VERSION = 1;
+/** How often (in items) the deadline is looked at. */
+const DEADLINE_EVERY = 1024;
+
+interface PartitionCheckpoint {
+  version: typeof CHECKPOINT_VERSION;
+  partition: number;
+  /** The slice that wrote it. */
+  slice: number;
+  items: number;
+  /** Per symbol stream (ingest order of the partition's symbols): where its next unread line is. */
+  positions: ChunkPosition[];
+  auditor: AuditorCheckpoint;
+  sink: ReturnType<TrackingCollector['saveState']>;
+  quarantine: QuarantineEntry[];
+  events: { chunks: string[]; count: number };
+}
 
 export async function auditPartition(
-  state: StepState & { partition: number },
+  state: PartitionState,
   deps: { s3: S3Client },
-  opts: { chunkBytes?: number } = {},
-): Promise<{ partition: number; items: number }> {
+  opts: { chunkBytes?: number; limits?: SliceLimits } = {},
+): Promise<PartitionStepOutput> {
+  const slice = state.slice ?? 0;
+  if (!Number.isSafeInteger(slice) || slice < 0) throw new StepInputError(`slice ${String(state.slice)} is not valid`);
   const step = await openStep(state.run, deps.s3);
   const ingest = await step.work.getJson<IngestResult>(INGEST_FILE);
   const symbols = ingest.partitions[state.partition];
@@ -39,15 +94,14 @@ export async function auditPartition(
   const ref = await step.reference();
   const sink = new TrackingCollector();
   const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
-  const quarantine: QuarantineEntry[] = [];
-  const writer = new ChunkedLineWriter(step.work, `partitions/p${state.partition}/events`, opts.chunkBytes);
   let current = -1;
   let recordError: unknown;
+  let writer: ChunkedLineWriter | undefined;
   const recorder = new EventRecorder(
     () => current,
     (line: AnnotatedLine) => {
       try {
-        writer.add(JSON.stringify(line));
+        writer!.add(JSON.stringify(line));
       } catch (error) {
         recordError ??= error;
       }
@@ -55,24 +109,113 @@ export async function auditPartition(
   );
   const { local } = splitExtraRules();
   // Same callback shape as the single-process run: a context-only contract failure is one DQ-1 record.
+  let quarantine: QuarantineEntry[] = [];
   const auditor = new OrderFlowAuditor(ctx, [...local, recorder], (q) => quarantine.push({ ...q, scope: 'record' }));
-  const streams = symbols.map((s) => readChunks<OrderedLine>(step.work, ingest.symbols[s]!.chunks));
+
   let items = 0;
-  for await (const line of mergeByOrdinal(streams)) {
-    current = line.i;
-    auditor.process(toItem(line));
-    items++;
-    await writer.flushIfFull();
+  let positions: ChunkPosition[] = symbols.map(() => ({ chunk: 0, line: 0 }));
+  let events: { chunks: string[]; count: number } | undefined;
+  if (slice > 0) {
+    const cp = await readCheckpoint(step.work, state.partition, slice - 1);
+    if (cp.positions.length !== symbols.length) {
+      throw new PartitionInvariantError(`checkpoint of partition ${state.partition} has another set of symbols`);
+    }
+    auditor.loadState(cp.auditor);
+    sink.loadState(cp.sink);
+    quarantine = cp.quarantine;
+    items = cp.items;
+    positions = cp.positions;
+    events = cp.events;
   }
-  auditor.finish();
+  writer = new ChunkedLineWriter(step.work, `partitions/p${state.partition}/events`, opts.chunkBytes, events);
+
+  const streams = symbols.map((s, k) =>
+    tagged(readChunksFrom<OrderedLine>(step.work, ingest.symbols[s]!.chunks, positions[k]!), k),
+  );
+  const limits = opts.limits ?? {};
+  const reserveMs = limits.reserveMs ?? 120_000;
+  const maxItems = limits.maxItems ?? Number.POSITIVE_INFINITY;
+  let sliceItems = 0;
+  let stopped = false;
+  for await (const t of mergeByOrdinal(streams)) {
+    current = t.i;
+    auditor.process(toItem(t.line));
+    positions[t.stream] = t.next;
+    items++;
+    sliceItems++;
+    await writer.flushIfFull();
+    // Stopping only after an item keeps every slice moving forward, whatever the deadline says.
+    if (
+      sliceItems >= maxItems ||
+      (limits.remainingMs !== undefined && sliceItems % DEADLINE_EVERY === 0 && limits.remainingMs() < reserveMs)
+    ) {
+      stopped = true;
+      break;
+    }
+  }
   if (recordError !== undefined) {
     throw new PartitionInvariantError('could not record the annotated events of the partition', { cause: recordError });
   }
+  const output = (done: boolean): PartitionStepOutput => ({
+    run: state.run,
+    partition: state.partition,
+    slice: done ? slice : slice + 1,
+    done,
+    items,
+  });
+
+  if (stopped) {
+    await writer.flush();
+    const cp: PartitionCheckpoint = {
+      version: CHECKPOINT_VERSION,
+      partition: state.partition,
+      slice,
+      items,
+      positions,
+      auditor: auditor.saveState(),
+      sink: sink.saveState(),
+      quarantine,
+      events: { chunks: [...writer.chunks], count: writer.count },
+    };
+    await step.work.putBytes(checkpointFile(state.partition, slice), gzipSync(serialize(cp), { level: 1 }));
+    return output(false);
+  }
+
+  auditor.finish();
   const expected = symbols.reduce((n, s) => n + ingest.symbols[s]!.items, 0);
-  if (items !== expected)
+  if (items !== expected) {
     throw new PartitionInvariantError(`partition ${state.partition} read ${items} of ${expected} items`);
-  const events = await writer.close();
-  const result: PartitionResult = { ...sink.export(), quarantine, fileStats: [], events, items };
+  }
+  const eventChunks = await writer.close();
+  const result: PartitionResult = { ...sink.export(), quarantine, fileStats: [], events: eventChunks, items };
   await step.work.putJson(partitionFile(state.partition), result);
-  return { partition: state.partition, items };
+  return output(true);
+}
+
+async function* tagged(
+  source: AsyncIterable<{ value: OrderedLine; next: ChunkPosition }>,
+  stream: number,
+): AsyncIterable<{ i: number; line: OrderedLine; next: ChunkPosition; stream: number }> {
+  for await (const { value, next } of source) yield { i: value.i, line: value, next, stream };
+}
+
+async function readCheckpoint(
+  work: { getBytes(name: string): Promise<Buffer>; uri: string },
+  partition: number,
+  slice: number,
+): Promise<PartitionCheckpoint> {
+  const name = checkpointFile(partition, slice);
+  const bytes = await work.getBytes(name);
+  let cp: PartitionCheckpoint;
+  try {
+    cp = deserialize(gunzipSync(bytes)) as PartitionCheckpoint;
+  } catch (cause) {
+    throw new WorkAreaError(`checkpoint ${name} in ${work.uri} cannot be read`, { cause });
+  }
+  if (cp?.version !== CHECKPOINT_VERSION || cp.partition !== partition || cp.slice !== slice) {
+    throw new WorkAreaError(
+      `checkpoint ${name} in ${work.uri} is not the one of partition ${partition}, slice ${slice}`,
+    );
+  }
+  return cp;
 }

@@ -6,7 +6,7 @@
  * reported by two steps (partitions hold whole orders, trades and linked symbols; other checks run in one step only).
  */
 
-import { FindingCollector, type Population } from '../../findings/collector.js';
+import { type CollectorState, FindingCollector, type Population } from '../../findings/collector.js';
 import type { AuditSink, FindingDraft } from '../../findings/finding.js';
 import type { FileStats, QuarantineEntry } from '../../ingest/readRecords.js';
 
@@ -35,6 +35,15 @@ export class TrackingCollector implements AuditSink {
   notTested(checkId: string, reason: string, n = 1): void {
     this.#checks.add(checkId);
     this.collector.notTested(checkId, reason, n);
+  }
+
+  saveState(): { collector: CollectorState; checks: string[] } {
+    return { collector: this.collector.saveState(), checks: [...this.#checks] };
+  }
+
+  loadState(state: { collector: CollectorState; checks: string[] }): void {
+    this.collector.loadState(state.collector);
+    for (const c of state.checks) this.#checks.add(c);
   }
 
   export(): Pick<PartialResult, 'findings' | 'populations'> {

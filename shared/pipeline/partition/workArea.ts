@@ -13,6 +13,8 @@ export interface WorkArea {
   putJson(name: string, value: unknown): Promise<void>;
   getJson<T>(name: string): Promise<T>;
   putText(name: string, text: string): Promise<void>;
+  putBytes(name: string, bytes: Uint8Array): Promise<void>;
+  getBytes(name: string): Promise<Buffer>;
   /** The lines of one object, lazily. */
   lines(name: string): AsyncIterable<string>;
 }
@@ -41,10 +43,26 @@ export function s3WorkArea(s3: S3Client, uri: string): WorkArea {
     async putText(name, text) {
       await putObject(s3, bucket, key(name), text, { contentType: 'application/x-ndjson' });
     },
+    async putBytes(name, bytes) {
+      await putObject(s3, bucket, key(name), bytes, { contentType: 'application/octet-stream' });
+    },
+    async getBytes(name) {
+      try {
+        return await readObject(s3, bucket, key(name));
+      } catch (cause) {
+        throw new WorkAreaError(`cannot read ${uri.replace(/\/?$/, '/')}${name}`, { cause });
+      }
+    },
     async *lines(name) {
       const stream = await getObject(s3, bucket, key(name));
       const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-      for await (const line of rl) if (line !== '') yield line;
+      try {
+        for await (const line of rl) if (line !== '') yield line;
+      } finally {
+        // A reader that stops early (a partition stopping at its deadline) must not leave the connection open.
+        rl.close();
+        stream.destroy();
+      }
     },
   };
 }
@@ -62,10 +80,20 @@ export class ChunkedLineWriter {
   readonly chunks: string[] = [];
   count = 0;
 
-  constructor(work: WorkArea, prefix: string, chunkBytes = 8 << 20) {
+  /** `resume`: the chunks and line count a previous writer of the same stream left (a partition split by time). */
+  constructor(
+    work: WorkArea,
+    prefix: string,
+    chunkBytes = 8 << 20,
+    resume: { chunks: readonly string[]; count: number } | undefined = undefined,
+  ) {
     this.#work = work;
     this.#prefix = prefix;
     this.#chunkBytes = chunkBytes;
+    if (resume !== undefined) {
+      this.chunks.push(...resume.chunks);
+      this.count = resume.count;
+    }
   }
 
   add(line: string): void {
@@ -107,5 +135,35 @@ export class ChunkedLineWriter {
 export async function* readChunks<T>(work: WorkArea, chunks: readonly string[]): AsyncIterable<T> {
   for (const name of chunks) {
     for await (const line of work.lines(name)) yield JSON.parse(line) as T;
+  }
+}
+
+/** A place in a chunked stream: the chunk, and the (non-empty) line within it. */
+export interface ChunkPosition {
+  chunk: number;
+  line: number;
+}
+
+/**
+ * The parsed lines of chunk objects from a position on, each with the position just after it (where a reader that
+ * stopped after this line would resume). Lines before the start are skipped without being parsed.
+ */
+export async function* readChunksFrom<T>(
+  work: WorkArea,
+  chunks: readonly string[],
+  start: ChunkPosition,
+): AsyncIterable<{ value: T; next: ChunkPosition }> {
+  if (start.chunk > chunks.length || (start.chunk === chunks.length && start.line !== 0)) {
+    throw new WorkAreaError(`resume position ${start.chunk}:${start.line} is past the ${chunks.length} chunks`);
+  }
+  for (let c = start.chunk; c < chunks.length; c++) {
+    let n = 0;
+    const skip = c === start.chunk ? start.line : 0;
+    for await (const line of work.lines(chunks[c]!)) {
+      n++;
+      if (n <= skip) continue;
+      yield { value: JSON.parse(line) as T, next: { chunk: c, line: n } };
+    }
+    if (n < skip) throw new WorkAreaError(`resume position ${c}:${skip} is past the ${n} lines of ${chunks[c]}`);
   }
 }
