@@ -45,7 +45,8 @@ export function printDataset(r: DatasetResult, log: (s: string) => void): void {
   if (r.stages) {
     const s = r.stages;
     log(`  read+parse          ${fmt(s.readParseSeconds)} s  ${rate(s.readParseEventsPerSecond)} (orders+trades)`);
-    log(`  order               ${fmt(s.orderSeconds)} s  (pre-scan, merge or external sort)`);
+    log(`  hash+pre-scan       ${fmt(s.hashScanSeconds ?? 0)} s  (one read of every file: SHA-256 and seq order)`);
+    log(`  order               ${fmt(s.orderSeconds)} s  (merge or external sort)`);
     log(`  replay+checks       ${fmt(s.replaySeconds)} s  ${rate(s.replayEventsPerSecond)} on one core`);
     log(`  collateral / access ${fmt(s.collateralSeconds)} s / ${fmt(s.accessSeconds)} s (read, replay, checks)`);
   }

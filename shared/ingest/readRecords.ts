@@ -81,7 +81,7 @@ export const MAX_RECORD_BYTES = 8 << 20;
 /** The raw text kept for a quarantined record (quarantine.jsonl). */
 export const RAW_CAP = 64 << 10;
 /** Compressed bytes fed to gunzip per step: bounds the text decompressed at once (gzip bombs). */
-const GZ_PIECE = 16 << 10;
+export const GZ_PIECE = 16 << 10;
 /**
  * Records per batch, and bytes fed to the line splitter per step so batches stay near that size. Small batches matter
  * when many files are merged: every file's current batch is alive at once, and records that outlive V8's young
@@ -309,7 +309,7 @@ async function* readBatches<K extends RecordType>(
  * Drives a gunzip stream chunk by chunk and returns its output. zlib does not call a write's callback when it fails,
  * so the 'error' event ends the step too; the output decompressed before the failure is kept.
  */
-class GunzipFeeder {
+export class GunzipFeeder {
   readonly #gz: Gunzip = createGunzip();
   #out: Buffer[] = [];
   error: Error | null = null;

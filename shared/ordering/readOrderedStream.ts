@@ -38,9 +38,14 @@ export interface OrderedStreamOptions {
   reopenSorted?: boolean;
   /**
    * Pre-scan each file for seq order (default true): a file that is in order is merged as it is read, without
-   * buffering or spilling. Costs one cheap extra read of the file; pays off whenever files are mostly in order.
+   * buffering or spilling. Costs one cheap extra read of the file unless `inOrder` already has the verdict.
    */
   prescan?: boolean;
+  /**
+   * Pre-scan verdicts already taken (by the hashing read, inputs.ts hashAndScanInputs), by file path: a file found
+   * here is not pre-scanned again. Files not found here are pre-scanned as `prescan` says.
+   */
+  inOrder?: ReadonlyMap<string, boolean>;
   /** 'plain' turns the fast record parser off (exactness tests); default 'fast'. */
   parse?: 'fast' | 'plain';
 }
@@ -72,7 +77,9 @@ export function readOrderedBatches<S extends OrderedStreamName>(
     const inputs: SortInput<SortItem>[] = [];
     for (const [file, kind] of files) {
       const input = taggedInput(source, file, kind, hooks, read);
-      if (opts.prescan !== false && (await fileIsInSeqOrder(source, file))) input.ordered = true;
+      const known = opts.inOrder?.get(file.path);
+      if (known !== undefined) input.ordered = known;
+      else if (opts.prescan !== false && (await fileIsInSeqOrder(source, file))) input.ordered = true;
       inputs.push(input);
     }
     const decodeRecord = read.parse === 'plain' ? undefined : spilledRecordDecoder();

@@ -17,21 +17,33 @@
  * run instead of being audited out of order.
  */
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { RecordType } from '../contract/records.js';
 import { CsvParser, isBlank } from '../ingest/csv.js';
 import { csvRowDecoder, type Decoded, jsonLineDecoder, Rejected } from '../ingest/decode.js';
 import type { DataFile } from '../ingest/layout.js';
 import { LineSplitter } from '../ingest/lines.js';
-import { MAX_RECORD_BYTES, RAW_CAP } from '../ingest/readRecords.js';
+import { GunzipFeeder, GZ_PIECE, MAX_RECORD_BYTES, RAW_CAP } from '../ingest/readRecords.js';
 import type { DatasetSource } from '../ingest/source.js';
 
 /** Stops the scan as soon as the answer is known to be false. */
 class OutOfOrder extends Error {}
 
-export async function fileIsInSeqOrder(source: DatasetSource, file: DataFile): Promise<boolean> {
+/**
+ * The pre-scan of one file fed with its stored bytes as they are read (the hashing read of inputs.ts folds it in, so
+ * the file is not read once more for it). `push` returns false once the answer is known to be false (the caller may
+ * stop feeding); `end` gives the answer. Gzipped files are decompressed here, a piece at a time.
+ */
+export interface SeqOrderScanner {
+  push(chunk: Buffer): Promise<boolean>;
+  end(): Promise<boolean>;
+  /** Releases the gunzip stream of a scan stopped early. */
+  destroy(): void;
+}
+
+export function seqOrderScanner(file: DataFile): SeqOrderScanner {
   const type = file.record_type as RecordType;
   let last = -1;
+  let failed = false;
   const see = (seq: number): void => {
     if (seq < last) throw new OutOfOrder();
     last = seq;
@@ -78,29 +90,78 @@ export async function fileIsInSeqOrder(source: DatasetSource, file: DataFile): P
     );
   } else bytes = new JsonlByteScan(jsonLineDecoder(type, true));
 
+  const gz = file.format.endsWith('.gz') ? new GunzipFeeder() : null;
+  // Decompressed (or plain) bytes; false when out of order or not readable (the ordinary path reports the fault).
+  const feed = (text: Buffer): boolean => {
+    try {
+      if (bytes !== null) bytes.push(text);
+      else if (!splitter!.push(text)) return false;
+      return true;
+    } catch {
+      // Out of order (OutOfOrder), or anything unexpected: "not known to be in order" is always safe.
+      return false;
+    }
+  };
+  return {
+    async push(chunk) {
+      if (failed) return false;
+      if (gz === null) {
+        failed = !feed(chunk);
+        return !failed;
+      }
+      for (let off = 0; off < chunk.length && !failed; off += GZ_PIECE) {
+        for (const o of await gz.write(chunk.subarray(off, off + GZ_PIECE))) {
+          if (!feed(o)) {
+            failed = true;
+            break;
+          }
+        }
+        if (gz.error !== null) failed = true;
+      }
+      if (failed) gz.destroy();
+      return !failed;
+    },
+    async end() {
+      if (failed) return false;
+      if (gz !== null) {
+        for (const o of await gz.end()) {
+          if (!feed(o)) {
+            failed = true;
+            break;
+          }
+        }
+        gz.destroy();
+        if (failed || gz.error !== null) return false;
+      }
+      try {
+        if (bytes !== null) bytes.end();
+        else if (!splitter!.end()) return false;
+        csv?.end();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    destroy() {
+      gz?.destroy();
+    },
+  };
+}
+
+/** The pre-scan as a read of its own (when the hashing read did not do it). */
+export async function fileIsInSeqOrder(source: DatasetSource, file: DataFile): Promise<boolean> {
+  const scan = seqOrderScanner(file);
   let raw: Readable | undefined;
-  let stream: AsyncIterable<Buffer>;
   try {
     raw = await source.open(file.path);
-    if (file.format.endsWith('.gz')) {
-      const gz = createGunzip();
-      raw.on('error', (e) => gz.destroy(e));
-      stream = raw.pipe(gz);
-    } else stream = raw;
-    for await (const chunk of stream) {
-      if (bytes !== null) bytes.push(chunk);
-      else if (!splitter!.push(chunk)) return false;
-    }
-    if (bytes !== null) bytes.end();
-    else if (!splitter!.end()) return false;
-    csv?.end();
-    return true;
+    for await (const chunk of raw) if (!(await scan.push(chunk as Buffer))) return false;
+    return await scan.end();
   } catch {
-    // Out of order, or a read/gzip fault: the ordinary path decides (and reports any fault).
+    // A read fault: the ordinary path decides (and reports it).
     return false;
   } finally {
     raw?.destroy();
-    (stream! as Readable | undefined)?.destroy?.();
+    scan.destroy();
   }
 }
 

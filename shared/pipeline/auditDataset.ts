@@ -2,7 +2,7 @@
  * The audit of one dataset, in one process: read and validate every input, replay the order flow and the collateral
  * ledger in seq order, run every check. The evidence pack is written afterwards (finalizeRun.ts).
  *
- * Stages: list + manifest → hash inputs (run_id known before anything is judged, so a crashed run is visible in the
+ * Stages: list + manifest → hash inputs, with the seq-order pre-scan of the event files in the same read (run_id known before anything is judged, so a crashed run is visible in the
  * store under its own id) → reference data → orders+trades → collateral → access → finish rules → evidence pack.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -17,19 +17,23 @@ import type { AuditParameters } from '../config/parameters.js';
 import type { DatasetManifest } from '../contract/records.js';
 import { FindingCollector } from '../findings/collector.js';
 import { ManifestError, SourceError } from '../ingest/errors.js';
-import { classifyLayout, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
+import { classifyLayout, type DataFile, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
 import { type DatasetSource, openDatasetSource } from '../ingest/source.js';
 import { OrderFlowAuditor } from '../orderflow/auditor.js';
-import { type OrderedStreamName, readOrderedBatches } from '../ordering/readOrderedStream.js';
+import {
+  type OrderedStreamName,
+  type OrderedStreamOptions,
+  readOrderedBatches,
+} from '../ordering/readOrderedStream.js';
 import { SequenceTracker } from '../ordering/sequenceTracker.js';
 import { loadReferenceData } from '../reference/loadReference.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { RunStart } from '../store/types.js';
 import { UsageError } from './errors.js';
 import { runId as deriveRunId } from './ids.js';
-import { FileStatsBook, hashInputs, type InputHash } from './inputs.js';
+import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
 import type { RunProgress } from './progress.js';
 import { QuarantineLog } from './quarantineLog.js';
 import type { InputFileSummary } from './summary.js';
@@ -88,7 +92,10 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
 
   const totalBytes = listed.reduce((n, f) => n + f.size, 0);
   progress?.stage('hash inputs', totalBytes);
-  const inputHashes = await hashInputs(source, listed, (n) => progress?.advance(n));
+  // One read per file: its SHA-256 and, for event files, the seq-order pre-scan of the merge (no second read).
+  const { hashes: inputHashes, inOrder } = await hashAndScanInputs(source, listed, eventFiles(layout), (n) =>
+    progress?.advance(n),
+  );
   const runId = deriveRunId({ inputs: inputHashes, parameters: opts.parameters, rules_version: RULES_VERSION });
 
   const now = deps.now ?? (() => new Date());
@@ -115,8 +122,6 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
 
     const ref = await loadReferenceData(source, layout, manifest, onQuarantine, stats.recorder());
     const ctx: RuleContext = { ref, params: opts.parameters, sink: collector };
-    const extraRules: Rule[] = [...functionalSeparationRules(), ...perpetualRules(), new UnknownReferencesRule()];
-
     const hooks: ReadHooks = {
       quarantine: onQuarantine,
       stats: (st) => {
@@ -124,51 +129,15 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
         progress?.advance(st.bytes);
       },
     };
-    const read = <S extends OrderedStreamName>(stream: S) =>
-      readOrderedBatches(source, layout, stream, hooks, {
-        tmpDir: opts.tmpDir,
-        maxInMemory: opts.sortMemoryRecords,
-      });
-
-    progress?.stage('orders and trades', bytesOf(layout, ['orders', 'trades']));
-    const orderFlow = new OrderFlowAuditor(ctx, extraRules, (q) => onQuarantine({ ...q, scope: 'record' }));
-    const orderSeq = new SequenceTracker('orders+trades', collector);
-    for await (const batch of read('orders+trades')) {
-      for (const item of batch) if (orderFlow.process(item)) orderSeq.observe(item.rec.seq, item);
-    }
-    orderSeq.finish();
-
-    progress?.stage('collateral', bytesOf(layout, ['collateral']));
-    const collateral = new CollateralAuditor(ctx);
-    const collateralSeq = new SequenceTracker('collateral', collector);
-    const collateralHooks = extraRules.filter((r) => r.onCollateral !== undefined);
-    for await (const batch of read('collateral')) {
-      for (const item of batch) {
-        collateral.process(item);
-        for (const rule of collateralHooks) {
-          runRuleHook(rule, ctx, { hook: 'onCollateral', file: item.file, line: item.line }, () =>
-            rule.onCollateral!(item, ctx),
-          );
-        }
-        collateralSeq.observe(item.rec.seq, item);
-      }
-    }
-    collateralSeq.finish();
-    collateral.finish();
-
-    progress?.stage('access log', bytesOf(layout, ['access']));
-    const accessHooks = extraRules.filter((r) => r.onAccess !== undefined);
-    for await (const batch of read('access')) {
-      for (const item of batch) {
-        for (const rule of accessHooks) {
-          runRuleHook(rule, ctx, { hook: 'onAccess', file: item.file, line: item.line }, () =>
-            rule.onAccess!(item, ctx),
-          );
-        }
-      }
-    }
-    // Rules that need every stream (sessions, IPs) report now; the order-flow auditor owns their lifecycle.
-    orderFlow.finish();
+    await auditEventStreams(
+      source,
+      layout,
+      ctx,
+      collector,
+      hooks,
+      { tmpDir: opts.tmpDir, maxInMemory: opts.sortMemoryRecords, inOrder },
+      { stage: (name, bytes) => progress?.stage(name, bytes) },
+    );
     progress?.done();
 
     stats.assertHashesStable();
@@ -186,6 +155,84 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     await deps.store?.failRun(runId, error, { at: now() }).catch(() => undefined);
     throw error;
   }
+}
+
+/** Observes the stages of auditEventStreams (progress, and the bench's timing of the replay apart from reading). */
+export interface EventStreamsObserver {
+  /** A stream starts: 'orders and trades', 'collateral' or 'access log', with the bytes of its files. */
+  stage?(name: string, bytes: number): void;
+  /** Called after each batch of the order flow with its items and the milliseconds the replay+checks took. */
+  replayed?(items: number, ms: number): void;
+}
+
+/**
+ * The event streams of a dataset through the auditors and every rule, after the reference data: orders+trades
+ * through the OrderFlowAuditor (replay + order-flow checks + sequence gaps), collateral through the CollateralAuditor,
+ * access through the rules' onAccess hooks, then every rule's finish. Findings and populations go to `collector`
+ * (ctx.sink), quarantined records and file stats to `hooks`. The one composition shared by the run (auditDataset) and
+ * the bench / exactness tests (bench/auditPass.ts), so both measure and check the same code.
+ */
+export async function auditEventStreams(
+  source: DatasetSource,
+  layout: DatasetLayout,
+  ctx: RuleContext,
+  collector: FindingCollector,
+  hooks: ReadHooks,
+  opts: OrderedStreamOptions,
+  observe: EventStreamsObserver = {},
+): Promise<void> {
+  const extraRules: Rule[] = [...functionalSeparationRules(), ...perpetualRules(), new UnknownReferencesRule()];
+  const read = <S extends OrderedStreamName>(stream: S) => readOrderedBatches(source, layout, stream, hooks, opts);
+  const timed = observe.replayed;
+
+  observe.stage?.('orders and trades', bytesOf(layout, ['orders', 'trades']));
+  const orderFlow = new OrderFlowAuditor(ctx, extraRules, (q) => hooks.quarantine({ ...q, scope: 'record' }));
+  const orderSeq = new SequenceTracker('orders+trades', collector);
+  for await (const batch of read('orders+trades')) {
+    const t = timed === undefined ? 0 : performance.now();
+    for (const item of batch) if (orderFlow.process(item)) orderSeq.observe(item.rec.seq, item);
+    timed?.(batch.length, performance.now() - t);
+  }
+  orderSeq.finish();
+
+  observe.stage?.('collateral', bytesOf(layout, ['collateral']));
+  const collateral = new CollateralAuditor(ctx);
+  const collateralSeq = new SequenceTracker('collateral', collector);
+  const collateralHooks = extraRules.filter((r) => r.onCollateral !== undefined);
+  for await (const batch of read('collateral')) {
+    for (const item of batch) {
+      collateral.process(item);
+      for (const rule of collateralHooks) {
+        runRuleHook(rule, ctx, { hook: 'onCollateral', file: item.file, line: item.line }, () =>
+          rule.onCollateral!(item, ctx),
+        );
+      }
+      collateralSeq.observe(item.rec.seq, item);
+    }
+  }
+  collateralSeq.finish();
+  collateral.finish();
+
+  observe.stage?.('access log', bytesOf(layout, ['access']));
+  const accessHooks = extraRules.filter((r) => r.onAccess !== undefined);
+  for await (const batch of read('access')) {
+    for (const item of batch) {
+      for (const rule of accessHooks) {
+        runRuleHook(rule, ctx, { hook: 'onAccess', file: item.file, line: item.line }, () => rule.onAccess!(item, ctx));
+      }
+    }
+  }
+  // Rules that need every stream (sessions, IPs) report now; the order-flow auditor owns their lifecycle.
+  orderFlow.finish();
+}
+
+/** The event record files (orders, trades, collateral, access) by path: the ones the merge pre-scans for order. */
+export function eventFiles(layout: DatasetLayout): Map<string, DataFile> {
+  const out = new Map<string, DataFile>();
+  for (const t of ['orders', 'trades', 'collateral', 'access'] as const) {
+    for (const f of layout.records[t] as DataFile[]) out.set(f.path, f);
+  }
+  return out;
 }
 
 function bytesOf(layout: DatasetLayout, types: readonly (keyof DatasetLayout['records'])[]): number {

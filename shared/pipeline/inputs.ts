@@ -4,9 +4,10 @@
  * that changed during the run makes the run fail rather than report on data it did not hash.
  */
 import { createHash } from 'node:crypto';
-import type { DatasetLayout } from '../ingest/layout.js';
+import type { DataFile, DatasetLayout } from '../ingest/layout.js';
 import type { FileStats, QuarantineEntry } from '../ingest/readRecords.js';
 import type { DatasetSource, SourceFile } from '../ingest/source.js';
+import { seqOrderScanner } from '../ordering/seqOrderScan.js';
 import { RunFailedError } from './errors.js';
 import type { InputFileSummary } from './summary.js';
 
@@ -35,6 +36,44 @@ export async function hashInputs(
     out.push({ path: f.path, sha256: h.digest('hex'), bytes });
   }
   return out;
+}
+
+/**
+ * hashInputs, with the seq-order pre-scan (seqOrderScan.ts) of the event record files folded into the same read: one
+ * read per file gives its SHA-256 and, for the files in `scan`, whether it is certainly in seq order. The verdicts go
+ * to readOrderedBatches (OrderedStreamOptions.inOrder); the merge re-checks the order and the reading re-hashes every
+ * file, so a file that changes after this read still fails the run (FileStatsBook.assertHashesStable).
+ */
+export async function hashAndScanInputs(
+  source: DatasetSource,
+  files: readonly SourceFile[],
+  scan: ReadonlyMap<string, DataFile>,
+  onBytes?: (n: number) => void,
+): Promise<{ hashes: InputHash[]; inOrder: Map<string, boolean> }> {
+  const hashes: InputHash[] = [];
+  const inOrder = new Map<string, boolean>();
+  for (const f of files) {
+    const h = createHash('sha256');
+    let bytes = 0;
+    const dataFile = scan.get(f.path);
+    const scanner = dataFile === undefined ? null : seqOrderScanner(dataFile);
+    let scanning = scanner !== null;
+    const stream = await source.open(f.path);
+    try {
+      for await (const chunk of stream) {
+        const b = chunk as Buffer;
+        h.update(b);
+        bytes += b.length;
+        onBytes?.(b.length);
+        if (scanning) scanning = await scanner!.push(b);
+      }
+      if (scanner !== null) inOrder.set(f.path, scanning && (await scanner.end()));
+    } finally {
+      scanner?.destroy();
+    }
+    hashes.push({ path: f.path, sha256: h.digest('hex'), bytes });
+  }
+  return { hashes, inOrder };
 }
 
 export class FileStatsBook {

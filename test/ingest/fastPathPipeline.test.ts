@@ -60,6 +60,15 @@ describe('fast path and plain path give identical audits', () => {
       if (c.adversarial) addAdversarialLines(root);
       const fast = await auditPass(root, { parse: 'fast', prescan: true, tmpDir: work });
       const plain = await auditPass(root, { parse: 'plain', prescan: false, tmpDir: work, maxInMemory: 500 });
+      // The run's way: the pre-scan folded into the hashing read.
+      const folded = await auditPass(root, { parse: 'fast', prescan: 'hash', tmpDir: work });
+      for (const other of [folded]) {
+        expect(other.records).toEqual(plain.records);
+        expect(other.replayed).toBe(plain.replayed);
+        expect(other.quarantine).toStrictEqual(plain.quarantine);
+        expect(other.populations).toStrictEqual(plain.populations);
+        expect(other.findings).toStrictEqual(plain.findings);
+      }
       expect(fast.records).toEqual(plain.records);
       expect(fast.replayed).toBe(plain.replayed);
       expect(fast.quarantine).toStrictEqual(plain.quarantine);

@@ -1,7 +1,8 @@
 /**
  * The order pre-scan may say "in order" only when the records the reader will accept come in non-decreasing seq
  * order: then the file is merged as it is read. Its shortcut (the seq at the start of a plain line) must not be
- * fooled by repeated or escaped keys, other key orders, malformed lines, CSV quoting or compression.
+ * fooled by repeated or escaped keys, other key orders, malformed lines, CSV quoting or compression. Every case also
+ * runs the pre-scan folded into the hashing read of the run (inputs.ts hashAndScanInputs): same answer, same hash.
  */
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +14,7 @@ import { readRecords } from '#shared/ingest/readRecords.js';
 import { type DatasetSource, LocalDatasetSource } from '#shared/ingest/source.js';
 import { fileIsInSeqOrder, simpleSeq } from '#shared/ordering/seqOrderScan.js';
 import { sortBySeq } from '#shared/ordering/sortBySeq.js';
+import { hashAndScanInputs, hashInputs } from '#shared/pipeline/inputs.js';
 import { tempDataset, VALID } from '../ingest/helpers.js';
 
 const order = (seq: number, extra: Record<string, unknown> = {}) =>
@@ -32,7 +34,12 @@ async function scan(path: string, content: string | Buffer): Promise<{ inOrder: 
     for await (const x of readRecords(source, file, { quarantine: () => undefined })) {
       seqs.push((x.rec as { seq: number }).seq);
     }
-    return { inOrder: await fileIsInSeqOrder(source, file), seqs };
+    const inOrder = await fileIsInSeqOrder(source, file);
+    // The same pre-scan folded into the hashing read of the run gives the same answer, and the same hash.
+    const folded = await hashAndScanInputs(source, [file], new Map([[path, file]]));
+    expect(folded.inOrder.get(path)).toBe(inOrder);
+    expect(folded.hashes).toEqual(await hashInputs(source, [file]));
+    return { inOrder, seqs };
   } finally {
     ds.remove();
   }
