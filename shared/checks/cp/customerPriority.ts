@@ -11,7 +11,7 @@
  */
 import type { Trade } from '../../contract/records.js';
 import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
-import type { OpenOrder, OrderBookReplay, PriceLevel } from '../../replay/orderBook.js';
+import { OpenOrder, type OrderBookReplay, type PriceLevel } from '../../replay/orderBook.js';
 import { type Qty, qAdd } from '../../replay/quantity.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
@@ -53,13 +53,19 @@ export class CustomerPriorityRule implements Rule {
     this.#cp2.flush(ctx.sink);
   }
 
-  onTrade(item: Located<Trade>, _maker: OrderView | undefined, taker: OrderView | undefined, ctx: RuleContext): void {
+  onTrade(item: Located<Trade>, maker: OrderView | undefined, taker: OrderView | undefined, ctx: RuleContext): void {
     const t = item.rec;
     if (t.phase === 'auction') {
       this.#notTested(AUCTION_NOT_TESTED);
       return;
     }
-    const mm = this.#replay.openOrder(t.maker_order_id);
+    // The auditor passes the replay's own open order (no second lookup); any other view is looked up.
+    const mm =
+      maker instanceof OpenOrder
+        ? maker
+        : maker?.closed === true
+          ? undefined
+          : this.#replay.openOrder(t.maker_order_id);
     if (mm === undefined || mm.level === null || mm.symbol !== t.symbol) {
       this.#notTested(MAKER_NOT_IN_BOOK);
       return;
@@ -205,7 +211,7 @@ function blocks(o: OpenOrder, ex: Exclusion): boolean {
 function blockingAt(level: PriceLevel, ex: Exclusion, limit: number): OpenOrder[] {
   const out: OpenOrder[] = [];
   if (limit <= 0) return out;
-  for (const o of level.protOrders) {
+  for (let o = level.protHead; o !== null; o = o.protNext) {
     if (!blocks(o, ex)) continue;
     out.push(o);
     if (out.length >= limit) break;
@@ -215,7 +221,7 @@ function blockingAt(level: PriceLevel, ex: Exclusion, limit: number): OpenOrder[
 
 /** Whether a blocking order at the level has strictly earlier priority; protOrders is in priority order. */
 function hasEarlierBlocking(level: PriceLevel, ex: Exclusion, priority: number): boolean {
-  for (const o of level.protOrders) {
+  for (let o = level.protHead; o !== null; o = o.protNext) {
     if (o.priority >= priority) return false;
     if (blocks(o, ex)) return true;
   }

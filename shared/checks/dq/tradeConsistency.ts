@@ -9,11 +9,16 @@
 import { compareDecimal } from '../../contract/decimal.js';
 import type { Trade } from '../../contract/records.js';
 import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
-import type { KnownOrder, OrderBookReplay } from '../../replay/orderBook.js';
+import { type KnownOrder, OpenOrder, type OrderBookReplay } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
 import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
 
 const ID = 'DQ-3';
+
+/** An order as the replay itself hands it out: its live open order, or a closed order's view. */
+function known(o: OrderView | undefined): o is KnownOrder {
+  return o instanceof OpenOrder || (o !== undefined && o.closed && 'closed_by' in o);
+}
 
 export class TradeConsistencyRule implements Rule {
   readonly checks = [ID] as const;
@@ -37,13 +42,14 @@ export class TradeConsistencyRule implements Rule {
     this.#population.flush(ctx.sink);
   }
 
-  onTrade(item: Located<Trade>, _maker: OrderView | undefined, _taker: OrderView | undefined, ctx: RuleContext): void {
+  onTrade(item: Located<Trade>, m: OrderView | undefined, k: OrderView | undefined, ctx: RuleContext): void {
     const t = item.rec;
     this.#population.examined++;
     const replay = this.#replay;
-    const q = replay.qty(t.qty); // before reading held quantities: parsing may rescale them
-    const maker = replay.order(t.maker_order_id);
-    const taker = replay.order(t.taker_order_id);
+    const q = replay.qty(t.qty); // before reading held quantities: parsing may rescale them (in place)
+    // The auditor passes the replay's own orders (no second lookup); any other view is looked up.
+    const maker = known(m) ? m : replay.order(t.maker_order_id);
+    const taker = known(k) ? k : replay.order(t.taker_order_id);
     const reasons: string[] = [];
 
     if (maker === undefined) reasons.push(`maker order ${t.maker_order_id} is unknown to the replay`);
