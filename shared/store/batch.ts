@@ -36,15 +36,18 @@ type WriteRequest =
   | { PutRequest: { Item: Record<string, unknown> } }
   | { DeleteRequest: { Key: Record<string, unknown> } };
 
-/** Writes every request, 25 per BatchWriteItem, until all are processed. */
+/** Writes every request, 25 per BatchWriteItem (up to `concurrency` of them in flight), until all are processed. */
 export async function batchWriteAll(
   doc: DynamoDBDocumentClient,
   table: string,
   requests: WriteRequest[],
   policy: RetryPolicy,
+  concurrency = 1,
 ): Promise<void> {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending = requests.slice(i, i + 25);
+  const groups: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += 25) groups.push(requests.slice(i, i + 25));
+  await mapLimit(groups, concurrency, async (group) => {
+    let pending = group;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= policy.maxAttempts) {
         throw new StoreWriteError(
@@ -59,19 +62,34 @@ export async function batchWriteAll(
         if (!isThrottle(err)) throw new StoreError(`batch write to ${table} failed`, { cause: err });
       }
     }
-  }
+  });
 }
 
-/** Reads every key, 100 per BatchGetItem, until all are answered; items come back in no particular order. */
+/**
+ * Reads every key, 100 per BatchGetItem (up to `concurrency` of them in flight), until all are answered; items come
+ * back in no particular order.
+ */
 export async function batchGetAll(
   doc: DynamoDBDocumentClient,
   table: string,
   keys: Record<string, unknown>[],
   policy: RetryPolicy,
+  concurrency = 1,
+  /** Attributes to read (all when absent). */
+  projection?: readonly string[],
 ): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending = keys.slice(i, i + 100);
+  const names = projection === undefined ? undefined : Object.fromEntries(projection.map((a, i) => [`#p${i}`, a]));
+  const request = {
+    ConsistentRead: true,
+    ...(names === undefined
+      ? {}
+      : { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }),
+  };
+  const groups: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) groups.push(keys.slice(i, i + 100));
+  const found = await mapLimit(groups, concurrency, async (group) => {
+    const out: Record<string, unknown>[] = [];
+    let pending = group;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= policy.maxAttempts) {
         throw new StoreError(
@@ -80,17 +98,16 @@ export async function batchGetAll(
       }
       if (attempt > 0) await policy.sleep(backoffMs(attempt - 1));
       try {
-        const res = await doc.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        out.push(...((res.Responses?.[table] ?? []) as Record<string, unknown>[]));
+        const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...request } } }));
+        for (const item of (res.Responses?.[table] ?? []) as Record<string, unknown>[]) out.push(item);
         pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
       } catch (err) {
         if (!isThrottle(err)) throw new StoreError(`batch read from ${table} failed`, { cause: err });
       }
     }
-  }
-  return out;
+    return out;
+  });
+  return found.flat();
 }
 
 /** Runs fn over items with at most `limit` in flight; results in input order; the first failure rejects. */

@@ -4,10 +4,11 @@
  * - A run's findings are kept twice: as that run reported them (one item per run and finding, so a run listing
  *   reproduces its findings.jsonl), and as the current state of each finding_id across runs (latest content, review
  *   status, history). finding_id is stable across reruns of a venue and period, so a rerun updates the current item.
- * - Review status is never written by ingestion: the current item is upserted with UpdateItem and `if_not_exists` for
- *   status, version and history, so a rerun can never reset what a person decided.
- * - Responses append to the history with a version-conditioned update and retry on a lost race: concurrent
- *   responders all land.
+ * - Review status lives in a review item that only responders write (version-conditioned, retried on a lost race, so
+ *   concurrent responders all land); the current item carries a copy for the status index. Ingestion writes current
+ *   items in batches (one round trip per 25, not one per finding): it reads the review items first and copies them,
+ *   then reads them again and repairs, with a version-conditioned update, every copy a response overtook meanwhile.
+ *   So a rerun can never reset what a person decided.
  * - Findings larger than the inline limit go to an EvidenceBlobStore with a hash-checked pointer in the item.
  * - No clock: every time is passed in.
  */
@@ -16,6 +17,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   type NativeAttributeValue,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
@@ -40,6 +42,7 @@ import {
   requireInstantKey,
   SEVERITY_KEY,
   SK_FINDING,
+  SK_REVIEW,
   SK_RUN,
 } from './tableDesign.js';
 import {
@@ -60,6 +63,10 @@ import {
 
 /** Findings whose JSON exceeds this many bytes go to the blob store (items are capped at 400 KB). */
 export const DEFAULT_INLINE_LIMIT = 100 * 1024;
+/** Findings read, written and checked together while ingesting. */
+const INGEST_CHUNK = 500;
+/** What ingestion reads again of the review items after writing (not the history). */
+const REVIEW_READ = ['pk', 'sk', 'finding_id', 'venue', 'status', 'version', 'history'] as const;
 /** Error texts kept on a failed run are cut to this many characters. */
 const MAX_ERROR_CHARS = 8000;
 
@@ -72,8 +79,10 @@ export interface FindingsStoreOptions {
   sleep?: Sleep;
   /** Attempts per batch and per response race. */
   maxAttempts?: number;
-  /** Requests in flight while ingesting. */
+  /** Requests in flight while ingesting and reading. */
   concurrency?: number;
+  /** Batch writes in flight while ingesting (the embedded dynalite gains nothing from more than a few). */
+  writeConcurrency?: number;
 }
 
 type Item = Record<string, NativeAttributeValue>;
@@ -86,6 +95,7 @@ export class FindingsStore {
   readonly #inlineLimit: number;
   readonly #policy: RetryPolicy;
   readonly #concurrency: number;
+  readonly #writeConcurrency: number;
 
   constructor(opts: FindingsStoreOptions) {
     this.tableName = opts.tableName ?? 'vatp-audit-findings';
@@ -95,6 +105,7 @@ export class FindingsStore {
     this.#inlineLimit = opts.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT;
     this.#policy = { sleep: opts.sleep ?? realSleep, maxAttempts: opts.maxAttempts ?? 12 };
     this.#concurrency = opts.concurrency ?? 16;
+    this.#writeConcurrency = opts.writeConcurrency ?? 4;
   }
 
   /** Creates the table and its indexes if missing (idempotent); on AWS the CDK stack creates it beforehand. */
@@ -305,13 +316,42 @@ export class FindingsStore {
     const flush = async (): Promise<void> => {
       if (chunk.length === 0) return;
       const prepared = await mapLimit(chunk, this.#concurrency, (f) => this.#prepare(run, f, ps, pe));
-      await batchWriteAll(
-        this.#doc,
-        this.tableName,
-        prepared.map((p) => ({ PutRequest: { Item: p.occurrence } })),
-        this.#policy,
-      );
-      await mapLimit(prepared, this.#concurrency, (p) => this.#upsertCurrent(p.current, p.finding));
+      const ids = prepared.map((p) => p.finding.finding_id);
+      const before = await this.#readStates(ids, true);
+      const requests: { PutRequest: { Item: Item } }[] = [];
+      const replaced: string[] = [];
+      for (const p of prepared) {
+        const id = p.finding.finding_id;
+        const state = before.get(id);
+        if (state?.current !== undefined && state.current.venue !== p.finding.venue) {
+          throw new StoreIntegrityError(
+            `finding_id ${id} already belongs to another venue; finding ids must include the venue`,
+          );
+        }
+        const review = reviewState(state?.review, state?.current);
+        const current: Item = {
+          ...keys.finding(id),
+          ...p.current,
+          status: review.status,
+          version: review.version,
+          history: review.history,
+          first_run_id: state?.current?.first_run_id ?? p.finding.run_id,
+          gsi3pk: keys.byVenueStatus(p.finding.venue, review.status),
+        };
+        requests.push({ PutRequest: { Item: p.occurrence } });
+        // A rerun of the same inputs finds the item as it would write it: nothing to write, nothing to race with.
+        if (state?.current !== undefined && sameItem(state.current, current)) continue;
+        requests.push({ PutRequest: { Item: current } });
+        replaced.push(id);
+      }
+      await batchWriteAll(this.#doc, this.tableName, requests, this.#policy, this.#writeConcurrency);
+      // A response that landed between the read and the write had its copy overwritten: copy it again.
+      const after = await this.#readStates(replaced, false, REVIEW_READ);
+      const overtaken = replaced.flatMap((id) => {
+        const now = after.get(id)?.review;
+        return now !== undefined && reviewVersion(now) !== reviewVersion(before.get(id)?.review) ? [now] : [];
+      });
+      await mapLimit(overtaken, this.#concurrency, (review) => this.#copyReview(review));
       written += chunk.length;
       chunk = [];
     };
@@ -333,17 +373,16 @@ export class FindingsStore {
       }
       seen.add(f.finding_id);
       chunk.push(f);
-      if (chunk.length === 25) await flush();
+      if (chunk.length === INGEST_CHUNK) await flush();
     }
     await flush();
     return { written };
   }
 
   async getFinding(findingId: string): Promise<StoredFinding | undefined> {
-    const res = await this.#doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.finding(findingId), ConsistentRead: true }),
-    );
-    return res.Item === undefined ? undefined : this.#toStored(res.Item, res.Item);
+    const state = (await this.#readStates([findingId], true)).get(findingId);
+    if (state?.current === undefined) return undefined;
+    return this.#toStored(state.current, withReview(state.current, state.review));
   }
 
   /**
@@ -364,44 +403,41 @@ export class FindingsStore {
     }
     const entry: HistoryEntry = { status: input.status, by, at: toIso(input.at, 'at'), note };
     for (let attempt = 0; attempt < this.#policy.maxAttempts; attempt++) {
-      const current = await this.#doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: keys.finding(findingId),
-          ConsistentRead: true,
-          ProjectionExpression: '#version, venue',
-          ExpressionAttributeNames: { '#version': 'version' },
-        }),
-      );
-      if (current.Item === undefined) throw new FindingNotFoundError(findingId);
-      const version = Number(current.Item.version ?? 0);
+      const state = (await this.#readStates([findingId], true)).get(findingId);
+      if (state?.current === undefined) throw new FindingNotFoundError(findingId);
+      const prior = reviewState(state.review, state.current);
+      const review: Item = {
+        ...keys.review(findingId),
+        entity: 'review',
+        finding_id: findingId,
+        venue: state.current.venue,
+        status: input.status,
+        version: prior.version + 1,
+        history: [...prior.history, entry],
+      };
       try {
-        const res = await this.#doc.send(
-          new UpdateCommand({
+        await this.#doc.send(
+          new PutCommand({
             TableName: this.tableName,
-            Key: keys.finding(findingId),
-            UpdateExpression:
-              'SET #status = :status, #version = :next, #history = list_append(if_not_exists(#history, :empty), :entry), gsi3pk = :g3',
-            ConditionExpression: '#version = :version',
-            ExpressionAttributeNames: { '#status': 'status', '#version': 'version', '#history': 'history' },
-            ExpressionAttributeValues: {
-              ':status': input.status,
-              ':next': version + 1,
-              ':version': version,
-              ':empty': [],
-              ':entry': [entry],
-              ':g3': keys.byVenueStatus(String(current.Item.venue), input.status),
-            },
-            ReturnValues: 'ALL_NEW',
+            Item: review,
+            ...(state.review === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': prior.version },
+                }),
           }),
         );
-        return await this.#toStored(res.Attributes as Item, res.Attributes as Item);
       } catch (err) {
         if ((err as Error).name !== 'ConditionalCheckFailedException') {
           throw new StoreError(`cannot record the response to ${findingId}`, { cause: err });
         }
         await this.#policy.sleep(backoffMs(attempt) / 5);
+        continue;
       }
+      const current = await this.#copyReview(review);
+      return await this.#toStored(current, current);
     }
     throw new StoreError(`the response to ${findingId} lost ${this.#policy.maxAttempts} races in a row; try again`);
   }
@@ -536,57 +572,60 @@ export class FindingsStore {
     return { finding: f, occurrence, current };
   }
 
-  /** Content is overwritten; status, version, history and first_run_id only initialised. */
-  async #upsertCurrent(current: Item, f: Finding): Promise<void> {
-    const { names, sets, vals } = setClauses(current);
-    const removes = ['retired_by_run'];
-    if (!('finding_json' in current)) removes.push('finding_json');
-    if (!('finding_ref' in current)) removes.push('finding_ref');
-    if (!('gsi2pk' in current)) removes.push('gsi2pk', 'gsi2sk');
+  /** The current and review items of these findings, by finding_id (review items only when asked). */
+  async #readStates(
+    ids: string[],
+    withCurrent: boolean,
+    projection?: readonly string[],
+  ): Promise<Map<string, { current?: Item; review?: Item }>> {
+    const wanted = ids.flatMap((id) => (withCurrent ? [keys.finding(id), keys.review(id)] : [keys.review(id)]));
+    const items = await batchGetAll(this.#doc, this.tableName, wanted, this.#policy, this.#concurrency, projection);
+    const out = new Map<string, { current?: Item; review?: Item }>();
+    for (const i of items as Item[]) {
+      const id = String(i.pk).slice(2);
+      const entry = out.get(id) ?? {};
+      if (i.sk === SK_FINDING) entry.current = i;
+      else if (i.sk === SK_REVIEW) entry.review = i;
+      out.set(id, entry);
+    }
+    return out;
+  }
+
+  /**
+   * Copies a review item onto the current item (status, version, history, status index key) unless the copy there
+   * is already as new; returns the current item as it then is.
+   */
+  async #copyReview(review: Item): Promise<Item> {
+    const findingId = String(review.finding_id);
     try {
-      await this.#doc.send(
+      const res = await this.#doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.finding(f.finding_id),
-          UpdateExpression: [
-            `SET ${sets.join(', ')}`,
-            '#u_status = if_not_exists(#u_status, :u_open)',
-            '#u_version = if_not_exists(#u_version, :u_zero)',
-            '#u_history = if_not_exists(#u_history, :u_empty)',
-            '#u_first = if_not_exists(#u_first, :u_run)',
-            `gsi3pk = if_not_exists(gsi3pk, :u_g3)`,
-          ]
-            .join(', ')
-            .concat(` REMOVE ${removes.map((r) => `#r_${r}`).join(', ')}`),
-          ConditionExpression: 'attribute_not_exists(pk) OR #u_venue = :u_venue',
-          ExpressionAttributeNames: {
-            ...names,
-            '#u_status': 'status',
-            '#u_version': 'version',
-            '#u_history': 'history',
-            '#u_first': 'first_run_id',
-            '#u_venue': 'venue',
-            ...Object.fromEntries(removes.map((r) => [`#r_${r}`, r])),
-          },
+          Key: keys.finding(findingId),
+          UpdateExpression: 'SET #status = :status, #version = :version, #history = :history, gsi3pk = :g3',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#version) OR #version < :version)',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version', '#history': 'history' },
           ExpressionAttributeValues: {
-            ...vals,
-            ':u_open': 'open',
-            ':u_zero': 0,
-            ':u_empty': [],
-            ':u_run': f.run_id,
-            ':u_g3': keys.byVenueStatus(f.venue, 'open'),
-            ':u_venue': f.venue,
+            ':status': review.status,
+            ':version': review.version,
+            ':history': review.history,
+            ':g3': keys.byVenueStatus(String(review.venue), review.status as FindingStatus),
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return res.Attributes as Item;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') {
-        throw new StoreIntegrityError(
-          `finding_id ${f.finding_id} already belongs to another venue; finding ids must include the venue`,
-        );
+      if ((err as Error).name !== 'ConditionalCheckFailedException') {
+        throw new StoreError(`cannot copy the review of ${findingId}`, { cause: err });
       }
-      throw new StoreError(`cannot store finding ${f.finding_id}`, { cause: err });
     }
+    // The copy is already as new (a later response, or an ingestion that read this review).
+    const res = await this.#doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.finding(findingId), ConsistentRead: true }),
+    );
+    if (res.Item === undefined) throw new FindingNotFoundError(findingId);
+    return res.Item;
   }
 
   async #runFindings(runId: string): Promise<StoredFinding[]> {
@@ -596,14 +635,14 @@ export class FindingsStore {
       ExpressionAttributeValues: { ':pk': keys.runPartition(runId), ':f': 'F#' },
     }))
       occurrences.push(i);
-    const currents = await batchGetAll(
-      this.#doc,
-      this.tableName,
-      occurrences.map((o) => keys.finding(String(o.finding_id))),
-      this.#policy,
+    const states = await this.#readStates(
+      occurrences.map((o) => String(o.finding_id)),
+      true,
     );
-    const byId = new Map(currents.map((c) => [String(c.finding_id), c as Item]));
-    return mapLimit(occurrences, this.#concurrency, (o) => this.#toStored(o, byId.get(String(o.finding_id))));
+    return mapLimit(occurrences, this.#concurrency, (o) => {
+      const state = states.get(String(o.finding_id));
+      return this.#toStored(o, state?.current === undefined ? undefined : withReview(state.current, state.review));
+    });
   }
 
   async #countOccurrences(runId: string): Promise<number> {
@@ -653,6 +692,7 @@ export class FindingsStore {
       IndexName: 'gsi4',
       KeyConditionExpression: 'gsi4pk = :pk AND begins_with(gsi4sk, :f)',
       ExpressionAttributeValues: { ':pk': pk, ':f': 'F#' },
+      ProjectionExpression: 'finding_id, run_id, retired_by_run',
     })) {
       if (i.run_id !== run.run_id && i.retired_by_run === undefined) stale.push(String(i.finding_id));
     }
@@ -744,6 +784,45 @@ export class FindingsStore {
 }
 
 // ---- helpers -------------------------------------------------------------------------------------------------------
+
+/** Review state: the review item when there is one, else what the current item holds (open when nothing). */
+function reviewState(
+  review: Item | undefined,
+  current: Item | undefined,
+): { status: FindingStatus; version: number; history: HistoryEntry[] } {
+  const source = review ?? current;
+  return {
+    status: (source?.status as FindingStatus | undefined) ?? 'open',
+    version: Number(source?.version ?? 0),
+    history: (source?.history as HistoryEntry[] | undefined) ?? [],
+  };
+}
+
+/** Whether two items hold the same attributes with the same values (key order aside). */
+function sameItem(a: Item, b: Item): boolean {
+  return stableJson(a) === stableJson(b);
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => cmp(a, b));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+function reviewVersion(review: Item | undefined): number {
+  return review === undefined ? -1 : Number(review.version ?? 0);
+}
+
+/** The current item with the review item's state when that is newer than the copy it holds. */
+function withReview(current: Item, review: Item | undefined): Item {
+  if (review === undefined || reviewVersion(review) <= Number(current.version ?? 0)) return current;
+  return { ...current, status: review.status, version: review.version, history: review.history };
+}
 
 function setClauses(values: Item): { names: Record<string, string>; sets: string[]; vals: Item } {
   const names: Record<string, string> = {};

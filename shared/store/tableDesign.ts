@@ -29,6 +29,8 @@ export const FINDINGS_TABLE_DESIGN = {
 
 // ---- keys ----------------------------------------------------------------------------------------------------------
 export const SK_FINDING = 'FINDING';
+/** The review record of a finding (status, version, history): written by responders only, never by ingestion. */
+export const SK_REVIEW = 'REVIEW';
 export const SK_RUN = 'RUN';
 
 /** 20-digit zero-padded nanoseconds since the epoch: sorts as text exactly as the instants sort. */
@@ -54,6 +56,7 @@ export const SEVERITY_KEY: Record<Severity, string> = {
 
 export const keys = {
   finding: (findingId: string) => ({ pk: `F#${findingId}`, sk: SK_FINDING }),
+  review: (findingId: string) => ({ pk: `F#${findingId}`, sk: SK_REVIEW }),
   run: (runId: string) => ({ pk: `R#${runId}`, sk: SK_RUN }),
   occurrence: (runId: string, findingId: string) => ({ pk: `R#${runId}`, sk: `F#${findingId}` }),
   runPartition: (runId: string) => `R#${runId}`,
