@@ -99,6 +99,7 @@ export class ClosedIds {
       for (let k = 0; k < n; k++) pool[at + k] = id.charCodeAt(k);
       this.#poolLen = at + n;
     } else this.#wide.set(i, id);
+    if (this.#poolLen > 0xffffffff) throw new RangeError('closed-id pool beyond 4 GiB');
     this.#ends[i] = this.#poolLen;
     this.#size = i + 1;
     // Load at most 5/8: a miss stays about one slot.
@@ -201,12 +202,6 @@ export class ClosedIds {
 }
 
 /** A copy of `a` with room for at least `need` elements (doubling). */
-export function growF64(a: Float64Array, need: number): Float64Array {
-  const b = new Float64Array(Math.max(need, 2 * a.length));
-  b.set(a);
-  return b;
-}
-
 export function growU8(a: Uint8Array, need: number): Uint8Array {
   const b = new Uint8Array(Math.max(need, 2 * a.length));
   b.set(a);

@@ -20,7 +20,8 @@ import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
 import type { Account, Instrument, OrderEvent, Trade } from '../contract/records.js';
 import { accountOf, instrumentOf } from '../orderflow/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
-import { ClosedIds, type ClosedIdsState, growF64, growU16, growU32 } from './closedIds.js';
+import { ClosedIds, type ClosedIdsState, growU16 } from './closedIds.js';
+import { UintColumn } from './columns.js';
 import { ReplayInvariantError } from './errors.js';
 import { contractFailure, lifecycleIssue } from './lifecycle.js';
 import { formatScaled, fractionDigits, parseScaled, type Qty, qAdd, qMulPow10, qSub, qtyToBig } from './quantity.js';
@@ -346,6 +347,8 @@ export class OpenOrder implements OrderView {
 
 export type KnownOrder = OpenOrder | ClosedOrder;
 
+type ColumnValues = Uint16Array | Uint32Array | Float64Array;
+
 /** Distinct strings, numbered in first-seen order. */
 class Interned {
   readonly values: string[] = [];
@@ -422,11 +425,12 @@ export interface ReplayState {
   closed: {
     ids: ClosedIdsState;
     bits: Uint16Array;
-    seq: Float64Array;
+    /** UintColumn slices (Uint16Array, Uint32Array or Float64Array, whichever the values needed). */
+    seq: ColumnValues;
     /** Indexes into `symbols`, `accounts`; `price` is 0 for none, else 1 + an index into `prices`. */
-    symbol: Uint32Array;
-    account: Uint32Array;
-    price: Uint32Array;
+    symbol: ColumnValues;
+    account: ColumnValues;
+    price: ColumnValues;
     symbols: string[];
     accounts: string[];
     prices: string[];
@@ -465,11 +469,11 @@ export class OrderBookReplay {
   // Typed arrays: a few bytes per closed order, not scanned by the garbage collector. Symbols, accounts and prices are
   // numbered in interning tables (their distinct values, not one entry per order).
   #cBits: Uint16Array = new Uint16Array(1 << 12);
-  #cSeq: Float64Array = new Float64Array(1 << 12);
-  #cSymbol: Uint32Array = new Uint32Array(1 << 12);
-  #cAccount: Uint32Array = new Uint32Array(1 << 12);
+  #cSeq = new UintColumn();
+  #cSymbol = new UintColumn();
+  #cAccount = new UintColumn();
   /** 0: no price (market order), k: prices.values[k − 1]. */
-  #cPrice: Uint32Array = new Uint32Array(1 << 12);
+  #cPrice = new UintColumn();
   readonly #symbolTable = new Interned();
   readonly #accountTable = new Interned();
   readonly #priceTable = new Interned();
@@ -566,11 +570,11 @@ export class OrderBookReplay {
 
   #closedView(orderId: string, i: number): ClosedOrder {
     const bits = this.#cBits[i]!;
-    const p = this.#cPrice[i]!;
+    const p = this.#cPrice.get(i);
     return {
       order_id: orderId,
-      symbol: this.#symbolTable.values[this.#cSymbol[i]!]!,
-      account_id: this.#accountTable.values[this.#cAccount[i]!]!,
+      symbol: this.#symbolTable.values[this.#cSymbol.get(i)]!,
+      account_id: this.#accountTable.values[this.#cAccount.get(i)]!,
       side: SIDES[bits & 1]!,
       type: TYPES[(bits >> 1) & 1]!,
       tif: TIFS[(bits >> 2) & 7]!,
@@ -578,7 +582,7 @@ export class OrderBookReplay {
       mm_tag: ((bits >> 5) & 1) === 1,
       closed: true as const,
       closed_by: REASONS[(bits >> 6) & 7]!,
-      closed_seq: this.#cSeq[i]!,
+      closed_seq: this.#cSeq.get(i),
     };
   }
 
@@ -672,10 +676,10 @@ export class OrderBookReplay {
       closed: {
         ids: this.#closed.saveState(),
         bits: this.#cBits.slice(0, n),
-        seq: this.#cSeq.slice(0, n),
-        symbol: this.#cSymbol.slice(0, n),
-        account: this.#cAccount.slice(0, n),
-        price: this.#cPrice.slice(0, n),
+        seq: this.#cSeq.slice(n),
+        symbol: this.#cSymbol.slice(n),
+        account: this.#cAccount.slice(n),
+        price: this.#cPrice.slice(n),
         symbols: [...this.#symbolTable.values],
         accounts: [...this.#accountTable.values],
         prices: [...this.#priceTable.values],
@@ -758,10 +762,10 @@ export class OrderBookReplay {
     this.#closed.loadState(c.ids);
     const n = c.bits.length;
     this.#cBits = growU16(c.bits, Math.max(n, 1 << 12));
-    this.#cSeq = growF64(c.seq, Math.max(n, 1 << 12));
-    this.#cSymbol = growU32(c.symbol, Math.max(n, 1 << 12));
-    this.#cAccount = growU32(c.account, Math.max(n, 1 << 12));
-    this.#cPrice = growU32(c.price, Math.max(n, 1 << 12));
+    this.#cSeq = UintColumn.from(c.seq);
+    this.#cSymbol = UintColumn.from(c.symbol);
+    this.#cAccount = UintColumn.from(c.account);
+    this.#cPrice = UintColumn.from(c.price);
     for (const v of c.symbols) this.#symbolTable.index(this.#symbol(v));
     for (const v of c.accounts) this.#accountTable.index(v);
     for (const v of c.prices) this.#priceTable.index(v);
@@ -888,18 +892,12 @@ export class OrderBookReplay {
   #retire(o: OpenOrder, reason: CloseReason, seq: number): void {
     this.#open.delete(o.order_id);
     const i = this.#closed.add(o.order_id); // numbered like the columns: both grow by one here
-    if (i === this.#cSeq.length) {
-      this.#cBits = growU16(this.#cBits, i + 1);
-      this.#cSeq = growF64(this.#cSeq, i + 1);
-      this.#cSymbol = growU32(this.#cSymbol, i + 1);
-      this.#cAccount = growU32(this.#cAccount, i + 1);
-      this.#cPrice = growU32(this.#cPrice, i + 1);
-    }
+    if (i === this.#cBits.length) this.#cBits = growU16(this.#cBits, i + 1);
     this.#cBits[i] = packClosed(o, reason);
-    this.#cSeq[i] = seq;
-    this.#cSymbol[i] = this.#symbolTable.index(o.symbol);
-    this.#cAccount[i] = this.#accountTable.index(o.account_id);
-    this.#cPrice[i] = o.price === null ? 0 : this.#priceTable.index(o.price) + 1;
+    this.#cSeq.set(i, seq);
+    this.#cSymbol.set(i, this.#symbolTable.index(o.symbol));
+    this.#cAccount.set(i, this.#accountTable.index(o.account_id));
+    this.#cPrice.set(i, o.price === null ? 0 : this.#priceTable.index(o.price) + 1);
   }
 
   // ---- book maintenance ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalDecimal } from '#shared/contract/decimal.js';
 import { ClosedIds, hashId } from '#shared/replay/closedIds.js';
+import { UintColumn } from '#shared/replay/columns.js';
 import { OrderBookReplay, TEXT_CACHE_LIMIT } from '#shared/replay/orderBook.js';
 import {
   formatScaled,
@@ -160,6 +161,24 @@ describe('closed-id table', () => {
     expect(table.indexOf(b)).toBe(-1);
     table.add(b);
     expect(table.indexOf(b)).toBe(1);
+  });
+});
+
+describe('closed-order columns', () => {
+  it('hold every safe non-negative integer exactly, widening Uint16 -> Uint32 -> Float64, and survive a checkpoint', () => {
+    const values = [0, 1, 65535, 7, 65536, 3, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER, 42];
+    const col = new UintColumn(new Uint16Array(2));
+    const kinds: string[] = [];
+    values.forEach((v, i) => {
+      col.set(i, v);
+      kinds.push(col.slice(i + 1).constructor.name);
+    });
+    expect(values.map((_, i) => col.get(i))).toEqual(values);
+    expect([kinds[3], kinds[4], kinds[7]]).toEqual(['Uint16Array', 'Uint32Array', 'Float64Array']);
+    const copy = UintColumn.from(deserialize(serialize(col.slice(values.length))));
+    expect(values.map((_, i) => copy.get(i))).toEqual(values);
+    expect(() => col.set(0, -1)).toThrow(RangeError);
+    expect(() => col.set(0, 1.5)).toThrow(RangeError);
   });
 });
 
