@@ -100,22 +100,43 @@ export class PopulationCounter {
   readonly checkId: string;
   examined = 0;
   readonly #notTested = new Map<string, number>();
+  /** The reason counted last and how many times since it was last settled into the map (no map access per call). */
+  #lastReason: string | undefined;
+  #lastCount = 0;
 
   constructor(checkId: string) {
     this.checkId = checkId;
   }
 
   notTested(reason: string): void {
-    this.#notTested.set(reason, (this.#notTested.get(reason) ?? 0) + 1);
+    if (reason === this.#lastReason) {
+      this.#lastCount++;
+      return;
+    }
+    this.#settle();
+    // Present from its first occurrence on, so that reasons keep their first-occurrence order.
+    if (!this.#notTested.has(reason)) this.#notTested.set(reason, 0);
+    this.#lastReason = reason;
+    this.#lastCount = 1;
+  }
+
+  #settle(): void {
+    if (this.#lastReason === undefined) return;
+    this.#notTested.set(this.#lastReason, this.#notTested.get(this.#lastReason)! + this.#lastCount);
+    this.#lastReason = undefined;
+    this.#lastCount = 0;
   }
 
   /** The counts not flushed yet (a copy), for a checkpoint. */
   saveState(): PopulationState {
+    this.#settle();
     return { examined: this.examined, notTested: new Map(this.#notTested) };
   }
 
   /** Replaces the counts by those of a checkpoint (reasons keep their first-occurrence order). */
   loadState(state: PopulationState): void {
+    this.#lastReason = undefined;
+    this.#lastCount = 0;
     this.examined = state.examined;
     this.#notTested.clear();
     for (const [reason, n] of state.notTested) this.#notTested.set(reason, n);
@@ -123,6 +144,7 @@ export class PopulationCounter {
 
   /** Reports the counts gathered since the last flush to the sink, then starts again from zero. */
   flush(sink: AuditSink): void {
+    this.#settle();
     if (this.examined > 0) sink.examined(this.checkId, this.examined);
     for (const [reason, n] of this.#notTested) sink.notTested(this.checkId, reason, n);
     this.examined = 0;

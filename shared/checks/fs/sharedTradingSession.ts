@@ -63,6 +63,8 @@ const loadSide = (s: SessionSideState): SessionSide => ({
 export function sharedTradingSessionRule(): Rule {
   const sessions = new Map<string, SessionState>();
   const population = new PopulationCounter(ID);
+  let lastSession: string | undefined;
+  let lastState: SessionState | undefined;
   return {
     checks: [ID],
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
@@ -72,11 +74,14 @@ export function sharedTradingSessionRule(): Rule {
         population.notTested('order events without a session_id');
         return;
       }
-      let s = sessions.get(o.session_id);
+      // Consecutive events of one session (a gateway's burst) skip the map.
+      let s = o.session_id === lastSession ? lastState : sessions.get(o.session_id);
       if (s === undefined) {
         s = { mm: side(), other: side(), trigger: undefined };
         sessions.set(o.session_id, s);
       }
+      lastSession = o.session_id;
+      lastState = s;
       const accountId = orderAccountId(item, before);
       const isMm = accountOf(ctx.ref, accountId)?.role === 'affiliated_mm';
       const target = isMm ? s.mm : s.other;
@@ -107,6 +112,8 @@ export function sharedTradingSessionRule(): Rule {
     loadState(state: unknown): void {
       const st = state as SharedSessionState;
       sessions.clear();
+      lastSession = undefined;
+      lastState = undefined;
       for (const [id, s] of st.sessions) {
         sessions.set(id, { mm: loadSide(s.mm), other: loadSide(s.other), trigger: s.trigger });
       }
