@@ -83,6 +83,8 @@ const ZERO = new Exact(0);
 export class CollateralLedger {
   readonly #holdings = new Map<string, Map<string, Exact>>();
   readonly #loans = new Map<string, LoanState>();
+  /** Per loan, a counter moved by every change of its lots (for caches of values derived from them). */
+  readonly #lotsRevision = new Map<string, number>();
   readonly #prices = new Map<string, PriceMark>();
   readonly #creditLimits = new Map<string, CreditLimitMark>();
   readonly #firstVaPledge = new Map<string, VaPledgeMark>();
@@ -115,6 +117,7 @@ export class CollateralLedger {
         const qty = exact(ev, 'qty');
         if (qty.gt(0)) {
           loan.lots.push({ pledge: mark, asset, asset_class: ev.asset_class ?? null, qty, haircut });
+          this.#lotsChanged(loanId);
           this.#index(asset, loanId);
         }
         this.#prices.set(asset, { ...mark, price, source: 'pledge' });
@@ -203,6 +206,11 @@ export class CollateralLedger {
     return this.#loans.get(loanId)?.default ?? null;
   }
 
+  /** Moves whenever the loan's lots change (pledge, release, enforce); 0 for a loan without lots so far. */
+  lotsRevision(loanId: string): number {
+    return this.#lotsRevision.get(loanId) ?? 0;
+  }
+
   /** Loans that hold an open lot (qty > 0) of the asset, in the order they first pledged it. */
   loansHolding(asset: string): readonly string[] {
     const s = this.#loansByAsset.get(asset);
@@ -270,8 +278,13 @@ export class CollateralLedger {
       left = left.minus(take);
     }
     loan.lots = loan.lots.filter((l) => l.qty.gt(0));
+    this.#lotsChanged(loan.loan_id);
     if (!loan.lots.some((l) => l.asset === asset)) this.#loansByAsset.get(asset)?.delete(loan.loan_id);
     return { reduced: qty.minus(left), excess: left };
+  }
+
+  #lotsChanged(loanId: string): void {
+    this.#lotsRevision.set(loanId, (this.#lotsRevision.get(loanId) ?? 0) + 1);
   }
 
   #index(asset: string, loanId: string): void {

@@ -111,3 +111,81 @@ export function coverageEvidence(c: LoanCoverage, maxLots = 20): Record<string, 
     lot_count: c.lots.length,
   };
 }
+
+interface ScreenedLoan {
+  lotsRevision: number;
+  /** Per asset: Σ qty × (1 − applied haircut) over the loan's lots of it, as a double (non-negative). */
+  weights: [string, number][];
+  outstandingRef: Exact | undefined;
+  outstanding: number;
+}
+
+/** Relative margin of the screen: far above the ~1e-14 worst relative error of the double arithmetic below. */
+const SCREEN_MARGIN = 1e-9;
+
+/**
+ * A conservative screen for "outstanding above lending value" that costs a few double operations per loan, for
+ * checks that test every loan holding an asset at each of its valuations (MF-6). It answers true only when the loan is
+ * certainly covered: its lending value, computed in doubles from cached per-asset weights, exceeds the outstanding
+ * amount by a relative margin that dwarfs the rounding error of doubles. Every other loan (near the line, short,
+ * negative or unparsable prices, overflow) is left to the exact computation, so the verdicts and their evidence are
+ * exactly those of lendingValue(). Weights are cached per loan until its lots change (CollateralLedger.lotsRevision).
+ */
+export class CoverageScreen {
+  readonly #loans = new Map<string, ScreenedLoan>();
+  readonly #prices = new Map<string, { text: string; value: number }>();
+
+  constructor(
+    private readonly ledger: CollateralLedger,
+    readonly params: AuditParameters,
+  ) {}
+
+  /** True only if the loan's lending value is certainly at least its outstanding amount (not short). */
+  clearlyCovered(loanId: string): boolean {
+    const loan = this.ledger.loan(loanId);
+    if (loan === undefined) return false;
+    const revision = this.ledger.lotsRevision(loanId);
+    let screened = this.#loans.get(loanId);
+    if (screened === undefined || screened.lotsRevision !== revision) {
+      const weights = new Map<string, number>();
+      for (const lot of loan.lots) {
+        const w = lot.qty.times(ONE.minus(appliedHaircut(lot, this.params))).toNumber();
+        weights.set(lot.asset, (weights.get(lot.asset) ?? 0) + w);
+      }
+      screened = { lotsRevision: revision, weights: [...weights], outstandingRef: undefined, outstanding: Number.NaN };
+      this.#loans.set(loanId, screened);
+    }
+    if (screened.outstandingRef !== loan.outstanding) {
+      screened.outstandingRef = loan.outstanding;
+      screened.outstanding = loan.outstanding.toNumber();
+    }
+    const outstanding = screened.outstanding;
+    if (!(outstanding > 0 && Number.isFinite(outstanding))) return false;
+    let value = 0;
+    for (const [asset, weight] of screened.weights) {
+      if (!(weight >= 0 && Number.isFinite(weight))) return false;
+      const price = this.#price(asset);
+      if (price === undefined) continue;
+      if (!(price >= 0 && Number.isFinite(price))) return false;
+      value += weight * price;
+    }
+    return value > outstanding * (1 + SCREEN_MARGIN);
+  }
+
+  #price(asset: string): number | undefined {
+    const mark = this.ledger.latestPrice(asset);
+    if (mark === undefined) return undefined;
+    let cached = this.#prices.get(asset);
+    if (cached === undefined || cached.text !== mark.price) {
+      let value: number;
+      try {
+        value = new Exact(mark.price).toNumber();
+      } catch {
+        value = Number.NaN;
+      }
+      cached = { text: mark.price, value };
+      this.#prices.set(asset, cached);
+    }
+    return cached.value;
+  }
+}

@@ -14,7 +14,7 @@
 
 import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import { type CollateralLedger, toMark } from '../../collateral/ledger.js';
-import { lendingValue } from '../../collateral/lendingValue.js';
+import { CoverageScreen, lendingValue } from '../../collateral/lendingValue.js';
 import { marginCallWindowNs } from '../../config/parameters.js';
 import type { CollateralEvent } from '../../contract/records.js';
 import type { Located, RuleContext } from '../rule.js';
@@ -45,6 +45,8 @@ export class LateMarginCall implements CollateralRule {
   /** loan → keys of pending valuations that still wait for a call on it. */
   readonly #byLoan = new Map<string, Set<number>>();
   #nextKey = 0;
+  /** Skips, without exact arithmetic, the loans clearly covered at a valuation (most of them). */
+  #screen: CoverageScreen | undefined;
 
   constructor(private readonly ledger: CollateralLedger) {}
 
@@ -67,7 +69,9 @@ export class LateMarginCall implements CollateralRule {
     }
     this.#pop.examined(ctx);
     const unresolved = new Map<string, ShortLoan>();
+    if (this.#screen?.params !== ctx.params) this.#screen = new CoverageScreen(this.ledger, ctx.params);
     for (const loanId of this.ledger.loansHolding(rec.asset)) {
+      if (this.#screen.clearlyCovered(loanId)) continue;
       const outstanding = this.ledger.outstanding(loanId);
       if (outstanding.lte(0)) continue;
       const value = lendingValue(this.ledger, loanId, ctx.params);
