@@ -25,6 +25,8 @@ export interface AuditPassOptions {
   prescan: boolean | 'hash';
   tmpDir: string;
   maxInMemory?: number;
+  /** Read, parse and order in a worker thread (OrderedStreamOptions.worker), as the CLI's run does. */
+  worker?: boolean;
 }
 
 export interface AuditPassResult {
@@ -97,6 +99,9 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
       prescan: opts.prescan !== false,
       parse: opts.parse,
       inOrder,
+      worker: opts.worker,
+      // Small test datasets too: the point is to exercise the worker path.
+      workerMinBytes: 0,
     },
     {
       stage(name) {

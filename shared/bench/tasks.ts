@@ -161,7 +161,14 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
     const store = await services.store();
     const t0 = performance.now();
     const result = await runAudit(
-      { input: task.root, parameters: DEFAULT_PARAMETERS, toolVersion: TOOL_VERSION, tmpDir: task.tmpDir },
+      // As the CLI runs it (runCommand.ts): reading in a worker thread.
+      {
+        input: task.root,
+        parameters: DEFAULT_PARAMETERS,
+        toolVersion: TOOL_VERSION,
+        tmpDir: task.tmpDir,
+        readWorker: true,
+      },
       {
         s3: () => services.clients.s3,
         out: services.openSink(task.outDir),

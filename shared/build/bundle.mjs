@@ -1,7 +1,13 @@
 // Bundles the command-line entry points into dist/ so that `vatp-audit` starts fast and runs without tsx.
 import { build } from 'esbuild';
 
-const entryPoints = { cli: 'shared/cli/main.ts', bench: 'shared/bench/main.ts' };
+// orderedStreamWorker: the worker thread that reads, parses and orders a stream beside the replay (loaded by URL from
+// the bundles next to it: see ordering/readOrderedStream.ts).
+const entryPoints = {
+  cli: 'shared/cli/main.ts',
+  bench: 'shared/bench/main.ts',
+  orderedStreamWorker: 'shared/ordering/orderedStreamWorker.ts',
+};
 await build({
   entryPoints,
   outdir: 'dist',

@@ -114,7 +114,15 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
     services = await deps.services();
     const s = services;
     const result = await runAudit(
-      { input: o.input, parameters, toolVersion: TOOL_VERSION, tmpDir, sortMemoryRecords: o.sortMemory },
+      // readWorker: reading and parsing on the second core while this one replays.
+      {
+        input: o.input,
+        parameters,
+        toolVersion: TOOL_VERSION,
+        tmpDir,
+        sortMemoryRecords: o.sortMemory,
+        readWorker: true,
+      },
       {
         s3: () => s.clients.s3,
         out: s.openSink(o.out),

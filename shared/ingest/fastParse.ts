@@ -540,3 +540,43 @@ export function fastCsvBuilder(type: RecordType, header: readonly string[]): Fas
     return s.finish(vals, seen);
   };
 }
+
+// ---- record layouts (the compact form of ordering/recordCodec.ts) ---------------------------------------------------
+
+/** A record type's fields in the schema's order, and the builder of its record from field values. */
+export interface RecordLayout {
+  names: readonly string[];
+  /** 's' string, 'n' number (seq), 'b' boolean. */
+  kinds: readonly ('s' | 'n' | 'b')[];
+  required: readonly boolean[];
+  /** Fields the schema always outputs (a default): the builder adds them when absent. */
+  defaulted: readonly boolean[];
+  index: ReadonlyMap<string, number>;
+  /**
+   * The record from field values (`present`: bit i set when field i is in the record, null included), built as the
+   * fast parser builds it: same keys in the same order.
+   */
+  build(vals: unknown[], present: number): Record<string, unknown>;
+}
+
+const LAYOUT_BUILDERS: Partial<Record<RecordType, (vals: unknown[], present: number) => Record<string, unknown>>> = {
+  orders: buildOrder,
+  trades: buildTrade,
+  collateral: (v, p) => build(COLLATERAL_FIELDS, v, p),
+  access: (v, p) => build(ACCESS_FIELDS, v, p),
+};
+
+/** The layout of an event record type (orders, trades, collateral, access), or null for reference types. */
+export function recordLayout(type: RecordType): RecordLayout | null {
+  const s = SPECS[type];
+  const buildFn = LAYOUT_BUILDERS[type];
+  if (s === undefined || buildFn === undefined) return null;
+  return {
+    names: s.fields.map((f) => f.name),
+    kinds: s.fields.map((f) => (f.kind === K_SEQ ? 'n' : f.kind === K_BOOL ? 'b' : 's')),
+    required: s.fields.map((f) => f.required),
+    defaulted: s.fields.map((f) => f.dflt !== undefined),
+    index: s.index,
+    build: buildFn,
+  };
+}

@@ -4,8 +4,13 @@
  * When a file is read more than once (the re-read fast path of sortBySeq), its quarantine entries and stats are
  * passed on once only.
  */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Located, OrderFlowItem } from '../checks/rule.js';
 import type { AccessEvent, CollateralEvent, RecordType } from '../contract/records.js';
+import { SourceReadError } from '../ingest/errors.js';
 import { type FastLineParser, fastJsonParser } from '../ingest/fastParse.js';
 import type { DataFile, DatasetLayout } from '../ingest/layout.js';
 import {
@@ -15,7 +20,10 @@ import {
   type ReadOptions,
   readRecords,
 } from '../ingest/readRecords.js';
-import type { DatasetSource } from '../ingest/source.js';
+import { type DatasetSource, LocalDatasetSource } from '../ingest/source.js';
+import { OrderingError } from './errors.js';
+import type { MainMessage, WorkerInput, WorkerMessage } from './orderedStreamWorker.js';
+import { BatchDecoder, type StreamFile } from './recordCodec.js';
 import { fileIsInSeqOrder } from './seqOrderScan.js';
 import { type SortInput, type SortItem, sortBySeqBatches } from './sortBySeq.js';
 
@@ -48,6 +56,15 @@ export interface OrderedStreamOptions {
   inOrder?: ReadonlyMap<string, boolean>;
   /** 'plain' turns the fast record parser off (exactness tests); default 'fast'. */
   parse?: 'fast' | 'plain';
+  /**
+   * Read, parse and order in a worker thread (orderedStreamWorker.ts) while the caller consumes on this one (default
+   * false). Local folders and streams of `workerMinBytes` or more only: others are read on this thread. Same items in
+   * the same order, same quarantine and stats (delivered through `hooks` on this thread), same errors (by name and
+   * message).
+   */
+  worker?: boolean;
+  /** Smallest stream (bytes of its files) read in a worker (default WORKER_MIN_BYTES; tests use 0). */
+  workerMinBytes?: number;
 }
 
 const STREAM_TYPES: Record<OrderedStreamName, readonly [RecordType, string][]> = {
@@ -70,6 +87,14 @@ export function readOrderedBatches<S extends OrderedStreamName>(
   const files: [DataFile, string][] = [];
   for (const [type, kind] of STREAM_TYPES[stream]) {
     for (const file of layout.records[type] as DataFile[]) files.push([file, kind]);
+  }
+  const bytes = files.reduce((n, [f]) => n + f.size, 0);
+  if (
+    opts.worker === true &&
+    source instanceof LocalDatasetSource &&
+    bytes >= (opts.workerMinBytes ?? WORKER_MIN_BYTES)
+  ) {
+    return readInWorker(source.root, layout, stream, files, hooks, opts) as AsyncIterable<OrderedItem<S>[]>;
   }
   const reopenSorted = opts.reopenSorted ?? false;
   const read: ReadOptions = { parse: opts.parse ?? 'fast' };
@@ -110,6 +135,113 @@ function spilledRecordDecoder(): (kind: string, json: string) => unknown {
     }
     return (p === null ? undefined : p(json)) ?? JSON.parse(json);
   };
+}
+
+/**
+ * Streams smaller than this are read on this thread even with `worker`: starting a worker (~0.1-0.5 s) costs more
+ * than it saves on them.
+ */
+export const WORKER_MIN_BYTES = 16 << 20;
+
+/** Batches the consumer may be behind the worker by: bounds the memory of a fast reader ahead of a slow replay. */
+const WORKER_CREDITS = 4;
+
+/** The worker's script: the bundle's dist/orderedStreamWorker.js, or the TypeScript source when run from sources. */
+function workerScript(): { file: URL; fromSource: boolean } {
+  const here = import.meta.url;
+  const fromSource = here.endsWith('.ts');
+  return { file: new URL(fromSource ? './orderedStreamWorker.ts' : './orderedStreamWorker.js', here), fromSource };
+}
+
+function startWorker(input: WorkerInput): Worker {
+  const { file, fromSource } = workerScript();
+  const workerData = { orderedStream: input };
+  if (!fromSource) return new Worker(file, { workerData });
+  // From sources (tests, tsx): the worker loads the TypeScript through tsx's loader, as the main thread does.
+  const tsx = pathToFileURL(
+    join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+  );
+  const boot = `import(${JSON.stringify(tsx.href)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** The worker's error on this thread: the same class (for the ones callers tell apart) and message. */
+function rebuildError(m: Extract<WorkerMessage, { t: 'err' }>): Error {
+  let e: Error;
+  if (m.name === 'OrderingError') e = new OrderingError(m.message);
+  else if (m.name === 'SourceReadError') e = new SourceReadError(m.path ?? '', m.message);
+  else {
+    e = new Error(m.message);
+    if (m.name !== 'Error') Object.defineProperty(e, 'name', { value: m.name });
+  }
+  if (m.stack !== undefined) e.stack = `${e.name}: ${e.message}\n    (in the ordered-stream worker)\n${m.stack}`;
+  return e;
+}
+
+async function* readInWorker(
+  root: string,
+  layout: DatasetLayout,
+  stream: OrderedStreamName,
+  files: [DataFile, string][],
+  hooks: ReadHooks,
+  opts: OrderedStreamOptions,
+): AsyncIterable<OrderedItem<OrderedStreamName>[]> {
+  const streamFiles: StreamFile[] = files.map(([f, kind]) => ({ path: f.path, record_type: f.record_type, kind }));
+  const { worker: _w, ...rest } = opts;
+  const worker = startWorker({ root, layout, stream, files: streamFiles, opts: rest });
+  const decoder = new BatchDecoder(streamFiles);
+  const queue: WorkerMessage[] = [];
+  let failure: Error | null = null;
+  let exited = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    notify();
+  });
+  worker.on('error', (e) => {
+    failure ??= e;
+    notify();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    notify();
+  });
+  const send = (m: MainMessage) => worker.postMessage(m);
+  let ended = false;
+  try {
+    send({ t: 'credit', n: WORKER_CREDITS });
+    for (;;) {
+      while (queue.length === 0 && failure === null && !exited) await new Promise<void>((r) => (wake = r));
+      const m = queue.shift();
+      if (m === undefined) {
+        if (failure !== null) throw failure;
+        throw new Error(`the ordered-stream worker of ${stream} ended without finishing`);
+      }
+      if (m.t === 'q') hooks.quarantine(m.entry);
+      else if (m.t === 's') hooks.stats?.(m.stats);
+      else if (m.t === 'b') {
+        const items = decoder.decode(m.batch);
+        send({ t: 'credit', n: 1 });
+        yield items as unknown as OrderedItem<OrderedStreamName>[];
+      } else if (m.t === 'end') {
+        ended = true;
+        return;
+      } else throw rebuildError(m);
+    }
+  } finally {
+    if (!ended && !exited) {
+      // The consumer stopped early (or failed): let the worker leave its loop so it removes its temporary files.
+      send({ t: 'stop' });
+      const gone = new Promise<void>((r) => worker.once('exit', () => r()));
+      const timeout = new Promise<void>((r) => setTimeout(r, 5000).unref());
+      await Promise.race([gone, timeout]);
+    }
+    await worker.terminate();
+  }
 }
 
 /** The stream's merged, ordered records one by one. */

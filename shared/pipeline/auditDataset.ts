@@ -48,6 +48,11 @@ export interface RunAuditOptions {
   tmpDir: string;
   /** Records held in memory per sort run before spilling. */
   sortMemoryRecords?: number;
+  /**
+   * Read, parse and order each event stream of a local dataset in a worker thread while this one replays (default
+   * false; the CLI turns it on). Needs orderedStreamWorker.js beside the bundle (shared/build/bundle.mjs builds it).
+   */
+  readWorker?: boolean;
 }
 
 export interface AuditDeps {
@@ -135,7 +140,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
       ctx,
       collector,
       hooks,
-      { tmpDir: opts.tmpDir, maxInMemory: opts.sortMemoryRecords, inOrder },
+      { tmpDir: opts.tmpDir, maxInMemory: opts.sortMemoryRecords, inOrder, worker: opts.readWorker },
       { stage: (name, bytes) => progress?.stage(name, bytes) },
     );
     progress?.done();

@@ -62,7 +62,16 @@ describe('fast path and plain path give identical audits', () => {
       const plain = await auditPass(root, { parse: 'plain', prescan: false, tmpDir: work, maxInMemory: 500 });
       // The run's way: the pre-scan folded into the hashing read.
       const folded = await auditPass(root, { parse: 'fast', prescan: 'hash', tmpDir: work });
-      for (const other of [folded]) {
+      // The CLI's way: read, parse and order in a worker thread, records handed over in compact form.
+      const worker = await auditPass(root, { parse: 'fast', prescan: 'hash', tmpDir: work, worker: true });
+      const workerSpill = await auditPass(root, {
+        parse: 'plain',
+        prescan: false,
+        tmpDir: work,
+        maxInMemory: 500,
+        worker: true,
+      });
+      for (const other of [folded, worker, workerSpill]) {
         expect(other.records).toEqual(plain.records);
         expect(other.replayed).toBe(plain.replayed);
         expect(other.quarantine).toStrictEqual(plain.quarantine);
