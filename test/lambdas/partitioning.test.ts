@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '#shared/checks/catalogue.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import { mergeByOrdinal } from '#shared/pipeline/partition/mergeByOrdinal.js';
+import { type Cursor, OrdinalMerge } from '#shared/pipeline/partition/mergeByOrdinal.js';
 import { mergeInto, TrackingCollector } from '#shared/pipeline/partition/partialResult.js';
 import { GLOBAL_ORDER_FLOW_CHECKS, splitExtraRules } from '#shared/pipeline/partition/ruleSplit.js';
 import { SymbolLinks } from '#shared/pipeline/partition/symbolLinks.js';
@@ -66,37 +66,78 @@ describe('SymbolLinks', () => {
   });
 });
 
-describe('mergeByOrdinal', () => {
-  async function* from<T>(xs: T[]): AsyncIterable<T> {
-    for (const x of xs) yield x;
+describe('OrdinalMerge', () => {
+  /** A sorted in-memory stream handed out `batch` items per fill, like a ChunkCursor over small pieces. */
+  class ArrayCursor<T> implements Cursor<T> {
+    head: T | undefined;
+    #loaded: T[] = [];
+    #next = 0;
+    closed = false;
+    constructor(
+      readonly items: T[],
+      readonly batch: number,
+    ) {}
+    take(): T {
+      const v = this.head!;
+      this.head = this.#loaded.shift();
+      return v;
+    }
+    async fill(): Promise<boolean> {
+      if (this.head !== undefined) return true;
+      if (this.#next >= this.items.length) return false;
+      this.#loaded = this.items.slice(this.#next, this.#next + this.batch);
+      this.#next += this.batch;
+      this.head = this.#loaded.shift();
+      return true;
+    }
+    async close(): Promise<void> {
+      this.closed = true;
+    }
   }
 
-  it('property: merging sorted streams gives every item once, in ordinal order', async () => {
+  async function drain<T extends { i: number }>(cursors: Cursor<T>[]): Promise<{ i: number; stream: number }[]> {
+    const merge = await OrdinalMerge.open(cursors);
+    const out: { i: number; stream: number }[] = [];
+    try {
+      for (;;) {
+        const x = merge.take();
+        if (x === undefined) {
+          if (await merge.refill()) continue;
+          break;
+        }
+        out.push({ i: x.i, stream: merge.stream });
+      }
+    } finally {
+      await merge.close();
+    }
+    return out;
+  }
+
+  it('property: merging sorted streams gives every item once, in ordinal order, from its own stream', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(fc.integer({ min: 0, max: 10_000 })),
         fc.integer({ min: 1, max: 5 }),
-        async (ids, k) => {
+        fc.integer({ min: 1, max: 4 }),
+        async (ids, k, batch) => {
           const parts: { i: number }[][] = Array.from({ length: k }, () => []);
           ids.forEach((i, n) => {
             parts[n % k]!.push({ i });
           });
           for (const p of parts) p.sort((a, b) => a.i - b.i);
-          const out: number[] = [];
-          for await (const x of mergeByOrdinal(parts.map((p) => from(p)))) out.push(x.i);
-          expect(out).toEqual([...ids].sort((a, b) => a - b));
+          const cursors = parts.map((p) => new ArrayCursor(p, batch));
+          const out = await drain(cursors);
+          expect(out.map((x) => x.i)).toEqual([...ids].sort((a, b) => a - b));
+          for (const x of out) expect(parts[x.stream]!.some((p) => p.i === x.i)).toBe(true);
+          expect(cursors.every((c) => c.closed)).toBe(true);
         },
       ),
     );
   });
 
   it('refuses inputs that are not in order (a broken invariant, never a silent misorder)', async () => {
-    const run = async () => {
-      for await (const _ of mergeByOrdinal([from([{ i: 2 }, { i: 1 }])])) {
-        // drain
-      }
-    };
-    await expect(run()).rejects.toThrow(/out of order/);
+    await expect(drain([new ArrayCursor([{ i: 2 }, { i: 1 }], 1)])).rejects.toThrow(/out of order/);
+    await expect(drain([new ArrayCursor([{ i: 2 }, { i: 2 }], 2)])).rejects.toThrow(/out of order/);
   });
 });
 

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedStack, startEmbeddedStack } from '#shared/local/embeddedStack.js';
 import { WorkAreaError } from '#shared/pipeline/partition/errors.js';
 import {
+  ChunkCursor,
   ChunkedLineWriter,
   type ChunkPosition,
   readChunks,
-  readChunksFrom,
   s3WorkArea,
   type WorkArea,
 } from '#shared/pipeline/partition/workArea.js';
@@ -35,6 +35,23 @@ afterAll(async () => {
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
+  return out;
+}
+
+/** Every value a cursor from `start` gives, each with the position after it. */
+async function readFrom<T>(
+  chunks: readonly string[],
+  start: ChunkPosition,
+): Promise<{ value: T; next: ChunkPosition }[]> {
+  const cursor = new ChunkCursor<T>(work, chunks, start);
+  const out: { value: T; next: ChunkPosition }[] = [];
+  try {
+    while (await cursor.fill()) {
+      while (cursor.head !== undefined) out.push({ value: cursor.take(), next: cursor.position });
+    }
+  } finally {
+    await cursor.close();
+  }
   return out;
 }
 
@@ -66,15 +83,15 @@ describe('chunked streams across invocations', () => {
     }
     const chunks = await w.close();
     expect(chunks.length).toBeGreaterThan(2);
-    const all = await collect(readChunksFrom<{ n: number }>(work, chunks, { chunk: 0, line: 0 }));
+    const all = await readFrom<{ n: number }>(chunks, { chunk: 0, line: 0 });
     expect(all.map((x) => x.value.n)).toEqual([...Array(12).keys()]);
     // Resuming after every line in turn gives the remaining lines, wherever the chunk boundaries fall.
     for (let k = 0; k < all.length; k++) {
-      const rest = await collect(readChunksFrom<{ n: number }>(work, chunks, all[k]!.next));
+      const rest = await readFrom<{ n: number }>(chunks, all[k]!.next);
       expect(rest.map((x) => x.value.n)).toEqual([...Array(12).keys()].slice(k + 1));
     }
     const end: ChunkPosition = { chunk: chunks.length, line: 0 };
-    expect(await collect(readChunksFrom(work, chunks, end))).toEqual([]);
+    expect(await readFrom(chunks, end)).toEqual([]);
   });
 
   it('a position past the stream is refused, never read as an empty rest', async () => {
@@ -82,9 +99,23 @@ describe('chunked streams across invocations', () => {
     w.add('{"n":1}');
     w.add('{"n":2}');
     const chunks = await w.close();
-    await expect(collect(readChunksFrom(work, chunks, { chunk: 0, line: 3 }))).rejects.toBeInstanceOf(WorkAreaError);
-    await expect(collect(readChunksFrom(work, chunks, { chunk: 2, line: 0 }))).rejects.toBeInstanceOf(WorkAreaError);
-    await expect(collect(readChunksFrom(work, chunks, { chunk: 1, line: 1 }))).rejects.toBeInstanceOf(WorkAreaError);
+    await expect(readFrom(chunks, { chunk: 0, line: 3 })).rejects.toBeInstanceOf(WorkAreaError);
+    await expect(readFrom(chunks, { chunk: 2, line: 0 })).rejects.toBeInstanceOf(WorkAreaError);
+    await expect(readFrom(chunks, { chunk: 1, line: 1 })).rejects.toBeInstanceOf(WorkAreaError);
+  });
+
+  it("lines cut by the body's pieces (even inside a UTF-8 character) are read whole and in order", async () => {
+    // ~600 KB in one chunk object: the body arrives in many pieces, whose boundaries fall anywhere.
+    const values = Array.from({ length: 4000 }, (_, n) => ({
+      n,
+      text: `é中€${'x'.repeat(n % 97)}😀`.repeat(1 + (n % 5)),
+    }));
+    const w = new ChunkedLineWriter(work, 'pieces/events', 8 << 20);
+    for (const v of values) w.add(JSON.stringify(v));
+    const chunks = await w.close();
+    expect(chunks).toHaveLength(1);
+    expect(await collect(readChunks(work, chunks))).toEqual(values);
+    expect((await readFrom(chunks, { chunk: 0, line: 3999 })).map((x) => x.value)).toEqual([values[3999]]);
   });
 
   it('binary objects round-trip; a missing one is a WorkAreaError naming it', async () => {

@@ -17,11 +17,11 @@ import { type PartitionResult, partitionFile } from './auditPartition.js';
 import { PartitionInvariantError } from './errors.js';
 import { INGEST_FILE, type IngestResult } from './ingest.js';
 import { LEDGER_FILE, type LedgerResult, type LocatedLine } from './ledger.js';
-import { mergeByOrdinal } from './mergeByOrdinal.js';
+import { OrdinalMerge } from './mergeByOrdinal.js';
 import { mergeInto, type PartialResult, TrackingCollector } from './partialResult.js';
 import { splitExtraRules } from './ruleSplit.js';
 import { openStep, type StepState } from './runPlan.js';
-import { readChunks } from './workArea.js';
+import { ChunkCursor, readChunks } from './workArea.js';
 
 export const AGGREGATE_FILE = 'aggregate.json';
 
@@ -47,12 +47,21 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
 
   const orderSeq = new SequenceTracker('orders+trades', sink);
   let processed = 0;
-  const streams = partitions.map((p) => readChunks<AnnotatedLine>(step.work, p.events));
-  for await (const line of mergeByOrdinal(streams)) {
-    const item = toItem(line);
-    replayGlobal(item, line, orderRules, tradeRules, ctx);
-    orderSeq.observe(item.rec.seq, item);
-    processed++;
+  const merge = await OrdinalMerge.open(partitions.map((p) => new ChunkCursor<AnnotatedLine>(step.work, p.events)));
+  try {
+    for (;;) {
+      const line = merge.take();
+      if (line === undefined) {
+        if (await merge.refill()) continue;
+        break;
+      }
+      const item = toItem(line);
+      replayGlobal(item, line, orderRules, tradeRules, ctx);
+      orderSeq.observe(item.rec.seq, item);
+      processed++;
+    }
+  } finally {
+    await merge.close();
   }
   orderSeq.finish();
   const recorded = partitions.reduce((n, p) => n + p.items, 0);

@@ -21,11 +21,11 @@ import { type AuditorCheckpoint, OrderFlowAuditor } from '../../orderflow/audito
 import { type AnnotatedLine, EventRecorder, type OrderedLine, toItem } from './annotatedEvents.js';
 import { PartitionInvariantError, StepInputError, WorkAreaError } from './errors.js';
 import { INGEST_FILE, type IngestResult } from './ingest.js';
-import { mergeByOrdinal } from './mergeByOrdinal.js';
+import { OrdinalMerge } from './mergeByOrdinal.js';
 import { type PartialResult, TrackingCollector } from './partialResult.js';
 import { splitExtraRules } from './ruleSplit.js';
 import { openStep, type StepState } from './runPlan.js';
-import { ChunkedLineWriter, type ChunkPosition, readChunksFrom } from './workArea.js';
+import { ChunkCursor, ChunkedLineWriter, type ChunkPosition } from './workArea.js';
 
 export interface PartitionResult extends PartialResult {
   /** Chunks of AnnotatedLine, in ordinal order. */
@@ -129,29 +129,39 @@ export async function auditPartition(
   }
   writer = new ChunkedLineWriter(step.work, `partitions/p${state.partition}/events`, opts.chunkBytes, events);
 
-  const streams = symbols.map((s, k) =>
-    tagged(readChunksFrom<OrderedLine>(step.work, ingest.symbols[s]!.chunks, positions[k]!), k),
+  const cursors = symbols.map(
+    (s, k) => new ChunkCursor<OrderedLine>(step.work, ingest.symbols[s]!.chunks, positions[k]!),
   );
+  const merge = await OrdinalMerge.open(cursors);
   const limits = opts.limits ?? {};
   const reserveMs = limits.reserveMs ?? 120_000;
   const maxItems = limits.maxItems ?? Number.POSITIVE_INFINITY;
   let sliceItems = 0;
   let stopped = false;
-  for await (const t of mergeByOrdinal(streams)) {
-    current = t.i;
-    auditor.process(toItem(t.line));
-    positions[t.stream] = t.next;
-    items++;
-    sliceItems++;
-    await writer.flushIfFull();
-    // Stopping only after an item keeps every slice moving forward, whatever the deadline says.
-    if (
-      sliceItems >= maxItems ||
-      (limits.remainingMs !== undefined && sliceItems % DEADLINE_EVERY === 0 && limits.remainingMs() < reserveMs)
-    ) {
-      stopped = true;
-      break;
+  try {
+    for (;;) {
+      const line = merge.take();
+      if (line === undefined) {
+        if (await merge.refill()) continue;
+        break;
+      }
+      current = line.i;
+      auditor.process(toItem(line));
+      positions[merge.stream] = cursors[merge.stream]!.position;
+      items++;
+      sliceItems++;
+      if (writer.full) await writer.flush();
+      // Stopping only after an item keeps every slice moving forward, whatever the deadline says.
+      if (
+        sliceItems >= maxItems ||
+        (limits.remainingMs !== undefined && sliceItems % DEADLINE_EVERY === 0 && limits.remainingMs() < reserveMs)
+      ) {
+        stopped = true;
+        break;
+      }
     }
+  } finally {
+    await merge.close();
   }
   if (recordError !== undefined) {
     throw new PartitionInvariantError('could not record the annotated events of the partition', { cause: recordError });
@@ -190,13 +200,6 @@ export async function auditPartition(
   const result: PartitionResult = { ...sink.export(), quarantine, fileStats: [], events: eventChunks, items };
   await step.work.putJson(partitionFile(state.partition), result);
   return output(true);
-}
-
-async function* tagged(
-  source: AsyncIterable<{ value: OrderedLine; next: ChunkPosition }>,
-  stream: number,
-): AsyncIterable<{ i: number; line: OrderedLine; next: ChunkPosition; stream: number }> {
-  for await (const { value, next } of source) yield { i: value.i, line: value, next, stream };
 }
 
 async function readCheckpoint(

@@ -3,10 +3,11 @@
  * only small references through the state machine; everything bulky (ordered partitions, annotated events, partial
  * findings) lives here. JSON documents are whole objects; streams are JSON Lines split in chunk objects.
  */
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getObject, joinKey, parseS3Uri, putObject, readObject } from '../../adapters/s3/objects.js';
 import { WorkAreaError } from './errors.js';
+import type { Cursor } from './mergeByOrdinal.js';
 
 export interface WorkArea {
   readonly uri: string;
@@ -15,8 +16,11 @@ export interface WorkArea {
   putText(name: string, text: string): Promise<void>;
   putBytes(name: string, bytes: Uint8Array): Promise<void>;
   getBytes(name: string): Promise<Buffer>;
-  /** The lines of one object, lazily. */
-  lines(name: string): AsyncIterable<string>;
+  /**
+   * The non-empty lines of one object, lazily, in batches (one per piece of the object's body as it arrives): a
+   * reader then hands lines out without a promise per line, and holds one piece per open object, not the object.
+   */
+  lineBatches(name: string): AsyncIterable<string[]>;
 }
 
 export function s3WorkArea(s3: S3Client, uri: string): WorkArea {
@@ -53,23 +57,41 @@ export function s3WorkArea(s3: S3Client, uri: string): WorkArea {
         throw new WorkAreaError(`cannot read ${uri.replace(/\/?$/, '/')}${name}`, { cause });
       }
     },
-    async *lines(name) {
+    async *lineBatches(name) {
       const stream = await getObject(s3, bucket, key(name));
-      const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+      const decoder = new StringDecoder('utf8');
+      let rest = '';
       try {
-        for await (const line of rl) if (line !== '') yield line;
+        for await (const piece of stream) {
+          const parts = (rest + decoder.write(piece as Buffer)).split('\n');
+          rest = parts.pop()!;
+          const batch = nonEmptyLines(parts);
+          if (batch.length > 0) yield batch;
+        }
+        const last = nonEmptyLines([rest + decoder.end()]);
+        if (last.length > 0) yield last;
       } finally {
         // A reader that stops early (a partition stopping at its deadline) must not leave the connection open.
-        rl.close();
         stream.destroy();
       }
     },
   };
 }
 
+/** The lines without a trailing CR, empty ones left out (as the writer never writes one). */
+function nonEmptyLines(parts: string[]): string[] {
+  const out: string[] = [];
+  for (const p of parts) {
+    const line = p.endsWith('\r') ? p.slice(0, -1) : p;
+    if (line !== '') out.push(line);
+  }
+  return out;
+}
+
 /**
  * Writes a stream of JSON lines as chunk objects `<prefix>/c<n>.jsonl` of about `chunkBytes` each. `add` is
- * synchronous (it is called from rule hooks); the owner awaits `flushIfFull()` between records and `close()` at the end.
+ * synchronous (it is called from rule hooks); the owner flushes when `full` (or awaits `flushIfFull()`) between records
+ * and awaits `close()` at the end.
  */
 export class ChunkedLineWriter {
   readonly #work: WorkArea;
@@ -131,13 +153,6 @@ export class ChunkedLineWriter {
   }
 }
 
-/** The parsed lines of chunk objects, in order. */
-export async function* readChunks<T>(work: WorkArea, chunks: readonly string[]): AsyncIterable<T> {
-  for (const name of chunks) {
-    for await (const line of work.lines(name)) yield JSON.parse(line) as T;
-  }
-}
-
 /** A place in a chunked stream: the chunk, and the (non-empty) line within it. */
 export interface ChunkPosition {
   chunk: number;
@@ -145,25 +160,111 @@ export interface ChunkPosition {
 }
 
 /**
- * The parsed lines of chunk objects from a position on, each with the position just after it (where a reader that
- * stopped after this line would resume). Lines before the start are skipped without being parsed.
+ * A reader of one chunked stream from a position on. The head line is parsed and available synchronously; only when
+ * the current batch of lines runs out does the owner await `fill()`. Lines before the start are skipped without being
+ * parsed. `position` is where a reader that stopped after the last taken line would resume.
  */
-export async function* readChunksFrom<T>(
-  work: WorkArea,
-  chunks: readonly string[],
-  start: ChunkPosition,
-): AsyncIterable<{ value: T; next: ChunkPosition }> {
-  if (start.chunk > chunks.length || (start.chunk === chunks.length && start.line !== 0)) {
-    throw new WorkAreaError(`resume position ${start.chunk}:${start.line} is past the ${chunks.length} chunks`);
-  }
-  for (let c = start.chunk; c < chunks.length; c++) {
-    let n = 0;
-    const skip = c === start.chunk ? start.line : 0;
-    for await (const line of work.lines(chunks[c]!)) {
-      n++;
-      if (n <= skip) continue;
-      yield { value: JSON.parse(line) as T, next: { chunk: c, line: n } };
+export class ChunkCursor<T> implements Cursor<T> {
+  readonly #work: WorkArea;
+  readonly #chunks: readonly string[];
+  #chunk: number;
+  /** Lines of the current chunk already read (taken, skipped, or buffered). */
+  #read = 0;
+  #skip: number;
+  #batches: AsyncIterator<string[]> | undefined;
+  #batch: string[] = [];
+  #at = 0;
+  #head: T | undefined;
+  #position: ChunkPosition;
+  #taken: ChunkPosition;
+
+  constructor(work: WorkArea, chunks: readonly string[], start: ChunkPosition = { chunk: 0, line: 0 }) {
+    if (start.chunk > chunks.length || (start.chunk === chunks.length && start.line !== 0)) {
+      throw new WorkAreaError(`resume position ${start.chunk}:${start.line} is past the ${chunks.length} chunks`);
     }
-    if (n < skip) throw new WorkAreaError(`resume position ${c}:${skip} is past the ${n} lines of ${chunks[c]}`);
+    this.#work = work;
+    this.#chunks = chunks;
+    this.#chunk = start.chunk;
+    this.#skip = start.line;
+    this.#position = { ...start };
+    this.#taken = { ...start };
+  }
+
+  /** The next value, parsed, or undefined when `fill()` must run first (or the stream is at its end). */
+  get head(): T | undefined {
+    return this.#head;
+  }
+
+  /** Where a reader that stopped after the last taken line would resume. */
+  get position(): ChunkPosition {
+    return this.#taken;
+  }
+
+  /** Loads lines until a head is available; false at the end of the stream. */
+  async fill(): Promise<boolean> {
+    while (this.#head === undefined) {
+      if (this.#at < this.#batch.length) {
+        this.#advance();
+        continue;
+      }
+      if (this.#chunk >= this.#chunks.length) return false;
+      this.#batches ??= this.#work.lineBatches(this.#chunks[this.#chunk]!)[Symbol.asyncIterator]();
+      const next = await this.#batches.next();
+      if (!next.done) {
+        this.#batch = next.value;
+        this.#at = 0;
+        continue;
+      }
+      const name = this.#chunks[this.#chunk]!;
+      if (this.#read < this.#skip) {
+        throw new WorkAreaError(
+          `resume position ${this.#chunk}:${this.#skip} is past the ${this.#read} lines of ${name}`,
+        );
+      }
+      this.#batches = undefined;
+      this.#chunk++;
+      this.#read = 0;
+      this.#skip = 0;
+    }
+    return true;
+  }
+
+  /** The head, consumed (the next line becomes the head if it is already loaded). */
+  take(): T {
+    const value = this.#head;
+    if (value === undefined) throw new WorkAreaError('ChunkCursor.take() without a head: fill() first');
+    this.#head = undefined;
+    this.#taken = this.#position;
+    if (this.#at < this.#batch.length) this.#advance();
+    return value;
+  }
+
+  /** Releases the open object (a reader that stops early). */
+  async close(): Promise<void> {
+    const it = this.#batches;
+    this.#batches = undefined;
+    await it?.return?.();
+  }
+
+  /** Reads the batch's next line: skipped before the start, else parsed into the head. */
+  #advance(): void {
+    const line = this.#batch[this.#at++]!;
+    this.#read++;
+    if (this.#read <= this.#skip) return;
+    this.#head = JSON.parse(line) as T;
+    this.#position = { chunk: this.#chunk, line: this.#read };
+  }
+}
+
+/** The parsed lines of chunk objects, in order. */
+export async function* readChunks<T>(work: WorkArea, chunks: readonly string[]): AsyncIterable<T> {
+  const cursor = new ChunkCursor<T>(work, chunks);
+  try {
+    while (await cursor.fill()) {
+      // Take what is loaded without a promise per line.
+      while (cursor.head !== undefined) yield cursor.take();
+    }
+  } finally {
+    await cursor.close();
   }
 }
