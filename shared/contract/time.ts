@@ -17,16 +17,19 @@ export function parseTimestampNs(ts: string): bigint | undefined {
   const minute = Number(m[5]);
   const second = Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const d = new Date(ms);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999, and RFC 3339 years run from 0000.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
   if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
+  const ms = d.getTime();
   const frac = (m[7] ?? '').padEnd(9, '0');
   return BigInt(ms) * NS_PER_MS + BigInt(frac);
 }
 
 /**
  * The same accept/reject decision as `parseTimestampNs(ts) !== undefined`, without the regex, the Date and the BigInt
- * (it runs once per record). Years 0000–0099 are rejected like parseTimestampNs does (Date.UTC maps them to 19xx).
+ * (it runs once per record).
  */
 export function isTimestamp(ts: string): boolean {
   const n = ts.length;
@@ -39,7 +42,7 @@ export function isTimestamp(ts: string): boolean {
   const hour = digits(ts, 11, 2);
   const minute = digits(ts, 14, 2);
   const second = digits(ts, 17, 2);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
   if (minute < 0 || minute > 59 || second < 0 || second > 59) return false;
   if (day > 28 && day > daysInMonth(year, month)) return false;
   if (n > 20) {

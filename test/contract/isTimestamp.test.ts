@@ -1,6 +1,6 @@
 /**
  * isTimestamp is the per-record check of the contract's timestamp form; it must decide exactly like
- * parseTimestampNs (the reference: regex + calendar through Date.UTC), including its edge cases.
+ * parseTimestampNs (the reference: regex + calendar through Date), including its edge cases.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -26,6 +26,15 @@ describe('contract timestamps', () => {
       expect(parseTimestampNs(bad), bad).toBeUndefined();
     expect(parseTimestampNs('2024-02-29T23:59:59.999999999Z')).toBeDefined();
   });
+
+  it('reads years 0000–0099 as themselves (RFC 3339), not as 1900–1999', () => {
+    const s = 1_000_000_000n;
+    expect(parseTimestampNs('0000-01-01T00:00:00Z')).toBe(-62_167_219_200n * s);
+    expect(parseTimestampNs('0100-01-01T00:00:00Z')! - parseTimestampNs('0099-12-31T23:59:59Z')!).toBe(s);
+    expect(parseTimestampNs('0004-02-29T00:00:00Z')).toBeDefined();
+    expect(parseTimestampNs('0050-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseTimestampNs('0050-06-01T00:00:00Z')! < parseTimestampNs('1950-06-01T00:00:00Z')!).toBe(true);
+  });
 });
 
 describe('ISO durations', () => {
