@@ -14,9 +14,9 @@ import type { Finding } from '../findings/finding.js';
 import { quarantineToFinding } from '../ingest/quarantine.js';
 import { buildReportModel } from '../report/model.js';
 import { renderReportPdf } from '../report/renderPdf.js';
-import { findingJsonLine } from '../store/findingJson.js';
+import { canonicalFinding, findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';
-import type { RunStart } from '../store/types.js';
+import type { CheckCounts, RunStart } from '../store/types.js';
 import { findingId } from './ids.js';
 import type { InputHash } from './inputs.js';
 import type { RunProgress } from './progress.js';
@@ -72,21 +72,14 @@ export async function finalizeRun(input: FinalizeInput, deps: FinalizeDeps): Pro
   for (const q of quarantined) collector.report(quarantineToFinding(q));
 
   const drafts = collector.findings();
-  const findings: Finding[] = drafts.map((d) => ({
-    finding_id: findingId(manifest, d.check_id, d.subject),
-    run_id: input.runId,
-    check_id: d.check_id,
-    severity: d.severity,
-    subject: d.subject,
-    venue: manifest.venue,
-    symbol: d.symbol ?? null,
-    account_id: d.account_id ?? null,
-    seq: d.seq ?? null,
-    ts: d.ts ?? null,
-    title: d.title,
-    detail: d.detail,
-    evidence: d.evidence,
-  }));
+  const findings: Finding[] = drafts.map((d) =>
+    canonicalFinding({
+      ...d,
+      finding_id: findingId(manifest, d.check_id, d.subject),
+      run_id: input.runId,
+      venue: manifest.venue,
+    }),
+  );
 
   const summary = buildRunSummary({
     toolVersion: input.toolVersion,
@@ -151,23 +144,27 @@ export async function finalizeRun(input: FinalizeInput, deps: FinalizeDeps): Pro
   if (deps.store !== undefined) {
     deps.progress?.stage('findings store', findings.length);
     await deps.store.recordFindings(input.runRecord, findings);
-    const counts = Object.fromEntries(
-      summary.checks.map((c) => [
-        c.check_id,
-        {
-          examined: c.examined,
-          not_tested: c.not_tested,
-          findings: {
-            critical: c.findings.critical,
-            high: c.findings.high,
-            medium: c.findings.medium,
-            low: c.findings.low,
-          },
-        },
-      ]),
-    );
-    await deps.store.completeRun(input.runId, counts, { at: deps.now() });
+    await deps.store.completeRun(input.runId, checkCounts(summary), { at: deps.now() });
   }
   deps.progress?.done();
   return { runId: input.runId, summary, findings, out: deps.out.uri, keyFingerprint: fingerprint };
+}
+
+/** The per-check counts a completed run stores (the Lambdas' Store step stores the same). */
+export function checkCounts(summary: RunSummary): Record<string, CheckCounts> {
+  return Object.fromEntries(
+    summary.checks.map((c) => [
+      c.check_id,
+      {
+        examined: c.examined,
+        not_tested: c.not_tested,
+        findings: {
+          critical: c.findings.critical,
+          high: c.findings.high,
+          medium: c.findings.medium,
+          low: c.findings.low,
+        },
+      },
+    ]),
+  );
 }

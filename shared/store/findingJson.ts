@@ -21,8 +21,13 @@ export const FINDING_KEYS = [
   'evidence',
 ] as const satisfies readonly (keyof Finding)[];
 
-/** A plain Finding with exactly the OUTPUT.md keys, in order (extra fields such as status dropped). */
-export function canonicalFinding(f: Finding): Finding {
+type OptionalKey = 'symbol' | 'account_id' | 'seq' | 'ts';
+
+/**
+ * A plain Finding with exactly the OUTPUT.md keys, in order (extra fields such as status dropped; absent optional
+ * fields as null, as a rule's draft may leave them out).
+ */
+export function canonicalFinding(f: Omit<Finding, OptionalKey> & Partial<Pick<Finding, OptionalKey>>): Finding {
   return {
     finding_id: f.finding_id,
     run_id: f.run_id,

@@ -537,17 +537,10 @@ export class FindingsStore {
       }
       body = { finding_ref: await this.#blobs.put(f.finding_id, bytes) };
     }
+    // The finding's own fields but its text and evidence (those are in finding_json or the blob).
+    const { title: _title, detail: _detail, evidence: _evidence, ...fields } = canonicalFinding(f);
     const summary = {
-      finding_id: f.finding_id,
-      run_id: f.run_id,
-      check_id: f.check_id,
-      severity: f.severity,
-      subject: f.subject,
-      venue: f.venue,
-      symbol: f.symbol ?? null,
-      account_id: f.account_id ?? null,
-      seq: f.seq ?? null,
-      ts: f.ts ?? null,
+      ...fields,
       period_start: run.period_start,
       period_end: run.period_end,
     };

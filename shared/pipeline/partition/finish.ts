@@ -12,8 +12,7 @@ import { FindingCollector } from '../../findings/collector.js';
 import type { Finding } from '../../findings/finding.js';
 import { unsupportedFileEntry } from '../../ingest/layout.js';
 import type { FindingsStore } from '../../store/findingsStore.js';
-import type { CheckCounts } from '../../store/types.js';
-import { finalizeRun, PACK_FILES } from '../finalizeRun.js';
+import { checkCounts, finalizeRun, PACK_FILES } from '../finalizeRun.js';
 import { FileStatsBook } from '../inputs.js';
 import { QuarantineLog } from '../quarantineLog.js';
 import type { RunSummary } from '../summary.js';
@@ -81,25 +80,6 @@ export async function storeRun(state: StepState, deps: StoreDeps): Promise<StepS
   await deps.store.recordFindings(step.plan.run_record, findings);
   await deps.store.completeRun(step.plan.run_id, checkCounts(summary), { at: deps.now() });
   return { run: state.run, findings: findings.length };
-}
-
-/** The per-check counts finalizeRun stores (kept equal to it; see the report to the lead). */
-export function checkCounts(summary: RunSummary): Record<string, CheckCounts> {
-  return Object.fromEntries(
-    summary.checks.map((c) => [
-      c.check_id,
-      {
-        examined: c.examined,
-        not_tested: c.not_tested,
-        findings: {
-          critical: c.findings.critical,
-          high: c.findings.high,
-          medium: c.findings.medium,
-          low: c.findings.low,
-        },
-      },
-    ]),
-  );
 }
 
 /** Step Functions' error of a caught state: `{ Error, Cause }`, where a Lambda's Cause is its JSON error. */
