@@ -132,6 +132,8 @@ describe('fileIsInSeqOrder', () => {
   it('simpleSeq reads only the plain shape', () => {
     expect(simpleSeq('{"seq":42,"ts":"x"}')).toBe(42);
     expect(simpleSeq('{"seq":42}')).toBe(42);
+    // Judged on bytes: multi-byte UTF-8 before a second key must not shift what is looked at.
+    expect(simpleSeq('{"seq":42,"a":"é€😀","b":"q"}')).toBe(42);
     for (const t of [
       '{ "seq":42,',
       '{"seq":42.0,',
@@ -139,6 +141,7 @@ describe('fileIsInSeqOrder', () => {
       '{"seq":"42",',
       '{"seq":42,"a":"\\"","b":1}',
       '{"seq":42,"seq":1}',
+      '{"seq":42,"a":"é€😀","seq":1}',
       '{"seq":1234567890123456,',
       '{"seq":,',
     ]) {
