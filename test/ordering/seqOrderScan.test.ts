@@ -132,6 +132,8 @@ describe('fileIsInSeqOrder', () => {
   it('simpleSeq reads only the plain shape', () => {
     expect(simpleSeq('{"seq":42,"ts":"x"}')).toBe(42);
     expect(simpleSeq('{"seq":42}')).toBe(42);
+    // Judged on bytes: multi-byte UTF-8 before a second key must not shift what is looked at.
+    expect(simpleSeq('{"seq":42,"a":"é€😀","b":"q"}')).toBe(42);
     for (const t of [
       '{ "seq":42,',
       '{"seq":42.0,',
@@ -139,6 +141,7 @@ describe('fileIsInSeqOrder', () => {
       '{"seq":"42",',
       '{"seq":42,"a":"\\"","b":1}',
       '{"seq":42,"seq":1}',
+      '{"seq":42,"a":"é€😀","seq":1}',
       '{"seq":1234567890123456,',
       '{"seq":,',
     ]) {
@@ -206,6 +209,92 @@ describe('fileIsInSeqOrder across chunk boundaries', () => {
         },
       ),
       { numRuns: 300, seed: 5 },
+    );
+  });
+});
+
+describe('fast reading of plain lines and rows against the reader-only scan', () => {
+  const inMemory = (path: string, bytes: Buffer, cuts: number[]) => {
+    const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+    const chunks: Buffer[] = [];
+    let prev = 0;
+    for (const p of [...points, bytes.length]) {
+      if (p > prev) chunks.push(bytes.subarray(prev, p));
+      prev = Math.max(prev, p);
+    }
+    const source: DatasetSource = { root: 'mem', list: async () => [], open: async () => Readable.from(chunks) };
+    const file: DataFile = {
+      path,
+      size: bytes.length,
+      record_type: path.split('/')[0] as RecordType,
+      format: formatOf(path)!,
+    };
+    return { source, file };
+  };
+  const answers = async (path: string, text: string, cuts: number[]) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const fast = inMemory(path, bytes, cuts);
+    const plain = inMemory(path, bytes, cuts);
+    return {
+      fast: await fileIsInSeqOrder(fast.source, fast.file),
+      plain: await fileIsInSeqOrder(plain.source, plain.file, { fastPaths: false }),
+    };
+  };
+
+  it('CSV: the same answer as parsing every row (quoted cells and line breaks, wrong widths, odd seq cells)', async () => {
+    const seq = fc.integer({ min: 0, max: 20 });
+    const row = fc.oneof(
+      seq.map((s) => tradeRow(s)),
+      seq.map((s) => tradeRow(s, `"t,${s}"`)),
+      seq.map((s) => tradeRow(s, `"t\n${s}`)),
+      seq.map((s) => tradeRow(s, `"t""${s}""\r\n,x"`)),
+      seq.map((s) => tradeRow(` ${s}`)),
+      seq.map((s) => tradeRow(`${s}.0`)),
+      seq.map((s) => tradeRow(`"${s}"`)),
+      seq.map((s) => `${tradeRow(s)},extra`),
+      seq.map((s) => tradeRow(s).split(',').slice(0, 5).join(',')),
+      seq.map((s) => tradeRow(s, `é€${s}`)),
+      fc.constantFrom('', '  ', '\t', ',,,', '"', 'x"y', '1234567890123456,a'),
+    );
+    const header = fc.constantFrom(
+      TRADE_HEADER,
+      TRADE_HEADER.replace('seq,ts', 'ts,seq'),
+      TRADE_HEADER.replace('phase', 'seq'),
+      TRADE_HEADER.replace('seq,', 'sequence,'),
+      `"seq",${TRADE_HEADER.slice(4)}`,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        header,
+        fc.array(row, { maxLength: 10 }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        async (h, rows, crlf, cuts) => {
+          const text = [h, ...rows].join(crlf ? '\r\n' : '\n');
+          const r = await answers('trades/p.csv', text, cuts);
+          expect(r.fast).toBe(r.plain);
+        },
+      ),
+      { numRuns: 400, seed: 21 },
+    );
+  });
+
+  it('JSONL: the fast reading never says yes where decoding every line says no', async () => {
+    const seq = fc.integer({ min: 0, max: 20 });
+    const line = fc.oneof(
+      seq.map((s) => order(s)),
+      seq.map((s) => order(s, { user_id: 'é€😀' })),
+      seq.map((s) => `${order(s + 1).slice(0, -1)},"seq":${s}}`),
+      seq.map((s) => order(s, { qty: 1 })),
+      seq.map((s) => JSON.stringify({ ...ORDER_WITHOUT_SEQ, seq: s })),
+      fc.constantFrom('', '  ', '{"seq":3', '{"seq":'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 5 }), async (ls, cuts) => {
+        const r = await answers('orders/p.jsonl', ls.join('\n'), cuts);
+        if (r.fast) expect(r.plain).toBe(true);
+      }),
+      { numRuns: 300, seed: 22 },
     );
   });
 });
