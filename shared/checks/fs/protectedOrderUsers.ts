@@ -5,47 +5,35 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026): information barriers between the market maker and
  * the platform; the market maker's people must not act on client or operator orders.
  */
-import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter, staffOf } from '../../orderflow/lookups.js';
+import type { Account } from '../../contract/records.js';
+import { staffOf } from '../../orderflow/lookups.js';
 import { isProtectedRole } from '../../reference/referenceData.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
-import {
-  isIgnoredByReplay,
-  opensOrder,
-  orderAccountId,
-  orderSymbol,
-  origin,
-  type ReportedState,
-  UNKNOWN_ACCOUNT,
-} from './orderEvents.js';
+import type { Rule } from '../rule.js';
+import { origin, perOrderRule, UNKNOWN_ACCOUNT } from './orderEvents.js';
 
 const ID = 'FS-2';
 
+const inScope = (account: Account | undefined): account is Account =>
+  account !== undefined && (isProtectedRole(account.role) || account.role === 'platform');
+
 export function protectedOrderUsersRule(): Rule {
-  const reported = new Set<string>();
-  const population = new PopulationCounter(ID);
-  return {
-    checks: [ID],
-    onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
-      if (isIgnoredByReplay(item, before)) return;
+  return perOrderRule({
+    id: ID,
+    count(population, account) {
+      if (account === undefined) population.notTested(UNKNOWN_ACCOUNT);
+      else if (inScope(account)) population.examined++;
+    },
+    judge(item, _before, account, accountId, symbol, ctx) {
       const o = item.rec;
-      const accountId = orderAccountId(item, before);
-      const account = accountOf(ctx.ref, accountId);
-      const inScope = account !== undefined && (isProtectedRole(account.role) || account.role === 'platform');
-      if (opensOrder(item, before)) {
-        if (account === undefined) population.notTested(UNKNOWN_ACCOUNT);
-        else if (inScope) population.examined++;
-      }
-      if (!inScope || o.user_id == null || reported.has(o.order_id)) return;
+      if (!inScope(account) || o.user_id == null) return undefined;
       const staff = staffOf(ctx.ref, o.user_id);
-      if (staff === undefined || !ctx.ref.mmEntities.has(staff.entity_id)) return;
-      reported.add(o.order_id);
-      ctx.sink.report({
+      if (staff === undefined || !ctx.ref.mmEntities.has(staff.entity_id)) return undefined;
+      return {
         check_id: ID,
         severity: 'high',
         subject: o.order_id,
-        symbol: orderSymbol(item, before),
+        symbol,
         account_id: accountId,
         seq: o.seq,
         ts: o.ts,
@@ -64,19 +52,7 @@ export function protectedOrderUsersRule(): Rule {
           source_ip: o.source_ip ?? null,
           ...origin(item),
         },
-      });
+      };
     },
-    saveState(): ReportedState {
-      return { reported: new Set(reported), population: population.saveState() };
-    },
-    loadState(state: unknown): void {
-      const s = state as ReportedState;
-      reported.clear();
-      for (const id of s.reported) reported.add(id);
-      population.loadState(s.population);
-    },
-    finish(ctx: RuleContext): void {
-      population.flush(ctx.sink);
-    },
-  };
+  });
 }
