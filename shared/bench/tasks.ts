@@ -136,6 +136,8 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
   const { openCliServices } = await import('../cli/services.js');
   const { TOOL_VERSION } = await import('../cli/version.js');
   const { runAudit } = await import('../pipeline/runAudit.js');
+  const { limitHeapGrowth } = await import('../cli/heapGrowth.js');
+  limitHeapGrowth(); // as the CLI's run does
   await rm(task.outDir, { recursive: true, force: true });
   await mkdir(task.stackDir, { recursive: true });
   // Always the embedded stack: a bench never writes to a configured AWS account.
