@@ -56,7 +56,12 @@ export function printDataset(r: DatasetResult, log: (s: string) => void): void {
       `  whole run           ${fmt(run.wallSeconds)} s  ${rate(run.eventsPerSecond)}  peak RSS ${fmt(run.peakRssMb, 0)} MB` +
         (run.ratioToNewlineScan !== null ? `  = ${fmt(100 * run.ratioToNewlineScan, 1)} % of newline scan` : ''),
     );
-    for (const [stage, sec] of Object.entries(run.stageSeconds)) log(`    ${stage.padEnd(18)}${fmt(sec)} s`);
+    for (const [stage, sec] of Object.entries(run.stageSeconds)) {
+      const rss = run.stagePeakRssMb?.[stage];
+      log(
+        `    ${stage.padEnd(18)}${fmt(sec)} s${rss !== undefined ? `  (peak RSS ${fmt(rss, 0)} MB at its end)` : ''}`,
+      );
+    }
     log(`  findings ${run.findings}, quarantined ${run.quarantined}`);
   }
   if (r.error) log(`  ERROR: ${r.error}`);

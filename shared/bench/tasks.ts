@@ -55,6 +55,8 @@ export interface RunResult {
   wallSeconds: number;
   /** Seconds per pipeline stage, as the pipeline reports its stages (RunProgress). */
   stageSeconds: Record<string, number>;
+  /** Peak RSS (MB) of the process when each stage ended: the first stage whose figure rises to the peak set it. */
+  stagePeakRssMb: Record<string, number>;
   records: number;
   eventRecords: number;
   findings: number;
@@ -134,6 +136,8 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
   const { openCliServices } = await import('../cli/services.js');
   const { TOOL_VERSION } = await import('../cli/version.js');
   const { runAudit } = await import('../pipeline/runAudit.js');
+  const { limitHeapGrowth } = await import('../cli/heapGrowth.js');
+  limitHeapGrowth(); // as the CLI's run does
   await rm(task.outDir, { recursive: true, force: true });
   await mkdir(task.stackDir, { recursive: true });
   // Always the embedded stack: a bench never writes to a configured AWS account.
@@ -142,10 +146,14 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
     dataDir: task.stackDir,
   });
   const stageSeconds: Record<string, number> = {};
+  const stagePeakRssMb: Record<string, number> = {};
   let current: string | null = null;
   let since = 0;
   const close = () => {
-    if (current !== null) stageSeconds[current] = (stageSeconds[current] ?? 0) + (performance.now() - since) / 1000;
+    if (current !== null) {
+      stageSeconds[current] = (stageSeconds[current] ?? 0) + (performance.now() - since) / 1000;
+      stagePeakRssMb[current] = Math.round(peakRssMb());
+    }
     current = null;
   };
   const progress: RunProgress = {
@@ -187,6 +195,7 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
     return {
       wallSeconds,
       stageSeconds,
+      stagePeakRssMb,
       records: result.summary.reconciliation.records,
       eventRecords,
       findings: result.findings.length,

@@ -10,6 +10,7 @@ import { UsageError } from '../pipeline/errors.js';
 import type { FinalizedRun } from '../pipeline/finalizeRun.js';
 import { startRemoteRun } from '../pipeline/partition/remoteRun.js';
 import { runAudit } from '../pipeline/runAudit.js';
+import { limitHeapGrowth } from './heapGrowth.js';
 import { terminalProgress } from './progressBars.js';
 import type { CliServices } from './services.js';
 import { TOOL_VERSION } from './version.js';
@@ -109,6 +110,8 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
     throw error;
   }
   const tmpDir = await mkdtemp(join(tmpdir(), 'vatp-audit-'));
+  // Peak RSS: keep the heaps near their live size through the run (heapGrowth.ts).
+  limitHeapGrowth();
   let services: CliServices | undefined;
   try {
     services = await deps.services();

@@ -39,7 +39,7 @@ export type SortInput<I> = AsyncIterable<I> & { batches?(): AsyncIterable<readon
 export interface SortOptions {
   /** Folder for temporary run files (a private sub-folder is created and removed). */
   tmpDir: string;
-  /** Items held in memory before spilling (default 200,000). */
+  /** Items held in memory before spilling (default DEFAULT_MAX_IN_MEMORY). */
   maxInMemory?: number;
   /** Inputs can be iterated again with the same items; in-order inputs are then re-read instead of spilled. */
   reopenSorted?: boolean;
@@ -51,7 +51,13 @@ export interface SortOptions {
   decodeRecord?: (kind: string, json: string) => unknown;
 }
 
-export const DEFAULT_MAX_IN_MEMORY = 200_000;
+/**
+ * Items held in memory before a run is spilled. A parsed order-flow item costs ~900 bytes of heap, so this bounds the
+ * sort's memory (~90 MB); the merge then keeps one read buffer and one batch per run (~0.35 MB each), which grows as
+ * this shrinks (10M orders, 14.1M events: ~141 runs). Issue 9, 1M orders shuffled JSONL, whole CLI run: peak RSS
+ * 447 MB at 200,000 against 378 MB at 80,000.
+ */
+export const DEFAULT_MAX_IN_MEMORY = 100_000;
 const OUT_BATCH = 2048;
 const WRITE_BYTES = 1 << 20;
 const LF = 0x0a;
