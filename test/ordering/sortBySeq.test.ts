@@ -86,7 +86,8 @@ describe('sortBySeq', () => {
         fc.array(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 40 }), { minLength: 1, maxLength: 6 }),
         fc.integer({ min: 1, max: 17 }),
         fc.boolean(),
-        async (files, max, reopenSorted) => {
+        fc.integer({ min: 2, max: 4 }),
+        async (files, max, reopenSorted, maxRunsMerged) => {
           const mk = () => files.map((seqs, i) => input(`orders/f${i}.jsonl`, seqs));
           const all = files.flatMap((seqsOfFile, i) =>
             seqsOfFile.map((seq, j) => ({ seq, file: `orders/f${i}.jsonl`, line: j + 1 })),
@@ -95,7 +96,10 @@ describe('sortBySeq', () => {
             .sort((a, b) => a.seq - b.seq || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line)
             .map((x) => `${x.seq}|${x.file}|${x.line}`);
           const inMemory = await collect(sortBySeq(mk(), { tmpDir: tmp }));
-          const external = await collect(sortBySeq(mk(), { tmpDir: tmp, maxInMemory: max, reopenSorted }));
+          // A small maxRunsMerged also makes runs merge into longer runs (several levels) before the final merge.
+          const external = await collect(
+            sortBySeq(mk(), { tmpDir: tmp, maxInMemory: max, reopenSorted, maxRunsMerged }),
+          );
           expect(inMemory.map(key)).toEqual(expected);
           expect(external.map(key)).toEqual(expected);
           expect(readdirSync(tmp)).toEqual([]);
@@ -122,6 +126,33 @@ describe('sortBySeq', () => {
     for await (const _ of sortBySeq([input('orders/a.jsonl', big)], { tmpDir: tmp, maxInMemory: 500 })) {
       if (++n === 10) break;
     }
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('never holds more than maxRunsMerged run files: full levels are merged into one longer run', async () => {
+    const big = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
+    let most = 0;
+    const out: Item[] = [];
+    // Batches of 10, so that a run is spilled every ~110 items (45 runs in all).
+    const whole = input('orders/a.jsonl', big);
+    const items = await collect(whole);
+    const small: SortInput<Item> = Object.assign(whole, {
+      async *batches() {
+        for (let i = 0; i < items.length; i += 10) yield items.slice(i, i + 10);
+      },
+    });
+    const sorted = sortBySeq([small], { tmpDir: tmp, maxInMemory: 100, maxRunsMerged: 3 });
+    for await (const x of sorted) {
+      if (out.length === 0) {
+        const [dir] = readdirSync(tmp);
+        most = readdirSync(join(tmp, dir!)).length;
+      }
+      out.push(x);
+    }
+    // 45 runs merged 3 at a time, level by level (45 = 1200 in base 3): one run of level 3 and two of level 2 remain.
+    expect(most).toBe(3);
+    expect(out.map((x) => x.rec.seq)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(out.map((x) => x.rec.v)).toEqual(out.map((x) => `orders/a.jsonl#${big.indexOf(x.rec.seq) + 1}`));
     expect(readdirSync(tmp)).toEqual([]);
   });
 
