@@ -49,7 +49,7 @@ export interface SortOptions {
    * fast parser, which builds the same record several times faster.
    */
   decodeRecord?: (kind: string, json: string) => unknown;
-  /** Runs merged at once (default MAX_RUNS_MERGED): past it, runs are merged into longer runs first. */
+  /** Runs merged at once (default MAX_RUNS_MERGED, at least 2): past it, the smallest runs are merged first. */
   maxRunsMerged?: number;
 }
 
@@ -62,10 +62,10 @@ export interface SortOptions {
 export const DEFAULT_MAX_IN_MEMORY = 100_000;
 
 /**
- * Runs open at once in a merge. Each holds a file descriptor, a read buffer and a batch; without a bound, a day of
- * 100M events would open ~1,000 run files at once (the default `ulimit -n` on Linux and Lambda is 1,024). When this
- * many runs of one level exist, they are merged into one run of the next level, so every event is rewritten about
- * log_128(runs) times: once more from ~12.8M events (at the default maxInMemory), twice from ~1.6G.
+ * Runs open at once in the final merge. Each holds a file descriptor, a read buffer and a batch; without a bound, a
+ * day of 100M shuffled events would open ~1,000 run files at once (the default `ulimit -n` on Linux and Lambda is
+ * 1,024). Past it, the smallest runs are merged first, as few as bring the count down to the bound (141 runs: 14 of
+ * them into one), so few items are written twice.
  */
 export const MAX_RUNS_MERGED = 128;
 const OUT_BATCH = 2048;
@@ -113,7 +113,9 @@ export async function* sortBySeqBatches<I extends SortItem>(
   opts: SortOptions,
 ): AsyncIterable<I[]> {
   const max = Math.max(1, opts.maxInMemory ?? DEFAULT_MAX_IN_MEMORY);
-  const spill = new Spill<I>(opts.tmpDir, opts.decodeRecord, opts.maxRunsMerged ?? MAX_RUNS_MERGED);
+  const maxRuns = opts.maxRunsMerged ?? MAX_RUNS_MERGED;
+  if (!Number.isInteger(maxRuns) || maxRuns < 2) throw new RangeError(`maxRunsMerged ${maxRuns}: a whole number >= 2`);
+  const spill = new Spill<I>(opts.tmpDir, opts.decodeRecord);
   try {
     let segments: Segment<I>[] = [];
     let buffered = 0;
@@ -178,6 +180,7 @@ export async function* sortBySeqBatches<I extends SortItem>(
       if ((await readInput(input, opts.reopenSorted === true)) === 'unsorted') await readInput(input, false);
     }
 
+    await spill.reduceTo(maxRuns);
     const sources: AsyncIterator<readonly I[]>[] = [];
     for (const run of spill.runs) sources.push(spill.read(run.path)[Symbol.asyncIterator]());
     for (const input of reread) sources.push(checkedOrder(input)[Symbol.asyncIterator]());
@@ -312,8 +315,8 @@ async function* mergeSources<I extends SortItem>(sources: AsyncIterator<readonly
  * line, each line decoded on its own (records must not share one big string: see ingest/lines.ts).
  */
 class Spill<I extends SortItem> {
-  /** Sorted run files with their level (0: spilled from memory; L+1: a merge of maxRunsMerged runs of level L). */
-  runs: { path: string; level: number }[] = [];
+  /** Sorted run files with the number of items each holds. */
+  runs: { path: string; items: number }[] = [];
   readonly #tmpRoot: string;
   readonly #decode: (kind: string, json: string) => unknown;
   #dir: string | undefined;
@@ -321,14 +324,11 @@ class Spill<I extends SortItem> {
   readonly #fileIndex = new Map<string, number>();
   readonly #kinds: string[] = [];
   readonly #kindIndex = new Map<string, number>();
-  readonly #maxRunsMerged: number;
   #written = 0;
 
-  constructor(tmpRoot: string, decode: ((kind: string, json: string) => unknown) | undefined, maxRunsMerged: number) {
-    if (!Number.isInteger(maxRunsMerged) || maxRunsMerged < 2) throw new RangeError(`maxRunsMerged ${maxRunsMerged}`);
+  constructor(tmpRoot: string, decode?: (kind: string, json: string) => unknown) {
     this.#tmpRoot = tmpRoot;
     this.#decode = decode ?? ((_kind, json) => JSON.parse(json));
-    this.#maxRunsMerged = maxRunsMerged;
   }
 
   #index(map: Map<string, number>, list: string[], key: string): number {
@@ -341,17 +341,21 @@ class Spill<I extends SortItem> {
     return i;
   }
 
-  /** Spills sorted items as a level-0 run, then merges full levels (so a merge never opens more than maxRunsMerged). */
+  /** Spills sorted items as a run. */
   async write(items: I[]): Promise<void> {
     if (items.length === 0) return;
-    this.runs.push({ path: await this.#writeRun([items]), level: 0 });
-    for (let level = 0; ; level++) {
-      const full = this.runs.filter((r) => r.level === level);
-      if (full.length < this.#maxRunsMerged) break;
-      const merged = await this.#writeRun(mergeSources(full.map((r) => this.read(r.path)[Symbol.asyncIterator]())));
-      await Promise.all(full.map((r) => rm(r.path, { force: true })));
-      // Runs of lower levels are all younger than these and stay after them; order among runs does not matter.
-      this.runs = [...this.runs.filter((r) => r.level !== level), { path: merged, level: level + 1 }];
+    this.runs.push({ path: await this.#writeRun([items]), items: items.length });
+  }
+
+  /** Merges the smallest runs into one, as few as needed, until at most `max` runs remain. */
+  async reduceTo(max: number): Promise<void> {
+    while (this.runs.length > max) {
+      const k = Math.min(max, this.runs.length - max + 1);
+      this.runs.sort((a, b) => a.items - b.items);
+      const some = this.runs.slice(0, k);
+      const path = await this.#writeRun(mergeSources(some.map((r) => this.read(r.path)[Symbol.asyncIterator]())));
+      await Promise.all(some.map((r) => rm(r.path, { force: true })));
+      this.runs = [...this.runs.slice(k), { path, items: some.reduce((n, r) => n + r.items, 0) }];
     }
   }
 

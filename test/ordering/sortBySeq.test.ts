@@ -96,7 +96,7 @@ describe('sortBySeq', () => {
             .sort((a, b) => a.seq - b.seq || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line)
             .map((x) => `${x.seq}|${x.file}|${x.line}`);
           const inMemory = await collect(sortBySeq(mk(), { tmpDir: tmp }));
-          // A small maxRunsMerged also makes runs merge into longer runs (several levels) before the final merge.
+          // A small maxRunsMerged also makes the smallest runs merge into longer ones (several passes) first.
           const external = await collect(
             sortBySeq(mk(), { tmpDir: tmp, maxInMemory: max, reopenSorted, maxRunsMerged }),
           );
@@ -129,7 +129,7 @@ describe('sortBySeq', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it('never holds more than maxRunsMerged run files: full levels are merged into one longer run', async () => {
+  it('the final merge opens at most maxRunsMerged runs: the smallest runs are merged first', async () => {
     const big = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
     let most = 0;
     const out: Item[] = [];
@@ -149,8 +149,11 @@ describe('sortBySeq', () => {
       }
       out.push(x);
     }
-    // 45 runs merged 3 at a time, level by level (45 = 1200 in base 3): one run of level 3 and two of level 2 remain.
+    // 45 runs brought down to 3 before the final merge.
     expect(most).toBe(3);
+    await expect(collect(sortBySeq([input('orders/a.jsonl', big)], { tmpDir: tmp, maxRunsMerged: 1 }))).rejects.toThrow(
+      RangeError,
+    );
     expect(out.map((x) => x.rec.seq)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
     expect(out.map((x) => x.rec.v)).toEqual(out.map((x) => `orders/a.jsonl#${big.indexOf(x.rec.seq) + 1}`));
     expect(readdirSync(tmp)).toEqual([]);
