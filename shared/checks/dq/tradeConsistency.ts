@@ -17,7 +17,7 @@ const ID = 'DQ-3';
 
 /** An order as the replay itself hands it out: its live open order, or a closed order's view. */
 function known(o: OrderView | undefined): o is KnownOrder {
-  return o instanceof OpenOrder || (o !== undefined && o.closed && 'closed_by' in o);
+  return o instanceof OpenOrder || (o?.closed === true && 'closed_by' in o);
 }
 
 export class TradeConsistencyRule implements Rule {
