@@ -100,11 +100,8 @@ describe('OrdinalMerge', () => {
     const out: { i: number; stream: number }[] = [];
     try {
       for (;;) {
-        const x = merge.take();
-        if (x === undefined) {
-          if (await merge.refill()) continue;
-          break;
-        }
+        const x = merge.take() ?? (await merge.next());
+        if (x === undefined) break;
         out.push({ i: x.i, stream: merge.stream });
       }
     } finally {

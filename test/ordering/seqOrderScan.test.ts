@@ -181,19 +181,7 @@ describe('fileIsInSeqOrder across chunk boundaries', () => {
       { maxLength: 8 },
     );
     const answer = async (bytes: Buffer, cuts: number[]) => {
-      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-      const chunks: Buffer[] = [];
-      let prev = 0;
-      for (const p of [...points, bytes.length]) {
-        if (p > prev) chunks.push(bytes.subarray(prev, p));
-        prev = Math.max(prev, p);
-      }
-      const source: DatasetSource = {
-        root: 'mem',
-        list: async () => [],
-        open: async () => Readable.from(chunks),
-      };
-      const file: DataFile = { path: 'orders/m.jsonl', size: bytes.length, record_type: 'orders', format: 'jsonl' };
+      const { source, file } = inMemory('orders/m.jsonl', bytes, cuts);
       return fileIsInSeqOrder(source, file);
     };
     await fc.assert(
@@ -213,24 +201,26 @@ describe('fileIsInSeqOrder across chunk boundaries', () => {
   });
 });
 
-describe('fast reading of plain lines and rows against the reader-only scan', () => {
-  const inMemory = (path: string, bytes: Buffer, cuts: number[]) => {
-    const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-    const chunks: Buffer[] = [];
-    let prev = 0;
-    for (const p of [...points, bytes.length]) {
-      if (p > prev) chunks.push(bytes.subarray(prev, p));
-      prev = Math.max(prev, p);
-    }
-    const source: DatasetSource = { root: 'mem', list: async () => [], open: async () => Readable.from(chunks) };
-    const file: DataFile = {
-      path,
-      size: bytes.length,
-      record_type: path.split('/')[0] as RecordType,
-      format: formatOf(path)!,
-    };
-    return { source, file };
+/** A file of `bytes` in a source that hands them out cut at `cuts` (modulo its length). */
+function inMemory(path: string, bytes: Buffer, cuts: number[]): { source: DatasetSource; file: DataFile } {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let prev = 0;
+  for (const p of [...points, bytes.length]) {
+    if (p > prev) chunks.push(bytes.subarray(prev, p));
+    prev = Math.max(prev, p);
+  }
+  const source: DatasetSource = { root: 'mem', list: async () => [], open: async () => Readable.from(chunks) };
+  const file: DataFile = {
+    path,
+    size: bytes.length,
+    record_type: path.split('/')[0] as RecordType,
+    format: formatOf(path)!,
   };
+  return { source, file };
+}
+
+describe('fast reading of plain lines and rows against the reader-only scan', () => {
   const answers = async (path: string, text: string, cuts: number[]) => {
     const bytes = Buffer.from(text, 'utf8');
     const fast = inMemory(path, bytes, cuts);

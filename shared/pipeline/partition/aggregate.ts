@@ -50,11 +50,8 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
   const merge = await OrdinalMerge.open(partitions.map((p) => new ChunkCursor<AnnotatedLine>(step.work, p.events)));
   try {
     for (;;) {
-      const line = merge.take();
-      if (line === undefined) {
-        if (await merge.refill()) continue;
-        break;
-      }
+      const line = merge.take() ?? (await merge.next());
+      if (line === undefined) break;
       const item = toItem(line);
       replayGlobal(item, line, orderRules, tradeRules, ctx);
       orderSeq.observe(item.rec.seq, item);

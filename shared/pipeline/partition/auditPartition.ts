@@ -140,11 +140,8 @@ export async function auditPartition(
   let stopped = false;
   try {
     for (;;) {
-      const line = merge.take();
-      if (line === undefined) {
-        if (await merge.refill()) continue;
-        break;
-      }
+      const line = merge.take() ?? (await merge.next());
+      if (line === undefined) break;
       current = line.i;
       auditor.process(toItem(line));
       positions[merge.stream] = cursors[merge.stream]!.position;

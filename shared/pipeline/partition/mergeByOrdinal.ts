@@ -60,6 +60,18 @@ export class OrdinalMerge<T extends { i: number }> {
     return this.#heap.length > 0;
   }
 
+  /**
+   * The next item after loading what it needs; undefined at the end. Loops write `merge.take() ?? (await
+   * merge.next())`, so that the promise is paid only when a stream ran dry.
+   */
+  async next(): Promise<T | undefined> {
+    for (;;) {
+      const item = this.take();
+      if (item !== undefined) return item;
+      if (!(await this.refill())) return undefined;
+    }
+  }
+
   /** Releases every stream's open object (an owner that stops early). */
   async close(): Promise<void> {
     for (const c of this.#cursors) await c.close();
