@@ -113,7 +113,7 @@ export async function auditPartition(
   const auditor = new OrderFlowAuditor(ctx, [...local, recorder], (q) => quarantine.push({ ...q, scope: 'record' }));
 
   let items = 0;
-  let positions: ChunkPosition[] = symbols.map(() => ({ chunk: 0, line: 0 }));
+  let positions: readonly ChunkPosition[] = symbols.map(() => ({ chunk: 0, line: 0 }));
   let events: { chunks: string[]; count: number } | undefined;
   if (slice > 0) {
     const cp = await readCheckpoint(step.work, state.partition, slice - 1);
@@ -144,7 +144,6 @@ export async function auditPartition(
       if (line === undefined) break;
       current = line.i;
       auditor.process(toItem(line));
-      positions[merge.stream] = cursors[merge.stream]!.position;
       items++;
       sliceItems++;
       if (writer.full) await writer.flush();
@@ -178,7 +177,8 @@ export async function auditPartition(
       partition: state.partition,
       slice,
       items,
-      positions,
+      // Each stream's resume place is read once here, not kept per item.
+      positions: cursors.map((c) => c.position),
       auditor: auditor.saveState(),
       sink: sink.saveState(),
       quarantine,

@@ -175,8 +175,11 @@ export class ChunkCursor<T> implements Cursor<T> {
   #batch: string[] = [];
   #at = 0;
   #head: T | undefined;
-  #position: ChunkPosition;
-  #taken: ChunkPosition;
+  /** The head's place (its chunk, and its line counted from 1), and the last taken line's: numbers, not an object per line. */
+  #headChunk: number;
+  #headLine: number;
+  #takenChunk: number;
+  #takenLine: number;
 
   constructor(work: WorkArea, chunks: readonly string[], start: ChunkPosition = { chunk: 0, line: 0 }) {
     if (start.chunk > chunks.length || (start.chunk === chunks.length && start.line !== 0)) {
@@ -186,8 +189,8 @@ export class ChunkCursor<T> implements Cursor<T> {
     this.#chunks = chunks;
     this.#chunk = start.chunk;
     this.#skip = start.line;
-    this.#position = { ...start };
-    this.#taken = { ...start };
+    this.#headChunk = this.#takenChunk = start.chunk;
+    this.#headLine = this.#takenLine = start.line;
   }
 
   /** The next value, parsed, or undefined when `fill()` must run first (or the stream is at its end). */
@@ -197,7 +200,7 @@ export class ChunkCursor<T> implements Cursor<T> {
 
   /** Where a reader that stopped after the last taken line would resume. */
   get position(): ChunkPosition {
-    return this.#taken;
+    return { chunk: this.#takenChunk, line: this.#takenLine };
   }
 
   /** Loads lines until a head is available; false at the end of the stream. */
@@ -234,7 +237,8 @@ export class ChunkCursor<T> implements Cursor<T> {
     const value = this.#head;
     if (value === undefined) throw new WorkAreaError('ChunkCursor.take() without a head: fill() first');
     this.#head = undefined;
-    this.#taken = this.#position;
+    this.#takenChunk = this.#headChunk;
+    this.#takenLine = this.#headLine;
     if (this.#at < this.#batch.length) this.#advance();
     return value;
   }
@@ -252,7 +256,8 @@ export class ChunkCursor<T> implements Cursor<T> {
     this.#read++;
     if (this.#read <= this.#skip) return;
     this.#head = JSON.parse(line) as T;
-    this.#position = { chunk: this.#chunk, line: this.#read };
+    this.#headChunk = this.#chunk;
+    this.#headLine = this.#read;
   }
 }
 
@@ -261,7 +266,8 @@ export async function* readChunks<T>(work: WorkArea, chunks: readonly string[]):
   const cursor = new ChunkCursor<T>(work, chunks);
   try {
     while (await cursor.fill()) {
-      // Take what is loaded without a promise per line.
+      // The cursor awaits once per batch; this generator still costs its consumer a promise per line (fine for the
+      // collateral and access streams; the order-flow loops use the cursor through OrdinalMerge instead).
       while (cursor.head !== undefined) yield cursor.take();
     }
   } finally {
