@@ -16,14 +16,13 @@ import { execFileSync, fork } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { quietSdkNodeNotice } from '../cli/sdkNotice.js';
 import { type BenchDataset, ensureDataset } from './datasets.js';
 import { type Args, parseArgs } from './options.js';
 import { checkTargets, type DatasetResult, fmt, printDataset, summaryTable, TARGETS } from './report.js';
 import { type ChildTask, type RunResult, runChildTask, type ScanResult, type StagesResult } from './tasks.js';
 
-// The AWS SDK warns on Node 20 that its releases after January 2027 will need Node 22. The pinned SDK runs on Node 20
-// (the Lambdas run Node 22); the notice would only clutter every command's output. An explicit setting wins.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+quietSdkNodeNotice();
 
 /** Runs one task in a fresh child process (its own heap and peak RSS) and returns what it reports. */
 function inChild<T>(task: ChildTask, args: Args): Promise<T> {

@@ -11,13 +11,12 @@ import { registerFindingsCommands } from './findingsCommands.js';
 import { registerGenerateCommand } from './generateCommand.js';
 import { registerReportCommand } from './reportCommand.js';
 import { registerRunCommand } from './runCommand.js';
+import { quietSdkNodeNotice } from './sdkNotice.js';
 import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
 import { TOOL_VERSION } from './version.js';
 
-// The AWS SDK warns on Node 20 that its releases after January 2027 will need Node 22. The pinned SDK runs on Node 20
-// (the Lambdas run Node 22); the notice would only clutter every command's output. An explicit setting wins.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+quietSdkNodeNotice();
 
 const program = new Command('vatp-audit')
   .description('Audit and independent review for Hong Kong licensed virtual-asset trading platforms')
