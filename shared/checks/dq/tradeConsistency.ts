@@ -24,6 +24,8 @@ export class TradeConsistencyRule implements Rule {
   readonly checks = [ID] as const;
   readonly #replay: OrderBookReplay;
   readonly #population = new PopulationCounter(ID);
+  /** Reused per trade (emptied first), so that a consistent trade, the usual one, allocates nothing; copied into a finding. */
+  readonly #reasons: string[] = [];
 
   constructor(replay: OrderBookReplay) {
     this.#replay = replay;
@@ -50,7 +52,8 @@ export class TradeConsistencyRule implements Rule {
     // The auditor passes the replay's own orders (no second lookup); any other view is looked up.
     const maker = known(m) ? m : replay.order(t.maker_order_id);
     const taker = known(k) ? k : replay.order(t.taker_order_id);
-    const reasons: string[] = [];
+    const reasons = this.#reasons;
+    reasons.length = 0;
 
     if (maker === undefined) reasons.push(`maker order ${t.maker_order_id} is unknown to the replay`);
     else {
@@ -65,7 +68,8 @@ export class TradeConsistencyRule implements Rule {
       if (!maker.closed && q > maker.openQty) {
         reasons.push(`qty ${t.qty} exceeds the maker's open quantity ${replay.formatQty(maker.openQty)}`);
       }
-      if (maker.price !== null && compareDecimal(t.price, maker.price) !== 0) {
+      // Equal texts are equal values: the usual trade repeats the maker's price text, so no canonical copies are built.
+      if (maker.price !== null && t.price !== maker.price && compareDecimal(t.price, maker.price) !== 0) {
         reasons.push(`price ${t.price} differs from the maker's limit price ${maker.price}`);
       }
     }
@@ -98,7 +102,7 @@ export class TradeConsistencyRule implements Rule {
         symbol: t.symbol,
         price: t.price,
         qty: t.qty,
-        reasons,
+        reasons: [...reasons],
         maker: this.#orderEvidence(t.maker_order_id, maker),
         taker: this.#orderEvidence(t.taker_order_id, taker),
       },

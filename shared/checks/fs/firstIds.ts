@@ -13,14 +13,20 @@ export class FirstIds {
   readonly #limit: number;
   readonly ids: string[] = [];
   count = 0;
+  /** Ids that can still be kept (limit − ids.length): once full, add touches neither the array nor the ids. */
+  #room: number;
 
   constructor(limit = 10) {
     this.#limit = limit;
+    this.#room = limit;
   }
 
   add(id: string): void {
     this.count += 1;
-    if (this.ids.length < this.#limit && !this.ids.includes(id)) this.ids.push(id);
+    if (this.#room > 0 && !this.ids.includes(id)) {
+      this.ids.push(id);
+      this.#room--;
+    }
   }
 
   saveState(): FirstIdsState {
@@ -30,6 +36,7 @@ export class FirstIds {
   static fromState(state: FirstIdsState): FirstIds {
     const f = new FirstIds(state.limit);
     f.ids.push(...state.ids);
+    f.#room = state.limit - f.ids.length;
     f.count = state.count;
     return f;
   }

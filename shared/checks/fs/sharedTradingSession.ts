@@ -15,11 +15,6 @@ import { isIgnoredByReplay, orderAccountId, orderSymbol, origin } from './orderE
 
 const ID = 'FS-3';
 
-interface SessionSide {
-  orders: FirstIds;
-  accounts: FirstIds;
-}
-
 interface Trigger {
   order_id: string;
   account_id: string;
@@ -31,14 +26,26 @@ interface Trigger {
   seq: number;
 }
 
+/**
+ * One session: order events and accounts of affiliated MM accounts and of others. Flat (no object per side), so that an
+ * event reaches its counters in one step from the session.
+ */
 interface SessionState {
-  mm: SessionSide;
-  other: SessionSide;
+  mmOrders: FirstIds;
+  mmAccounts: FirstIds;
+  otherOrders: FirstIds;
+  otherAccounts: FirstIds;
   /** The first order event after which the session carried both kinds. */
   trigger: Trigger | undefined;
 }
 
-const side = (): SessionSide => ({ orders: new FirstIds(), accounts: new FirstIds() });
+const newSession = (): SessionState => ({
+  mmOrders: new FirstIds(),
+  mmAccounts: new FirstIds(),
+  otherOrders: new FirstIds(),
+  otherAccounts: new FirstIds(),
+  trigger: undefined,
+});
 
 interface SessionSideState {
   orders: FirstIdsState;
@@ -51,13 +58,9 @@ interface SharedSessionState {
   population: PopulationState;
 }
 
-const saveSide = (s: SessionSide): SessionSideState => ({
-  orders: s.orders.saveState(),
-  accounts: s.accounts.saveState(),
-});
-const loadSide = (s: SessionSideState): SessionSide => ({
-  orders: FirstIds.fromState(s.orders),
-  accounts: FirstIds.fromState(s.accounts),
+const saveSide = (orders: FirstIds, accounts: FirstIds): SessionSideState => ({
+  orders: orders.saveState(),
+  accounts: accounts.saveState(),
 });
 
 export function sharedTradingSessionRule(): Rule {
@@ -77,17 +80,22 @@ export function sharedTradingSessionRule(): Rule {
       // Consecutive events of one session (a gateway's burst) skip the map.
       let s = o.session_id === lastSession ? lastState : sessions.get(o.session_id);
       if (s === undefined) {
-        s = { mm: side(), other: side(), trigger: undefined };
+        s = newSession();
         sessions.set(o.session_id, s);
       }
       lastSession = o.session_id;
       lastState = s;
       const accountId = orderAccountId(item, before);
       const isMm = accountOf(ctx.ref, accountId)?.role === 'affiliated_mm';
-      const target = isMm ? s.mm : s.other;
-      target.orders.add(o.order_id);
-      target.accounts.add(accountId);
-      if (s.trigger === undefined && s.mm.orders.count > 0 && s.other.orders.count > 0) {
+      if (isMm) {
+        s.mmOrders.add(o.order_id);
+        s.mmAccounts.add(accountId);
+      } else {
+        s.otherOrders.add(o.order_id);
+        s.otherAccounts.add(accountId);
+      }
+      // This event's side now has an order event: the session carries both kinds when the other side has one too.
+      if (s.trigger === undefined && (isMm ? s.otherOrders : s.mmOrders).count > 0) {
         s.trigger = {
           order_id: o.order_id,
           account_id: accountId,
@@ -102,8 +110,8 @@ export function sharedTradingSessionRule(): Rule {
       const out: SharedSessionState['sessions'] = new Map();
       for (const [id, s] of sessions) {
         out.set(id, {
-          mm: saveSide(s.mm),
-          other: saveSide(s.other),
+          mm: saveSide(s.mmOrders, s.mmAccounts),
+          other: saveSide(s.otherOrders, s.otherAccounts),
           trigger: s.trigger === undefined ? undefined : { ...s.trigger },
         });
       }
@@ -115,7 +123,13 @@ export function sharedTradingSessionRule(): Rule {
       lastSession = undefined;
       lastState = undefined;
       for (const [id, s] of st.sessions) {
-        sessions.set(id, { mm: loadSide(s.mm), other: loadSide(s.other), trigger: s.trigger });
+        sessions.set(id, {
+          mmOrders: FirstIds.fromState(s.mm.orders),
+          mmAccounts: FirstIds.fromState(s.mm.accounts),
+          otherOrders: FirstIds.fromState(s.other.orders),
+          otherAccounts: FirstIds.fromState(s.other.accounts),
+          trigger: s.trigger,
+        });
       }
       population.loadState(st.population);
     },
@@ -126,7 +140,7 @@ export function sharedTradingSessionRule(): Rule {
         if (s.trigger === undefined) continue;
         const t = s.trigger;
         const roleOf = (accountId: string) => ctx.ref.accounts.get(accountId)?.role ?? 'unknown';
-        const others = s.other.accounts.ids.map((a) => `${a} (${roleOf(a)})`).join(', ');
+        const others = s.otherAccounts.ids.map((a) => `${a} (${roleOf(a)})`).join(', ');
         ctx.sink.report({
           check_id: ID,
           severity: 'high',
@@ -136,18 +150,18 @@ export function sharedTradingSessionRule(): Rule {
           seq: t.seq,
           ts: t.ts,
           title: checkMeta(ID).title,
-          detail: `Gateway session ${sessionId} carried ${s.mm.orders.count} order event(s) of affiliated MM account(s) ${s.mm.accounts.ids.join(', ')} and ${s.other.orders.count} order event(s) of other account(s) ${others}; first shared at order ${t.order_id} (seq ${t.seq}).`,
+          detail: `Gateway session ${sessionId} carried ${s.mmOrders.count} order event(s) of affiliated MM account(s) ${s.mmAccounts.ids.join(', ')} and ${s.otherOrders.count} order event(s) of other account(s) ${others}; first shared at order ${t.order_id} (seq ${t.seq}).`,
           evidence: {
             session_id: sessionId,
             affiliated_mm: {
-              first_order_ids: s.mm.orders.ids,
-              order_events: s.mm.orders.count,
-              first_account_ids: s.mm.accounts.ids,
+              first_order_ids: s.mmOrders.ids,
+              order_events: s.mmOrders.count,
+              first_account_ids: s.mmAccounts.ids,
             },
             other: {
-              first_order_ids: s.other.orders.ids,
-              order_events: s.other.orders.count,
-              first_accounts: s.other.accounts.ids.map((a) => ({ account_id: a, role: roleOf(a) })),
+              first_order_ids: s.otherOrders.ids,
+              order_events: s.otherOrders.count,
+              first_accounts: s.otherAccounts.ids.map((a) => ({ account_id: a, role: roleOf(a) })),
             },
             first_shared_at: t,
           },
