@@ -235,9 +235,7 @@ export class OpenOrder implements OrderView {
   readonly tif: Tif;
   /** Canonical limit price, null for market orders. */
   price: string | null;
-  num: number;
   mm_tag: boolean;
-  readonly closed = false;
   /** Total order quantity (the last `new`/`snapshot`/`amend` qty), filled quantity, iceberg display (null: all). */
   tot: Qty;
   fil: Qty = 0;
@@ -256,7 +254,6 @@ export class OpenOrder implements OrderView {
   bookSide: BookSide | null = null;
   /** Entity of the account when the account is protected (client / third_party_mm), else null. */
   readonly protectedEntity: string | null;
-  readonly affiliatedMM: boolean;
   /** The reference records of the order's account and symbol (undefined when absent), looked up once at entry. */
   readonly account: Account | undefined;
   readonly instrument: Instrument | undefined;
@@ -286,13 +283,8 @@ export class OpenOrder implements OrderView {
     this.side = rec.side;
     this.type = rec.type ?? 'limit';
     this.tif = rec.tif ?? 'gtc';
-    if (this.type === 'limit' && rec.price != null) {
-      this.price = price === null ? canonicalDecimal(rec.price) : price.canon;
-      this.num = price === null ? Number(this.price) : price.num;
-    } else {
-      this.price = null;
-      this.num = Number.NaN;
-    }
+    this.price =
+      this.type === 'limit' && rec.price != null ? (price === null ? canonicalDecimal(rec.price) : price.canon) : null;
     this.mm_tag = rec.mm_tag ?? false;
     this.tot = total;
     this.disp = display;
@@ -301,10 +293,26 @@ export class OpenOrder implements OrderView {
       this.price !== null &&
       (rec.event === 'snapshot' || this.tif === 'gtc' || this.tif === 'day' || this.tif === 'post_only');
     this.protectedEntity = account !== undefined && isProtectedRole(account.role) ? account.entity_id : null;
-    this.affiliatedMM = account?.role === 'affiliated_mm';
     this.entry_seq = rec.seq;
     this.file = file;
     this.line = line;
+  }
+
+  // Derived rather than stored: every open order is a long-lived heap object, so each field it need not hold is
+  // memory the garbage collector does not copy and promote (issue 9).
+
+  /** Open orders are never closed: a closed order is a ClosedOrder view. */
+  get closed(): false {
+    return false;
+  }
+
+  /** Number(price) (NaN for market orders): orders price levels; only needed when a level is created. */
+  get num(): number {
+    return this.price === null ? Number.NaN : Number(this.price);
+  }
+
+  get affiliatedMM(): boolean {
+    return this.account?.role === 'affiliated_mm';
   }
 
   /** Total order quantity (exact). */
@@ -720,7 +728,6 @@ export class OrderBookReplay {
       );
       const w = o as Mutable<OpenOrder>;
       w.price = s.price;
-      w.num = s.num;
       w.fil = s.fil;
       w.priority = s.priority;
       w.resting = s.resting;
@@ -871,7 +878,6 @@ export class OrderBookReplay {
 
   #setPrice(o: OpenOrder, info: PriceInfo | null): void {
     o.price = info === null ? null : info.canon;
-    o.num = info === null ? Number.NaN : info.num;
   }
 
   #fill(o: OpenOrder, q: Qty, seq: number): void {

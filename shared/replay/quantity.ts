@@ -146,7 +146,10 @@ export function parseScaled(s: string, scale: number): Qty {
     v *= POW10_NUM[k]!;
     if (v > MAX_SAFE) return normQty(toScaled(s, scale));
   }
-  return neg && v !== 0 ? -v : v;
+  const r = neg && v !== 0 ? -v : v;
+  // The scaling above is double arithmetic, whose results V8 keeps as heap numbers; a value that fits 32 bits is
+  // returned as a small integer instead, so that an order's quantity fields hold it inline (no box per field).
+  return (r | 0) === r ? r | 0 : r;
 }
 
 /** Canonical decimal text of v / 10^scale. */
