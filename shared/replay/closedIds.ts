@@ -258,15 +258,19 @@ export class ClosedIds {
       return true;
     }
     const prefix = this.#prefixes[tag - 1]!;
-    if (!id.startsWith(prefix)) return false;
-    // The rest of id must spell the number: its digits from the last, and nothing before them.
-    let v = this.#number(start, end);
-    let j = id.length;
-    do {
-      if (j === prefix.length || id.charCodeAt(--j) !== 48 + (v % 10)) return false;
-      v = Math.floor(v / 10);
-    } while (v > 0);
-    return j === prefix.length;
+    // The rest of id must be the number in canonical digits (1–15, no leading zero): then equal values mean equal text.
+    const j = prefix.length;
+    const digits = id.length - j;
+    if (digits < 1 || digits > MAX_DIGITS || (digits > 1 && id.charCodeAt(j) === 48) || !id.startsWith(prefix)) {
+      return false;
+    }
+    let v = 0;
+    for (let k = j; k < id.length; k++) {
+      const c = id.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return false;
+      v = v * 10 + c;
+    }
+    return v === this.#number(start, end);
   }
 
   /** The hash of id i, from its record (the same as hashId of the id). */
@@ -285,9 +289,12 @@ export class ClosedIds {
     const digits = this.#digits;
     let v = this.#number(start, end);
     let n = 0;
+    // Integer division while the number fits 31 bits (the common case, and much cheaper than on doubles).
+    for (; v > 0x7fffffff; v = Math.floor(v / 10)) digits[n++] = v % 10;
     do {
-      digits[n++] = v % 10;
-      v = Math.floor(v / 10);
+      const q = (v / 10) | 0;
+      digits[n++] = v - 10 * q;
+      v = q;
     } while (v > 0);
     while (n > 0) h = Math.imul(h ^ (48 + digits[--n]!), FNV_PRIME);
     return finalize(h);
