@@ -178,6 +178,8 @@ export class ClosedIds {
   /** Loads a saveState result into an empty table. */
   loadState(state: ClosedIdsState): void {
     if (this.#size !== 0) throw new Error('closed ids can only be loaded into an empty table');
+    // Before compact records a checkpoint's pool held bare characters; reading one as records would misname ids.
+    if (!Array.isArray(state.prefixes)) throw new Error('closed ids: the checkpoint is in an older format');
     for (let from = 0; from < state.pool.length; from += PAGE_MASK + 1) {
       const page = new Uint8Array(PAGE_MASK + 1);
       page.set(state.pool.subarray(from, from + PAGE_MASK + 1));

@@ -97,6 +97,10 @@ describe('closed-id table against a Map', () => {
     for (const id of ids) table.add(id);
     expectSame(table, ids);
     expectSame(roundTrip(table), ids);
+    const older = { pool: new Uint8Array([111]), ends: new Uint16Array([1]), wide: new Map() };
+    expect(() => new ClosedIds().loadState(older as unknown as ReturnType<ClosedIds['saveState']>)).toThrow(
+      /older format/,
+    );
   });
 
   it('tells apart ids with equal hashes, compact and raw alike', () => {
