@@ -20,8 +20,8 @@ import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
 import type { Account, Instrument, OrderEvent, Trade } from '../contract/records.js';
 import { accountOf, instrumentOf } from '../orderflow/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
-import { ClosedIds, type ClosedIdsState, growU16 } from './closedIds.js';
-import { UintColumn } from './columns.js';
+import { ClosedIds, type ClosedIdsState } from './closedIds.js';
+import { type ColumnValues, UintColumn } from './columns.js';
 import { ReplayInvariantError } from './errors.js';
 import { contractFailure, lifecycleIssue } from './lifecycle.js';
 import { formatScaled, fractionDigits, parseScaled, type Qty, qAdd, qMulPow10, qSub, qtyToBig } from './quantity.js';
@@ -382,8 +382,6 @@ export class OpenOrder implements OrderView {
 
 export type KnownOrder = OpenOrder | ClosedOrder;
 
-type ColumnValues = Uint16Array | Uint32Array | Float64Array;
-
 /** Distinct strings, numbered in first-seen order. */
 class Interned {
   readonly values: string[] = [];
@@ -457,7 +455,7 @@ export interface ReplayState {
   open: OpenOrderState[];
   closed: {
     ids: ClosedIdsState;
-    bits: Uint16Array;
+    bits: ColumnValues;
     /** UintColumn slices (Uint16Array, Uint32Array or Float64Array, whichever the values needed). */
     seq: ColumnValues;
     /** Indexes into `symbols`, `accounts`; `price` is 0 for none, else 1 + an index into `prices`. */
@@ -499,9 +497,9 @@ export class OrderBookReplay {
   /** Closed order ids, numbered like the closed columns. */
   readonly #closed = new ClosedIds();
   // Closed orders, column by column.
-  // Typed arrays: a few bytes per closed order, not scanned by the garbage collector. Symbols, accounts and prices are
-  // numbered in interning tables (their distinct values, not one entry per order).
-  #cBits: Uint16Array = new Uint16Array(1 << 12);
+  // Paged typed arrays (columns.ts): a few bytes per closed order, not scanned by the garbage collector. Symbols,
+  // accounts and prices are numbered in interning tables (their distinct values, not one entry per order).
+  #cBits = new UintColumn();
   #cSeq = new UintColumn();
   #cSymbol = new UintColumn();
   #cAccount = new UintColumn();
@@ -608,7 +606,7 @@ export class OrderBookReplay {
   }
 
   #closedView(orderId: string, i: number): ClosedOrder {
-    const bits = this.#cBits[i]!;
+    const bits = this.#cBits.get(i);
     const p = this.#cPrice.get(i);
     return {
       order_id: orderId,
@@ -714,7 +712,7 @@ export class OrderBookReplay {
       open,
       closed: {
         ids: this.#closed.saveState(),
-        bits: this.#cBits.slice(0, n),
+        bits: this.#cBits.slice(n),
         seq: this.#cSeq.slice(n),
         symbol: this.#cSymbol.slice(n),
         account: this.#cAccount.slice(n),
@@ -797,8 +795,7 @@ export class OrderBookReplay {
     }
     const c = state.closed;
     this.#closed.loadState(c.ids);
-    const n = c.bits.length;
-    this.#cBits = growU16(c.bits, Math.max(n, 1 << 12));
+    this.#cBits = UintColumn.from(c.bits);
     this.#cSeq = UintColumn.from(c.seq);
     this.#cSymbol = UintColumn.from(c.symbol);
     this.#cAccount = UintColumn.from(c.account);
@@ -937,13 +934,12 @@ export class OrderBookReplay {
   /** Moves a detached order from open state to the closed columns. */
   #retire(o: OpenOrder, reason: CloseReason, seq: number): void {
     this.#open.delete(o.order_id);
-    const i = this.#closed.add(o.order_id); // numbered like the columns: both grow by one here
-    if (i === this.#cBits.length) this.#cBits = growU16(this.#cBits, i + 1);
-    this.#cBits[i] = packClosed(o, reason);
-    this.#cSeq.set(i, seq);
-    this.#cSymbol.set(i, this.#symbolTable.index(o.symbol));
-    this.#cAccount.set(i, this.#accountTable.index(o.account_id));
-    this.#cPrice.set(i, o.price === null ? 0 : this.#priceTable.index(o.price) + 1);
+    this.#closed.add(o.order_id); // numbered like the columns: each grows by one here
+    this.#cBits.push(packClosed(o, reason));
+    this.#cSeq.push(seq);
+    this.#cSymbol.push(this.#symbolTable.index(o.symbol));
+    this.#cAccount.push(this.#accountTable.index(o.account_id));
+    this.#cPrice.push(o.price === null ? 0 : this.#priceTable.index(o.price) + 1);
   }
 
   // ---- book maintenance ------------------------------------------------------------------------------------
