@@ -27,6 +27,8 @@ export interface AuditPassOptions {
   maxInMemory?: number;
   /** Read, parse and order in a worker thread (OrderedStreamOptions.worker), as the CLI's run does. */
   worker?: boolean;
+  /** With `worker`: workers that read and sort a stream out of seq order (OrderedStreamOptions.workers). */
+  workers?: number;
 }
 
 export interface AuditPassResult {
@@ -100,6 +102,7 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
       parse: opts.parse,
       inOrder,
       worker: opts.worker,
+      workers: opts.workers,
       // Small test datasets too: the point is to exercise the worker path.
       workerMinBytes: 0,
     },

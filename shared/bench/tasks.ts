@@ -137,6 +137,7 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
   const { TOOL_VERSION } = await import('../cli/version.js');
   const { runAudit } = await import('../pipeline/runAudit.js');
   const { limitHeapGrowth } = await import('../cli/heapGrowth.js');
+  const { sortWorkersForThisMachine } = await import('../ordering/readOrderedStream.js');
   limitHeapGrowth(); // as the CLI's run does
   await rm(task.outDir, { recursive: true, force: true });
   await mkdir(task.stackDir, { recursive: true });
@@ -176,6 +177,7 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
         toolVersion: TOOL_VERSION,
         tmpDir: task.tmpDir,
         readWorker: true,
+        sortWorkers: sortWorkersForThisMachine(),
       },
       {
         s3: () => services.clients.s3,

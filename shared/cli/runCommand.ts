@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadParameters } from '../config/loadParameters.js';
 import { SEVERITY_RANK, type Severity } from '../findings/finding.js';
+import { sortWorkersForThisMachine } from '../ordering/readOrderedStream.js';
 import { UsageError } from '../pipeline/errors.js';
 import type { FinalizedRun } from '../pipeline/finalizeRun.js';
 import { startRemoteRun } from '../pipeline/partition/remoteRun.js';
@@ -117,7 +118,8 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
     services = await deps.services();
     const s = services;
     const result = await runAudit(
-      // readWorker: reading and parsing on the second core while this one replays.
+      // readWorker: reading and parsing on the second core while this one replays; an unsorted stream is read and
+      // sorted by a worker per core before the replay starts.
       {
         input: o.input,
         parameters,
@@ -125,6 +127,7 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
         tmpDir,
         sortMemoryRecords: o.sortMemory,
         readWorker: true,
+        sortWorkers: sortWorkersForThisMachine(),
       },
       {
         s3: () => s.clients.s3,

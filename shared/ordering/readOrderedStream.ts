@@ -5,6 +5,7 @@
  * passed on once only.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -13,6 +14,7 @@ import type { AccessEvent, CollateralEvent, RecordType } from '../contract/recor
 import { SourceReadError } from '../ingest/errors.js';
 import { type FastLineParser, fastJsonParser } from '../ingest/fastParse.js';
 import type { DataFile, DatasetLayout } from '../ingest/layout.js';
+import { comparePathBytes } from '../ingest/pathOrder.js';
 import {
   type FileStats,
   type QuarantineEntry,
@@ -25,7 +27,13 @@ import { OrderingError } from './errors.js';
 import type { MainMessage, WorkerInput, WorkerMessage } from './orderedStreamWorker.js';
 import { BatchDecoder, type StreamFile } from './recordCodec.js';
 import { fileIsInSeqOrder } from './seqOrderScan.js';
-import { type SortInput, type SortItem, sortBySeqBatches } from './sortBySeq.js';
+import {
+  DEFAULT_MAX_IN_MEMORY,
+  mergeSortedBatches,
+  type SortInput,
+  type SortItem,
+  sortBySeqBatches,
+} from './sortBySeq.js';
 
 export type OrderedStreamName = 'orders+trades' | 'collateral' | 'access';
 export type CollateralItem = { kind: 'collateral' } & Located<CollateralEvent>;
@@ -65,6 +73,15 @@ export interface OrderedStreamOptions {
   worker?: boolean;
   /** Smallest stream (bytes of its files) read in a worker (default WORKER_MIN_BYTES; tests use 0). */
   workerMinBytes?: number;
+  /**
+   * With `worker`: workers for a stream that must be sorted (default 1). Its files are shared out among them by size;
+   * each reads, parses and sorts its share (`maxInMemory` is shared too), and this thread merges their sorted batches
+   * (the same order: seq, file, line). An external sort gives out nothing before it has read every record, so this is
+   * the phase that otherwise runs on one core while the consumer waits. A stream whose files are all known to be in
+   * seq order (`inOrder`) keeps one worker. Quarantine entries and file stats then arrive interleaved between the
+   * workers in no fixed order (their consumers key them by file and line).
+   */
+  workers?: number;
 }
 
 const STREAM_TYPES: Record<OrderedStreamName, readonly [RecordType, string][]> = {
@@ -94,7 +111,16 @@ export function readOrderedBatches<S extends OrderedStreamName>(
     source instanceof LocalDatasetSource &&
     bytes >= (opts.workerMinBytes ?? WORKER_MIN_BYTES)
   ) {
-    return readInWorker(source.root, layout, stream, files, hooks, opts) as AsyncIterable<OrderedItem<S>[]>;
+    const shares = shareFiles(files, opts);
+    if (shares.length === 1) {
+      return readInWorker(source.root, layout, stream, files, hooks, opts) as AsyncIterable<OrderedItem<S>[]>;
+    }
+    const maxInMemory = Math.ceil((opts.maxInMemory ?? DEFAULT_MAX_IN_MEMORY) / shares.length);
+    return mergeSortedBatches(
+      shares.map((share) =>
+        readInWorker(source.root, layoutOf(layout, stream, share), stream, share, hooks, { ...opts, maxInMemory }),
+      ),
+    ) as AsyncIterable<OrderedItem<S>[]>;
   }
   const reopenSorted = opts.reopenSorted ?? false;
   const read: ReadOptions = { parse: opts.parse ?? 'fast' };
@@ -135,6 +161,45 @@ function spilledRecordDecoder(): (kind: string, json: string) => unknown {
     }
     return (p === null ? undefined : p(json)) ?? JSON.parse(json);
   };
+}
+
+/**
+ * Sorting workers for a run on this machine: one per core, at most two (each holds its own heap and read buffers:
+ * issue 9's peak RSS; the merge on the consumer's thread is cheap either way).
+ */
+export function sortWorkersForThisMachine(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/**
+ * The files of each worker: one share unless the stream must be sorted and `workers` asks for more. Shares are
+ * balanced by bytes (largest file first to the lightest share; ties by path, so the split is the same on every run)
+ * and keep the stream's file order within each share.
+ */
+export function shareFiles(files: [DataFile, string][], opts: OrderedStreamOptions): [DataFile, string][][] {
+  const n = Math.min(opts.workers ?? 1, files.length);
+  if (!Number.isInteger(n) || n <= 1) return [files];
+  if (files.every(([f]) => opts.inOrder?.get(f.path) === true)) return [files];
+  const loads = new Array<number>(n).fill(0);
+  const shareOf = new Map<string, number>();
+  const bySize = [...files].sort(([a], [b]) => b.size - a.size || comparePathBytes(a.path, b.path));
+  for (const [f] of bySize) {
+    let k = 0;
+    for (let j = 1; j < n; j++) if (loads[j]! < loads[k]!) k = j;
+    loads[k]! += f.size;
+    shareOf.set(f.path, k);
+  }
+  const shares: [DataFile, string][][] = Array.from({ length: n }, () => []);
+  for (const entry of files) shares[shareOf.get(entry[0].path)!]!.push(entry);
+  return shares.filter((share) => share.length > 0);
+}
+
+/** The layout with only these files in the stream's record folders (what one worker reads). */
+function layoutOf(layout: DatasetLayout, stream: OrderedStreamName, files: [DataFile, string][]): DatasetLayout {
+  const records = { ...layout.records } as Record<RecordType, DataFile[]>;
+  for (const [type] of STREAM_TYPES[stream])
+    records[type] = files.flatMap(([f]) => (f.record_type === type ? [f] : []));
+  return { ...layout, records: records as DatasetLayout['records'] };
 }
 
 /**

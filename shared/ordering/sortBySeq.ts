@@ -232,6 +232,15 @@ interface Cursor<I> {
   i: number;
 }
 
+/**
+ * Batch streams, each in (seq, file, line) order, merged into one in that order (the sort's final merge, and the
+ * merge of several sorting workers' streams). Every source's first batch is asked for at once: sources that do work
+ * before their first batch (a worker's sort) then do it side by side.
+ */
+export function mergeSortedBatches<I extends SortItem>(sources: AsyncIterable<readonly I[]>[]): AsyncIterable<I[]> {
+  return mergeSources(sources.map((s) => s[Symbol.asyncIterator]()));
+}
+
 /** k-way merge over a binary heap of cursors; ties keep (seq, file, line) order via compareSortItems. */
 async function* mergeSources<I extends SortItem>(sources: AsyncIterator<readonly I[]>[]): AsyncIterable<I[]> {
   const heap: Cursor<I>[] = [];
@@ -267,10 +276,11 @@ async function* mergeSources<I extends SortItem>(sources: AsyncIterator<readonly
     }
   };
   try {
-    for (const it of sources) {
-      const batch = await nextBatch(it);
+    const firsts = await Promise.all(sources.map(nextBatch));
+    for (let k = 0; k < sources.length; k++) {
+      const batch = firsts[k];
       if (batch === undefined) continue;
-      heap.push({ it, batch, i: 0 });
+      heap.push({ it: sources[k]!, batch, i: 0 });
       siftUp(heap.length - 1);
     }
     if (heap.length === 1) {

@@ -53,6 +53,8 @@ export interface RunAuditOptions {
    * false; the CLI turns it on). Needs orderedStreamWorker.js beside the bundle (shared/build/bundle.mjs builds it).
    */
   readWorker?: boolean;
+  /** With readWorker: workers that read and sort a stream that is not in seq order (default 1; see `workers`). */
+  sortWorkers?: number;
 }
 
 export interface AuditDeps {
@@ -140,7 +142,13 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
       ctx,
       collector,
       hooks,
-      { tmpDir: opts.tmpDir, maxInMemory: opts.sortMemoryRecords, inOrder, worker: opts.readWorker },
+      {
+        tmpDir: opts.tmpDir,
+        maxInMemory: opts.sortMemoryRecords,
+        inOrder,
+        worker: opts.readWorker,
+        workers: opts.sortWorkers,
+      },
       { stage: (name, bytes) => progress?.stage(name, bytes) },
     );
     progress?.done();

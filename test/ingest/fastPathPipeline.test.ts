@@ -71,7 +71,16 @@ describe('fast path and plain path give identical audits', () => {
         maxInMemory: 500,
         worker: true,
       });
-      for (const other of [folded, worker, workerSpill]) {
+      // The CLI's way for a stream out of seq order: its files shared out among two sorting workers.
+      const twoWorkers = await auditPass(root, {
+        parse: 'fast',
+        prescan: false,
+        tmpDir: work,
+        maxInMemory: 500,
+        worker: true,
+        workers: 2,
+      });
+      for (const other of [folded, worker, workerSpill, twoWorkers]) {
         expect(other.records).toEqual(plain.records);
         expect(other.replayed).toBe(plain.replayed);
         expect(other.quarantine).toStrictEqual(plain.quarantine);

@@ -12,10 +12,10 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RECORD_SCHEMAS } from '#shared/contract/records.js';
 import { SourceReadError } from '#shared/ingest/errors.js';
-import { classifyLayout } from '#shared/ingest/layout.js';
+import { classifyLayout, type DataFile } from '#shared/ingest/layout.js';
 import type { FileStats, QuarantineEntry } from '#shared/ingest/readRecords.js';
 import { LocalDatasetSource } from '#shared/ingest/source.js';
-import { type OrderedStreamOptions, readOrderedStream } from '#shared/ordering/readOrderedStream.js';
+import { type OrderedStreamOptions, readOrderedStream, shareFiles } from '#shared/ordering/readOrderedStream.js';
 import { BatchDecoder, BatchEncoder, type StreamItem } from '#shared/ordering/recordCodec.js';
 import { jsonl, tempDataset, VALID } from '../ingest/helpers.js';
 
@@ -210,5 +210,153 @@ describe('recordCodec', () => {
     const back = dec.decode(structuredClone(batch));
     expect(back.map((x) => JSON.stringify(x))).toEqual(items.map((x) => JSON.stringify(x)));
     expect(back).toStrictEqual(items);
+  });
+});
+
+describe('ordered stream sorted by several workers', () => {
+  /** A quarantine or stats list in the order its consumers keep it (by file and line; stats by file). */
+  const byPlace = <T extends { file?: string; path?: string; line?: number }>(xs: T[]): T[] =>
+    [...xs].sort(
+      (a, b) => String(a.file ?? a.path).localeCompare(String(b.file ?? b.path)) || (a.line ?? 0) - (b.line ?? 0),
+    );
+
+  // Several files out of seq order, one in order, duplicated seqs across files, a gzip, CSV, and bad lines.
+  const files = {
+    'orders/a.jsonl': jsonl(order(50), order(3), { bad: true }, order(27), order(8), order(8, { order_id: 'o-8b' })),
+    'orders/b.jsonl.gz': gzipSync(jsonl(order(1), order(2), order(4), order(8, { order_id: 'o-8c' }), order(60))),
+    'orders/c.jsonl': jsonl(...Array.from({ length: 40 }, (_, i) => order(((i * 7) % 40) + 5))),
+    'orders/d.jsonl': `${jsonl(order(33), order(31))}{"seq":`,
+    'trades/t.csv': [TRADE_HEADER, tradeRow(9), tradeRow(6, ''), tradeRow(44, 'auction'), 'x,y', tradeRow(2)].join(
+      '\n',
+    ),
+    'trades/u.csv': [TRADE_HEADER, tradeRow(1), tradeRow(70)].join('\n'),
+  };
+
+  for (const [name, opts] of [
+    ['with the pre-scan', {}],
+    ['external sort with spills', { maxInMemory: 4, prescan: false }],
+    ['plain parser', { maxInMemory: 3, prescan: false, parse: 'plain' }],
+  ] as const) {
+    it(`yields the items of one thread in the same order, and the same quarantine and stats: ${name}`, async () => {
+      const ds = tempDataset(files);
+      try {
+        for (const workers of [2, 3]) {
+          const here = await readAll(ds.root, 'orders+trades', { tmpDir: tmp, ...opts });
+          const there = await readAll(ds.root, 'orders+trades', {
+            tmpDir: tmp,
+            ...opts,
+            worker: true,
+            workerMinBytes: 0,
+            workers,
+          });
+          expect(there.items).toEqual(here.items);
+          expect(byPlace(there.quarantine)).toEqual(byPlace(here.quarantine));
+          expect(byPlace(there.stats)).toEqual(byPlace(here.stats));
+          expect(here.items.length).toBeGreaterThan(50);
+          expect(here.quarantine.length).toBeGreaterThan(2);
+        }
+        expect(readdirSync(tmp)).toEqual([]);
+      } finally {
+        ds.remove();
+      }
+    });
+  }
+
+  it('stops every worker and removes their sort runs when the consumer stops early', async () => {
+    const ds = tempDataset({
+      'orders/x.jsonl': jsonl(...Array.from({ length: 2000 }, (_, i) => order(2 * (2000 - i)))),
+      'orders/y.jsonl': jsonl(...Array.from({ length: 2000 }, (_, i) => order(2 * (2000 - i) + 1))),
+    });
+    try {
+      const source = new LocalDatasetSource(ds.root);
+      const layout = classifyLayout(await source.list());
+      const seqs: number[] = [];
+      for await (const item of readOrderedStream(
+        source,
+        layout,
+        'orders+trades',
+        { quarantine: () => undefined },
+        { tmpDir: tmp, maxInMemory: 100, worker: true, workerMinBytes: 0, workers: 2 },
+      )) {
+        seqs.push(item.rec.seq);
+        if (seqs.length === 3) break;
+      }
+      expect(seqs).toEqual([2, 3, 4]);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      ds.remove();
+    }
+  });
+
+  it('fails with the error of the file that cannot be read', async () => {
+    const ds = tempDataset({
+      'orders/a.jsonl': jsonl(order(2), order(1)),
+      'orders/b.jsonl': jsonl(order(4), order(3)),
+      'orders/c.jsonl': jsonl(order(6), order(5)),
+    });
+    try {
+      const source = new LocalDatasetSource(ds.root);
+      const layout = classifyLayout(await source.list());
+      unlinkSync(join(ds.root, 'orders', 'b.jsonl'));
+      const read = async () => {
+        for await (const _ of readOrderedStream(
+          source,
+          layout,
+          'orders+trades',
+          { quarantine: () => undefined },
+          { tmpDir: tmp, worker: true, workerMinBytes: 0, workers: 2 },
+        )) {
+          // drained
+        }
+      };
+      await expect(read()).rejects.toBeInstanceOf(SourceReadError);
+      await expect(read()).rejects.toThrow('orders/b.jsonl');
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      ds.remove();
+    }
+  });
+});
+
+describe('shareFiles', () => {
+  const file = (path: string, size: number): [DataFile, string] => [
+    { path, size, record_type: 'orders', format: 'jsonl' },
+    'order',
+  ];
+  const files = [
+    file('orders/a', 10),
+    file('orders/b', 70),
+    file('orders/c', 30),
+    file('orders/d', 30),
+    file('orders/e', 5),
+  ];
+  const paths = (shares: [DataFile, string][][]) => shares.map((s) => s.map(([f]) => f.path));
+
+  it('balances the shares by bytes, largest file first, and keeps the stream order within a share', () => {
+    // Sizes b 70, c 30, d 30, a 10, e 5: each goes to the lightest share so far (the first on a tie).
+    expect(paths(shareFiles(files, { tmpDir: '', workers: 2 }))).toEqual([
+      ['orders/b', 'orders/e'],
+      ['orders/a', 'orders/c', 'orders/d'],
+    ]);
+    expect(paths(shareFiles(files, { tmpDir: '', workers: 3 }))).toEqual([
+      ['orders/b'],
+      ['orders/a', 'orders/c'],
+      ['orders/d', 'orders/e'],
+    ]);
+    // Equal sizes: the path decides, whatever order the files came in.
+    const same = [file('orders/y', 1), file('orders/x', 1), file('orders/z', 1)];
+    expect(paths(shareFiles(same, { tmpDir: '', workers: 2 }))).toEqual([['orders/x', 'orders/z'], ['orders/y']]);
+  });
+
+  it('keeps one share for one worker, one file, or files all known to be in seq order', () => {
+    expect(shareFiles(files, { tmpDir: '' })).toHaveLength(1);
+    expect(shareFiles(files, { tmpDir: '', workers: 1 })).toHaveLength(1);
+    expect(shareFiles([file('orders/a', 1)], { tmpDir: '', workers: 2 })).toHaveLength(1);
+    const inOrder = new Map(files.map(([f]) => [f.path, true]));
+    expect(shareFiles(files, { tmpDir: '', workers: 2, inOrder })).toHaveLength(1);
+    inOrder.set('orders/c', false);
+    expect(shareFiles(files, { tmpDir: '', workers: 2, inOrder })).toHaveLength(2);
+    // More workers than files: one file each.
+    expect(paths(shareFiles(files.slice(0, 2), { tmpDir: '', workers: 4 }))).toEqual([['orders/b'], ['orders/a']]);
   });
 });
