@@ -49,7 +49,11 @@ export function registerRunCommand(program: Command, deps: RunCommandDeps): void
       '--signing-key <pem>',
       'ECDSA P-256 private key (PEM) to sign the manifest; default .vatp-audit/signing-key.pem',
     )
-    .option('--sort-memory <records>', 'records held in memory per sort run before spilling to disk', positiveInt)
+    .option(
+      '--sort-memory <records>',
+      'records the external sort holds in memory before spilling a run to disk (shared among its workers)',
+      positiveInt,
+    )
     .option('--no-store', 'do not write findings to DynamoDB')
     .option('--remote', 'start the deployed state machine (VATP_AUDIT_STATE_MACHINE_ARN) on an s3:// dataset instead')
     .action(async (o: RunCliOptions & { out?: string; remote?: boolean }) => {
