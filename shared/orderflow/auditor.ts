@@ -25,8 +25,11 @@ import { OrderBookReplay, type ReplayState } from '../replay/orderBook.js';
 import { CheckpointError } from './errors.js';
 import { forgetLookups, rememberOrder } from './lookups.js';
 
-/** Format version of AuditorCheckpoint; a checkpoint of another version is refused, never half-read. */
-export const AUDITOR_CHECKPOINT_VERSION = 1;
+/**
+ * Format version of AuditorCheckpoint; a checkpoint of another version is refused, never half-read. 2: closed order
+ * ids as compact records and the closed columns in paged form (replay/closedIds.ts, columns.ts).
+ */
+export const AUDITOR_CHECKPOINT_VERSION = 2;
 
 /**
  * The whole order-flow audit state between two items (issue 8: a partition split by time carries it in S3). Plain,

@@ -19,6 +19,7 @@
  * Answers are exact: the hash and tag only decide where to look, the stored record decides.
  */
 import { type ColumnValues, UintColumn } from './columns.js';
+import { ReplayInvariantError } from './errors.js';
 
 /** FNV-1a over UTF-16 code units, then a murmur3 finalizer: a well-mixed 32-bit hash of a string. */
 export function hashId(s: string): number {
@@ -177,9 +178,10 @@ export class ClosedIds {
 
   /** Loads a saveState result into an empty table. */
   loadState(state: ClosedIdsState): void {
-    if (this.#size !== 0) throw new Error('closed ids can only be loaded into an empty table');
+    if (this.#size !== 0) throw new ReplayInvariantError('closed ids can only be loaded into an empty table');
     // Before compact records a checkpoint's pool held bare characters; reading one as records would misname ids.
-    if (!Array.isArray(state.prefixes)) throw new Error('closed ids: the checkpoint is in an older format');
+    if (!Array.isArray(state.prefixes))
+      throw new ReplayInvariantError('closed ids: the checkpoint is in an older format');
     for (let from = 0; from < state.pool.length; from += PAGE_MASK + 1) {
       const page = new Uint8Array(PAGE_MASK + 1);
       page.set(state.pool.subarray(from, from + PAGE_MASK + 1));
