@@ -64,6 +64,23 @@ function pdfDate(iso: string): Date {
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }
 
+/**
+ * pdfkit keeps the shaping of every distinct word for the life of a document (EmbeddedFont.layoutCache), and a report
+ * is mostly distinct words: finding and order ids, hashes, JSON evidence (the line wrapper shapes many prefixes of a
+ * long one). At 2M order events the cache held ~220 MB by the report's end (issue 9: the run's peak RSS). Shaping is a
+ * pure function of the word, so the cache is emptied at each new page: the bytes are the same, memory holds one page's
+ * words, and the render is no slower (measured 6.9 -> 6.5 s, fewer collections). pdfkit has no public handle on the
+ * cache; should its internals change, this finds no cache and changes nothing.
+ */
+export function limitFontLayoutCache(doc: PDFKit.PDFDocument): void {
+  doc.on('pageAdded', () => {
+    const fonts = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: unknown }> })._fontFamilies;
+    for (const font of Object.values(fonts ?? {})) {
+      if (typeof font.layoutCache === 'object' && font.layoutCache !== null) font.layoutCache = Object.create(null);
+    }
+  });
+}
+
 async function render(
   info: { title: string; subject: string; keywords: string; date: string },
   opts: RenderOptions,
@@ -91,6 +108,7 @@ async function render(
       ModDate: date,
     },
   });
+  limitFontLayoutCache(doc);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

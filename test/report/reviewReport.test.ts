@@ -4,11 +4,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFParse } from 'pdf-parse';
+import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '#shared/checks/catalogue.js';
 import type { Finding } from '#shared/findings/finding.js';
 import { buildReportModel } from '#shared/report/model.js';
-import { renderReportPdf } from '#shared/report/renderPdf.js';
+import { limitFontLayoutCache, loadReportFonts, renderReportPdf } from '#shared/report/renderPdf.js';
 import { realisticFindings, realisticInput } from './fixtures.js';
 
 async function text(pdf: Buffer): Promise<{ text: string; pages: number }> {
@@ -86,5 +87,44 @@ describe('review report PDF', () => {
     expect(t).toContain('t-00000');
     expect(t).not.toContain('t-09999');
     expect(pages).toBeLessThan(80);
+  });
+});
+
+describe('limitFontLayoutCache', () => {
+  /** Three pages of distinct words (ids, as a report has), with the cache limited or left to pdfkit. */
+  async function threePages(limit: boolean): Promise<{ pdf: Buffer; cached: number[] }> {
+    const date = new Date('2026-02-11T00:00:00Z');
+    const doc = new PDFDocument({ size: 'A4', compress: true, info: { CreationDate: date, ModDate: date } });
+    if (limit) limitFontLayoutCache(doc);
+    const chunks: Buffer[] = [];
+    const done = new Promise<Buffer>((resolve) => {
+      doc.on('data', (c: Buffer) => chunks.push(c));
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+    doc.registerFont('body', loadReportFonts().regular);
+    doc.font('body');
+    const cache = () => {
+      const fonts = (doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies;
+      return Object.values(fonts).reduce((n, f) => n + Object.keys(f.layoutCache ?? {}).length, 0);
+    };
+    const cached: number[] = [];
+    for (let page = 0; page < 3; page++) {
+      if (page > 0) doc.addPage();
+      const words = Array.from({ length: 150 }, (_, i) => `o-${page}-${i} {"seq":${page * 1000 + i}}`);
+      doc.text(`order ${words.join(' order ')}`);
+      cached.push(cache());
+    }
+    doc.end();
+    return { pdf: await done, cached };
+  }
+
+  it("keeps only the current page's shaped words, and the bytes are those of pdfkit's unbounded cache", async () => {
+    const limited = await threePages(true);
+    const unbounded = await threePages(false);
+    // Each page adds its 300 distinct words and "order"; limited, a page starts from an empty cache.
+    expect(unbounded.cached[2]).toBeGreaterThan(900);
+    expect(Math.max(...limited.cached)).toBeLessThanOrEqual(unbounded.cached[0]!);
+    expect(limited.cached[2]).toBeLessThan(unbounded.cached[2]! / 2);
+    expect(limited.pdf.equals(unbounded.pdf)).toBe(true);
   });
 });
