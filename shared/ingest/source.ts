@@ -30,8 +30,13 @@ export class FileNotFoundError extends SourceReadError {
   readonly notFound = true;
 }
 
-/** Bytes per read of a local file: every file of a merge has one in flight (40 files at 1 MB: +130 MB RSS). */
-const READ_CHUNK = 256 << 10;
+/**
+ * Bytes per read of a local file. Every file of a merge has reads in flight, and the records parsed from a chunk keep
+ * its text alive (their strings are slices of it) until they are handed on: at 40 files, 1 MB chunks cost +130 MB
+ * RSS. 256 -> 64 kB (10M sorted JSONL, 40 files, A/B twice): peak RSS 572-598 -> 485-492 MB, CPU 192-195 -> 156-159 s
+ * (the reading worker's old generation 124 -> 52 MB, so fewer full collections); 32 kB saved 30 MB more but ran slower.
+ */
+const READ_CHUNK = 64 << 10;
 
 export class LocalDatasetSource implements DatasetSource {
   readonly root: string;
