@@ -138,12 +138,13 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
   const { runAudit } = await import('../pipeline/runAudit.js');
   const { limitHeapGrowth } = await import('../cli/heapGrowth.js');
   const { sortWorkersForThisMachine } = await import('../ordering/readOrderedStream.js');
+  const { embeddedTablesDir } = await import('../local/embeddedStack.js');
   limitHeapGrowth(); // as the CLI's run does
   await rm(task.outDir, { recursive: true, force: true });
   // Every run starts from an empty findings table, as a day's first run does: the embedded dynalite's LevelDB folder
   // grows with each run's findings and slows the store stage (1M sorted JSONL: 3 to 21 s for the same 1,043 findings),
   // which measured the bench's history, not the code.
-  await rm(join(task.stackDir, 'dynamodb'), { recursive: true, force: true });
+  await rm(embeddedTablesDir(task.stackDir), { recursive: true, force: true });
   await mkdir(task.stackDir, { recursive: true });
   // Always the embedded stack: a bench never writes to a configured AWS account.
   const services = await openCliServices({

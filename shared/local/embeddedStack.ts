@@ -125,8 +125,13 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
   return { dataDir: dir, s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, s3, dynamo, stop };
 }
 
+/** Where the embedded stack keeps its DynamoDB tables (dynalite's LevelDB folder) under its data directory. */
+export function embeddedTablesDir(dataDir: string): string {
+  return join(dataDir, 'dynamodb');
+}
+
 async function startServers(dir: string): Promise<Servers> {
-  const dynamoPath = join(dir, 'dynamodb');
+  const dynamoPath = embeddedTablesDir(dir);
   const s3Path = join(dir, 's3');
   await mkdir(dynamoPath, { recursive: true });
   await mkdir(s3Path, { recursive: true });
