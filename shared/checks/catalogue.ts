@@ -175,10 +175,10 @@ export const CHECKS: readonly CheckMeta[] = [
     'FS-6',
     'FS',
     'high',
-    'order_id',
+    'account_id',
     'Operator traded for its own account',
-    'No order of a platform account.',
-    'orders',
+    'No order of a platform account (one finding per platform account that placed orders).',
+    'orders (new and snapshot) of accounts in the reference data',
   ),
   c(
     'FS-7',

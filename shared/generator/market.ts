@@ -924,7 +924,7 @@ export class Market {
       session: p.sessions[0] ?? null,
       ip: p.ips[0] ?? null,
     });
-    this.sim.gt.add('FS-6', o.id, 'high');
+    this.sim.gt.add('FS-6', p.id, 'high');
   }
 
   /** PERP-1: a retail client's order on a perpetual. */

@@ -315,7 +315,7 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
       if ((role === 'client' || role === 'third_party_mm' || role === 'platform') && isMmStaff(e.user_id)) {
         report('FS-2', e.order_id, 'high');
       }
-      if (role === 'platform') report('FS-6', e.order_id, 'high');
+      if (role === 'platform' && (e.event === 'new' || e.event === 'snapshot')) report('FS-6', e.account_id, 'high');
       if (
         instruments.get(e.symbol)?.product === 'perpetual' &&
         role === 'client' &&

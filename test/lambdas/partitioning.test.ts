@@ -143,7 +143,7 @@ describe('rule split', () => {
     const { local, global } = splitExtraRules();
     const localChecks = local.flatMap((r) => [...r.checks]);
     const globalChecks = global.flatMap((r) => [...r.checks]);
-    expect(localChecks.sort()).toEqual(['FS-1', 'FS-2', 'FS-6', 'PERP-1']);
+    expect(localChecks.sort()).toEqual(['FS-1', 'FS-2', 'PERP-1']);
     expect(globalChecks.sort()).toEqual([...GLOBAL_ORDER_FLOW_CHECKS].sort());
     for (const id of [...localChecks, ...globalChecks]) expect(CHECKS.map((c) => c.id)).toContain(id);
   });

@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REPLAY_BENCH, runReplayOnce, synthesizeOrderFlow } from '#shared/bench/replayBench.js';
 
 const PINNED: [events: number, depth: number, seed: number, digest: string, findings: number][] = [
-  [20000, 300, 1, '214c87f71d3f7249', 367],
-  [20000, 300, 2, 'd81bba54c11699f8', 391],
-  [30000, 50, 3, '33d63ea35a73b49c', 554],
+  [20000, 300, 1, '32d5b3081717c532', 335],
+  [20000, 300, 2, '223b3545c678a893', 359],
+  [30000, 50, 3, '49021008dce336d4', 521],
 ];
 
 describe('order-flow verdicts after the speed work', () => {

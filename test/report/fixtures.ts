@@ -116,13 +116,20 @@ export function realisticFindings(): Finding[] {
       detail: 'Source IP 10.0.0.7 was used by MM-entity staff u-mm-2 and operator staff u-ops-3.',
       evidence: { source_ip: '10.0.0.7', mm_users: ['u-mm-2'], operator_users: ['u-ops-3'] },
     }),
-    finding('FS-6', 'high', 'o-70', {
+    finding('FS-6', 'high', 'P-1', {
       symbol: 'BTC-USD',
       account_id: 'P-1',
       seq: 1650,
       ts: '2026-02-12T07:00:00Z',
-      detail: 'Platform account P-1 placed order o-70: the operator traded for its own account.',
-      evidence: { order_id: 'o-70' },
+      detail:
+        'Platform account P-1 of entity E-OP placed order o-70 (seq 1650) on BTC-USD: the operator traded for its own account.',
+      evidence: {
+        account_id: 'P-1',
+        orders: 1,
+        symbols: [{ symbol: 'BTC-USD', orders: 1 }],
+        first_order: { order_id: 'o-70', seq: 1650, ts: '2026-02-12T07:00:00Z' },
+        last_order: { order_id: 'o-70', seq: 1650, ts: '2026-02-12T07:00:00Z' },
+      },
     }),
     finding('FS-7', 'high', 'u-ops-9', {
       detail: 'User u-ops-9 is market_making staff employed by the operator entity E-OP.',

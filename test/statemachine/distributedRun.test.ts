@@ -283,7 +283,7 @@ describe('the state machine, run locally, equals the single-process run', () => 
       'FS-5 10.0.0.1',
       'FS-5 10.0.0.2',
       'FS-5 10.0.0.3',
-      'FS-6 o-7',
+      'FS-6 P-1',
       'PERP-1 o-8',
       'PERP-2 BTC-PERP',
     ]);
@@ -570,6 +570,21 @@ async function writeCrossingDataset(root: string): Promise<void> {
         mm_tag: false,
         user_id: 'c2',
         session_id: 'S-8',
+      }),
+      // The platform account trades on ADA-USD too, in another partition than its SOL-USD order: FS-6 reports the
+      // account once, with both orders (the global view).
+      order(16, {
+        event: 'new',
+        order_id: 'o-16',
+        symbol: 'ADA-USD',
+        account_id: 'P-1',
+        side: 'buy',
+        type: 'limit',
+        price: '0.5',
+        qty: '2',
+        tif: 'gtc',
+        mm_tag: false,
+        user_id: 'u-op',
       }),
     ]),
   );

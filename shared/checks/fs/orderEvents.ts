@@ -48,7 +48,7 @@ export const UNKNOWN_ACCOUNT = 'order of an account absent from the accounts ref
 export const UNKNOWN_INSTRUMENT = 'order on a symbol absent from the instruments reference (see DQ-5)';
 
 /**
- * The judgement of a check that reports each order at most once (FS-1, FS-2, FS-6, PERP-1). `count` is called for the
+ * The judgement of a check that reports each order at most once (FS-1, FS-2, PERP-1). `count` is called for the
  * event that opens an order (its population); `judge` for every event the replay does not set aside, and gives that
  * event's finding or undefined (only an order's first finding is reported). Arguments are positional: these run per
  * event.

@@ -3,21 +3,44 @@ import { CHECK_BY_ID } from '#shared/checks/catalogue.js';
 import { functionalSeparationRules } from '#shared/checks/fs/index.js';
 import { operatorMarketMakingStaffRule } from '#shared/checks/fs/operatorMarketMakingStaff.js';
 import { operatorProprietaryTradingRule } from '#shared/checks/fs/operatorProprietaryTrading.js';
-import { drive, makeRef, only, ord, STAFF, subjects } from './fixtures.js';
+import { ACCOUNTS, drive, makeRef, only, ord, STAFF, subjects } from './fixtures.js';
 
 describe('FS-6 the operator does not trade for its own account', () => {
-  it('FS-6: an order of a platform account is a high finding, once per order', () => {
-    const sink = drive([operatorProprietaryTradingRule()], makeRef(), {
+  it('FS-6: one high finding per platform account, counting its orders, symbols, first and last order', () => {
+    const accounts = [...ACCOUNTS, { ...ACCOUNTS.find((a) => a.account_id === 'PL-1')!, account_id: 'PL-2' }];
+    const sink = drive([operatorProprietaryTradingRule()], makeRef({ accounts }), {
       orders: [
         ord({ seq: 1, order_id: 'o-1', account_id: 'PL-1', user_id: 'u-ops' }),
         ord({ seq: 2, order_id: 'o-1', account_id: 'PL-1', event: 'cancel', user_id: 'u-ops' }),
         ord({ seq: 3, order_id: 'o-2', account_id: 'C-R' }),
         ord({ seq: 4, order_id: 'o-3', account_id: 'MM-1', mm_tag: true }),
+        ord({ seq: 5, order_id: 'o-4', account_id: 'PL-1', symbol: 'BTC-PERP' }),
+        ord({ seq: 6, order_id: 'o-5', account_id: 'PL-1' }),
+        // A second new of a known order is DQ-6's, not another order.
+        ord({ seq: 7, order_id: 'o-5', account_id: 'PL-1' }),
+        ord({ seq: 8, order_id: 'o-6', account_id: 'PL-2', event: 'snapshot' }),
       ],
     });
-    const f = only(sink, 'FS-6');
-    expect(f).toMatchObject({ severity: 'high', subject: 'o-1', account_id: 'PL-1', symbol: 'BTC-USD', seq: 1 });
-    expect(sink.population('FS-6')).toEqual({ examined: 3, notTested: {} });
+    const found = sink.findings().filter((f) => f.check_id === 'FS-6');
+    expect(found.map((f) => f.subject)).toEqual(['PL-1', 'PL-2']);
+    const [pl1, pl2] = found;
+    expect(pl1).toMatchObject({ severity: 'high', subject: 'PL-1', account_id: 'PL-1', symbol: null, seq: 1 });
+    expect(pl1!.evidence).toMatchObject({
+      account_id: 'PL-1',
+      account_entity_id: 'E-OP',
+      orders: 3,
+      symbols: [
+        { symbol: 'BTC-PERP', orders: 1 },
+        { symbol: 'BTC-USD', orders: 2 },
+      ],
+      first_order: { order_id: 'o-1', seq: 1, symbol: 'BTC-USD', event: 'new' },
+      last_order: { order_id: 'o-5', seq: 6, symbol: 'BTC-USD', event: 'new' },
+    });
+    expect(pl1!.detail).toContain('3 orders');
+    expect(pl2).toMatchObject({ subject: 'PL-2', symbol: 'BTC-USD', seq: 8 });
+    expect(pl2!.evidence).toMatchObject({ orders: 1, first_order: { order_id: 'o-6', event: 'snapshot' } });
+    // Population: the orders (opening events) of known accounts.
+    expect(sink.population('FS-6')).toEqual({ examined: 6, notTested: {} });
   });
 
   it('FS-6: client and MM orders only is compliant; unknown accounts are not tested', () => {
