@@ -919,7 +919,7 @@ export class Market {
   injectFs6(): void {
     const sym = this.pickSym({ continuous: true });
     const p = this.ref.platform;
-    const o = this.placeNear(sym, p, {
+    this.placeNear(sym, p, {
       user: p.users[0] ?? null,
       session: p.sessions[0] ?? null,
       ip: p.ips[0] ?? null,
