@@ -3,7 +3,7 @@
  * and never overflow one, vector bar charts, and "page N of M" furniture. Everything is drawn from the model only:
  * no dates, no randomness, so the same model gives the same bytes.
  */
-import type { Severity } from '../shared/findings/finding.js';
+import type { Severity } from '../shared/contract/finding.js';
 
 export const FONT = { regular: 'Report-Regular', bold: 'Report-Bold' } as const;
 

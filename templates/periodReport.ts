@@ -2,7 +2,7 @@
  * The period report: per-day trends over many runs of one venue (cover, trend chart, one row per run, findings per
  * check per run, sign-off). Layout only; numbers come from the PeriodReportModel.
  */
-import { SEVERITIES } from '../shared/findings/finding.js';
+import { SEVERITIES } from '../shared/contract/finding.js';
 import type { PeriodReportModel } from '../shared/report/periodModel.js';
 import { COLOR, type Column, type Doc, fmtInt, Layout, type Row, SEVERITY_COLOR } from './layout.js';
 import { periodText, signOffPage } from './reviewReport.js';

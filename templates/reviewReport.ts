@@ -3,7 +3,7 @@
  * check family with its exception listing, data completeness, management responses and reviewer sign-off. Layout
  * only: every number and sentence comes from the ReportModel.
  */
-import { SEVERITIES, type Severity } from '../shared/findings/finding.js';
+import { SEVERITIES, type Severity } from '../shared/contract/finding.js';
 import type { CheckStatus, CheckSummary, FamilySection, ReportModel, SeverityCounts } from '../shared/report/model.js';
 import { COLOR, type Column, type Doc, fmtInt, Layout, type Row, SEVERITY_COLOR } from './layout.js';
 

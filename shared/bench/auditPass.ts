@@ -8,8 +8,8 @@
 import { CHECKS } from '../checks/catalogue.js';
 import type { RuleContext } from '../checks/rule.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
+import type { FindingDraft } from '../contract/finding.js';
 import { FindingCollector } from '../findings/collector.js';
-import type { FindingDraft } from '../findings/finding.js';
 import { classifyLayout } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';

@@ -2,7 +2,7 @@
  * The checks of RULES.md v1: id, family, the compliant condition in one line, and what a finding means. The report,
  * summary and findings titles read from here so that every surface says the same thing.
  */
-import type { Severity } from '../findings/finding.js';
+import type { Severity } from '../contract/finding.js';
 
 export const RULES_VERSION = '1';
 

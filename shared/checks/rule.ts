@@ -4,41 +4,15 @@
  * clock. They are driven by the stream auditors in `seq` order and report through the AuditSink.
  */
 import type { AuditParameters } from '../config/parameters.js';
+import type { Located, OrderView } from '../contract/events.js';
+import type { AuditSink } from '../contract/finding.js';
 import type { AccessEvent, CollateralEvent, OrderEvent, Trade } from '../contract/records.js';
-import type { AuditSink } from '../findings/finding.js';
 import type { ReferenceData } from '../reference/referenceData.js';
-
-/** A record with the file (relative to the dataset root, `/`-separated) and line it came from. */
-export interface Located<T> {
-  rec: T;
-  file: string;
-  line: number;
-}
-
-export type OrderFlowItem = ({ kind: 'order' } & Located<OrderEvent>) | ({ kind: 'trade' } & Located<Trade>);
 
 export interface RuleContext {
   ref: ReferenceData;
   params: AuditParameters;
   sink: AuditSink;
-}
-
-/**
- * What the replay knows of an order when an event arrives (the state before that event is applied), so that rules
- * can judge the event against the order's own account and tag history. `undefined` when the order is unknown.
- */
-export interface OrderView {
-  order_id: string;
-  symbol: string;
-  account_id: string;
-  side: 'buy' | 'sell';
-  type: 'limit' | 'market';
-  tif: 'gtc' | 'day' | 'ioc' | 'fok' | 'post_only';
-  /** Canonical limit price, null for market orders. */
-  price: string | null;
-  mm_tag: boolean;
-  /** Closed: cancelled, expired, rejected, filled, or a non-resting order whose life ended. */
-  closed: boolean;
 }
 
 export interface Rule {

@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ensureBucket, uploadDirectory } from '../adapters/s3/objects.js';
-import { SEVERITIES } from '../findings/finding.js';
+import { SEVERITIES } from '../contract/finding.js';
 import { generateDataset } from '../generator/index.js';
 import { terminalProgress } from './progressBars.js';
 import { executeRun } from './runCommand.js';

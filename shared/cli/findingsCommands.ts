@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { SEVERITIES } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
-import { SEVERITIES } from '../findings/finding.js';
 import { FindingNotFoundError, StoreValidationError } from '../store/errors.js';
 import { canonicalFinding, findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';

@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { SEVERITIES } from '../contract/finding.js';
 import { localInputDigests, openLocalPackReader } from '../evidence/localPackReader.js';
-import { SEVERITIES } from '../findings/finding.js';
 import { registerDemoCommand } from './demoCommand.js';
 import { registerFindingsCommands } from './findingsCommands.js';
 import { registerGenerateCommand } from './generateCommand.js';

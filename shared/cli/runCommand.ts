@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadParameters } from '../config/loadParameters.js';
-import { SEVERITY_RANK, type Severity } from '../findings/finding.js';
+import { SEVERITY_RANK, type Severity } from '../contract/finding.js';
 import { sortWorkersForThisMachine } from '../ordering/readOrderedStream.js';
 import { UsageError } from '../pipeline/errors.js';
 import type { FinalizedRun } from '../pipeline/finalizeRun.js';

@@ -5,9 +5,10 @@
  */
 
 import { checkMeta } from '../checks/catalogue.js';
-import type { Located, Rule, RuleContext } from '../checks/rule.js';
+import type { Rule, RuleContext } from '../checks/rule.js';
+import type { Located } from '../contract/events.js';
+import type { FindingDraft } from '../contract/finding.js';
 import type { CollateralEvent, Wallet } from '../contract/records.js';
-import type { FindingDraft } from '../findings/finding.js';
 
 export type CollateralPhase = 'beforeApply' | 'afterApply';
 

@@ -1,4 +1,4 @@
-import { type AuditSink, type FindingDraft, maxSeverity } from './finding.js';
+import { type AuditSink, type FindingDraft, maxSeverity } from '../contract/finding.js';
 
 export interface Population {
   examined: number;

@@ -3,7 +3,7 @@
  * subject), recorded by each injection when it is actually written, plus the sequence gaps derived at the end from
  * every seq that was skipped or whose record was made malformed (DQ-1 sets the record aside, seq included).
  */
-import type { Severity } from '../findings/finding.js';
+import type { Severity } from '../contract/finding.js';
 import { GeneratorError } from './errors.js';
 
 export interface GroundTruthEntry {

@@ -3,7 +3,7 @@
  * past a line. Subject `path:line` with the path relative to the dataset root. Why: bad data never stops a run and
  * is never dropped silently; each record set aside is disclosed with its file, line and reason.
  */
-import type { AuditSink, FindingDraft } from '../findings/finding.js';
+import type { AuditSink, FindingDraft } from '../contract/finding.js';
 import type { FileStats, QuarantineEntry } from './readRecords.js';
 
 /** Evidence keeps at most this much of the raw text (quarantine.jsonl keeps more). */

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { z } from 'zod';
-import type { Located } from '../checks/rule.js';
+import type { Located } from '../contract/events.js';
 import type { RECORD_SCHEMAS, RecordType } from '../contract/records.js';
 import { CsvParser, isBlank } from './csv.js';
 import { csvRowDecoder, type Decoded, jsonLineDecoder, Rejected } from './decode.js';

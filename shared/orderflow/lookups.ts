@@ -11,8 +11,9 @@
  * counts in a PopulationCounter instead and flushes the totals to the sink once, in its `finish` (the auditor always
  * calls it). The sink ends with the same numbers; reasons are flushed in the order they first occurred.
  */
+
+import type { AuditSink } from '../contract/finding.js';
 import type { Account, Instrument, Staff } from '../contract/records.js';
-import type { AuditSink } from '../findings/finding.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 
 let accountsMap: ReadonlyMap<string, Account> | undefined;

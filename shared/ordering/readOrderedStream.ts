@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Located, OrderFlowItem } from '../checks/rule.js';
+import type { Located, OrderFlowItem } from '../contract/events.js';
 import type { AccessEvent, CollateralEvent, RecordType } from '../contract/records.js';
 import { SourceReadError } from '../ingest/errors.js';
 import { type FastLineParser, fastJsonParser } from '../ingest/fastParse.js';

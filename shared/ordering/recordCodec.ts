@@ -15,7 +15,7 @@
  * (none is expected) travels whole, structured-cloned. Tests: test/ordering/orderedStreamWorker.test.ts and the
  * fast/plain pipeline comparison in test/ingest/fastPathPipeline.test.ts.
  */
-import type { Located } from '../checks/rule.js';
+import type { Located } from '../contract/events.js';
 import type { RecordType } from '../contract/records.js';
 import { type RecordLayout, recordLayout } from '../ingest/fastParse.js';
 

@@ -8,7 +8,7 @@
  * `<stream>:<from>-<to>`, one finding per gap, inclusive, so a single missing seq n is `<stream>:n-n`.
  * Population: both checks count every seq examined; a sequence with no record at all is "not tested".
  */
-import type { AuditSink } from '../findings/finding.js';
+import type { AuditSink } from '../contract/finding.js';
 
 export type SequenceStream = 'orders+trades' | 'collateral';
 

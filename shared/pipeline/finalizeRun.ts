@@ -6,11 +6,11 @@
 import type { OutputSink } from '../adapters/s3/outputSink.js';
 import { RULES_VERSION } from '../checks/catalogue.js';
 import type { AuditParameters } from '../config/parameters.js';
+import type { Finding } from '../contract/finding.js';
 import type { DatasetManifest } from '../contract/records.js';
 import { buildEvidenceManifest, inputDigest } from '../evidence/manifest.js';
 import { keyFingerprint, type Signer } from '../evidence/signer.js';
 import type { FindingCollector } from '../findings/collector.js';
-import type { Finding } from '../findings/finding.js';
 import { quarantineToFinding } from '../ingest/quarantine.js';
 import { buildReportModel } from '../report/model.js';
 import { renderReportPdf } from '../report/renderPdf.js';

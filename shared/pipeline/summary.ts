@@ -2,9 +2,9 @@
 
 import { CHECKS, RULES_VERSION } from '../checks/catalogue.js';
 import type { AuditParameters } from '../config/parameters.js';
+import { type FindingDraft, SEVERITIES, type Severity } from '../contract/finding.js';
 import type { DatasetManifest } from '../contract/records.js';
 import type { Population } from '../findings/collector.js';
-import { type FindingDraft, SEVERITIES, type Severity } from '../findings/finding.js';
 
 export interface InputFileSummary {
   path: string;

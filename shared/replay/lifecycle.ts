@@ -6,7 +6,7 @@
  * - a lifecycle problem (RULES DQ-6: amend/cancel/expire/reject of an unknown or closed order, or a second
  *   new/snapshot of a known order), which DQ-6 reports and which is otherwise ignored.
  */
-import type { OrderView } from '../checks/rule.js';
+import type { OrderView } from '../contract/events.js';
 import type { OrderEvent } from '../contract/records.js';
 
 /** Why the record fails the contract given its order, or undefined when it does not. */

@@ -15,8 +15,9 @@
  * distinct price text, so equal prices share one string (and its hash) across orders and levels; no per-event
  * allocation on the number path of quantities.
  */
-import type { OrderView } from '../checks/rule.js';
+
 import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
+import type { OrderView } from '../contract/events.js';
 import type { Account, Instrument, OrderEvent, Trade } from '../contract/records.js';
 import { accountOf, instrumentOf } from '../orderflow/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';

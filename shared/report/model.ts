@@ -7,9 +7,9 @@
  */
 import { CHECK_BY_ID, CHECKS, type CheckFamily, FAMILY_MEASURES } from '../checks/catalogue.js';
 import type { AuditParameters } from '../config/parameters.js';
+import { type Finding, type FindingDraft, SEVERITIES, SEVERITY_RANK, type Severity } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { compareFindings, type Population } from '../findings/collector.js';
-import { type Finding, type FindingDraft, SEVERITIES, SEVERITY_RANK, type Severity } from '../findings/finding.js';
 import { ReportError } from './errors.js';
 import { FAMILY_METHODS } from './methods.js';
 

@@ -3,7 +3,7 @@
  * given (its key order included). findings.jsonl lines and `findings list --run --json` both use it, so the two can be
  * diffed byte for byte.
  */
-import type { Finding } from '../findings/finding.js';
+import type { Finding } from '../contract/finding.js';
 
 export const FINDING_KEYS = [
   'finding_id',

@@ -23,8 +23,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type Finding, SEVERITIES, type Severity } from '../contract/finding.js';
 import { compareFindings } from '../findings/collector.js';
-import { type Finding, SEVERITIES, type Severity } from '../findings/finding.js';
 import { backoffMs, batchGetAll, batchWriteAll, mapLimit, type RetryPolicy, realSleep, type Sleep } from './batch.js';
 import {
   FindingNotFoundError,

@@ -10,8 +10,8 @@ import {
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import type { Severity } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
-import type { Severity } from '../findings/finding.js';
 import { StoreConfigError, StoreError } from './errors.js';
 import type { FindingStatus } from './types.js';
 

@@ -1,5 +1,5 @@
 /** The records the findings store keeps: runs, findings with their review status, and filters. */
-import type { Finding, Severity } from '../findings/finding.js';
+import type { Finding, Severity } from '../contract/finding.js';
 
 export const FINDING_STATUSES = ['open', 'acknowledged', 'remediated', 'false_positive', 'accepted_risk'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];

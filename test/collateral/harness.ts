@@ -3,9 +3,9 @@
 import type { RuleContext } from '#shared/checks/rule.js';
 import { CollateralAuditor } from '#shared/collateral/auditor.js';
 import { type AuditParameters, DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { FindingDraft } from '#shared/contract/finding.js';
 import { type Account, type CollateralEvent, collateralEventSchema, type Wallet } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import type { FindingDraft } from '#shared/findings/finding.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
 
 export const WALLETS: Wallet[] = [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderView, Rule } from '#shared/checks/rule.js';
+import type { Rule } from '#shared/checks/rule.js';
+import type { OrderView } from '#shared/contract/events.js';
 import { csvRowToJson, type OrderEvent, orderEventSchema, tradeSchema } from '#shared/contract/records.js';
 import { Flow, refData, run } from './flow.js';
 

@@ -13,8 +13,10 @@ import { CHECKS } from '#shared/checks/catalogue.js';
 import { UnknownReferencesRule } from '#shared/checks/dq/unknownReferences.js';
 import { functionalSeparationRules } from '#shared/checks/fs/index.js';
 import { perpetualRules } from '#shared/checks/perp/index.js';
-import type { OrderFlowItem, Rule, RuleContext } from '#shared/checks/rule.js';
+import type { Rule, RuleContext } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { OrderFlowItem } from '#shared/contract/events.js';
+import type { AuditSink, FindingDraft } from '#shared/contract/finding.js';
 import {
   type Account,
   accountSchema,
@@ -30,7 +32,6 @@ import {
   walletSchema,
 } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import type { AuditSink, FindingDraft } from '#shared/findings/finding.js';
 import { type AuditorCheckpoint, OrderFlowAuditor, type OrderFlowQuarantine } from '#shared/orderflow/auditor.js';
 import { CheckpointError } from '#shared/orderflow/errors.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';

@@ -2,11 +2,12 @@
  * Test fixtures for the order-flow auditor: hand-built reference data and a small builder of order/trade records
  * (validated through the contract schemas, seq assigned in order), plus a runner that collects findings.
  */
-import type { OrderFlowItem, Rule } from '#shared/checks/rule.js';
+import type { Rule } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { OrderFlowItem } from '#shared/contract/events.js';
+import type { FindingDraft } from '#shared/contract/finding.js';
 import { type Account, type OrderEvent, orderEventSchema, type Trade, tradeSchema } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import type { FindingDraft } from '#shared/findings/finding.js';
 import { OrderFlowAuditor, type OrderFlowQuarantine } from '#shared/orderflow/auditor.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownReferencesRule } from '#shared/checks/dq/unknownReferences.js';
-import type { Located, RuleContext } from '#shared/checks/rule.js';
+import type { RuleContext } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { Located } from '#shared/contract/events.js';
 import type { Account, CollateralEvent, Instrument, OrderEvent, Trade, Wallet } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { buildReferenceData } from '#shared/reference/referenceData.js';

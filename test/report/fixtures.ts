@@ -1,8 +1,8 @@
 /** A realistic report input, built by hand: findings of every check family, quarantine and sequence statistics. */
 import { CHECKS } from '#shared/checks/catalogue.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { Finding, Severity } from '#shared/contract/finding.js';
 import type { Population } from '#shared/findings/collector.js';
-import type { Finding, Severity } from '#shared/findings/finding.js';
 import type { ReportInput } from '#shared/report/model.js';
 
 export const RUN_ID = 'r-9a0e5c1d2b3f4a59';

@@ -1,7 +1,7 @@
 /** buildReportModel: statuses, caps, charts, completeness and responses computed from every finding. */
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '#shared/checks/catalogue.js';
-import type { Finding, Severity } from '#shared/findings/finding.js';
+import type { Finding, Severity } from '#shared/contract/finding.js';
 import { ReportError } from '#shared/report/errors.js';
 import { buildReportModel, evidenceText } from '#shared/report/model.js';
 import { realisticFindings, realisticInput } from './fixtures.js';

@@ -7,7 +7,7 @@ import { PDFParse } from 'pdf-parse';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '#shared/checks/catalogue.js';
-import type { Finding } from '#shared/findings/finding.js';
+import type { Finding } from '#shared/contract/finding.js';
 import { buildReportModel } from '#shared/report/model.js';
 import { limitFontLayoutCache, loadReportFonts, renderReportPdf } from '#shared/report/renderPdf.js';
 import { realisticFindings, realisticInput } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '#shared/findings/finding.js';
+import type { Finding } from '#shared/contract/finding.js';
 import {
   FindingNotFoundError,
   RunNotFoundError,

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Finding, Severity } from '#shared/findings/finding.js';
+import type { Finding, Severity } from '#shared/contract/finding.js';
 import { type EmbeddedStack, startEmbeddedStack } from '#shared/local/embeddedStack.js';
 import { s3EvidenceBlobStore } from '#shared/store/evidenceBlobs.js';
 import { FindingsStore, type FindingsStoreOptions } from '#shared/store/findingsStore.js';

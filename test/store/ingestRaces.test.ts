@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '#shared/findings/finding.js';
+import type { Finding } from '#shared/contract/finding.js';
 import { StoreIntegrityError } from '#shared/store/errors.js';
 import type { FindingsStore } from '#shared/store/findingsStore.js';
 import { countsFor, DAY1, finding, type Harness, openHarness, runStart } from './harness.js';

@@ -9,12 +9,14 @@
  *
  * Runs on the book as it stands just before the trade (the auditor calls it before the replay applies the trade).
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { Trade } from '../../contract/records.js';
 import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { OpenOrder, type OrderBookReplay, type PriceLevel } from '../../replay/orderBook.js';
 import { type Qty, qAdd } from '../../replay/quantity.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 const CP1 = 'CP-1';
 const CP2 = 'CP-2';

@@ -5,12 +5,14 @@
  * Why: record keeping and independent review: an order log whose lifecycles do not add up cannot support the
  * customer-priority and tagging tests built on it.
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
 import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { lifecycleIssue } from '../../replay/lifecycle.js';
 import type { ClosedOrder } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 const ID = 'DQ-6';
 

@@ -9,9 +9,11 @@
  * count, so no role is lost to the one-finding-per-subject rule. Reported at the end, when counts are complete.
  * Population: references examined (each non-null reference field of an accepted record).
  */
+
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent, OrderEvent, Trade } from '../../contract/records.js';
 import { accountOf, instrumentOf } from '../../orderflow/lookups.js';
-import type { Located, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 const DQ5 = 'DQ-5';
 

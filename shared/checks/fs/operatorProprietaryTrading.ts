@@ -9,10 +9,12 @@
  * account is not tested (DQ-5 reports the id). An order belongs to the account it was entered with.
  * The findings need the whole order flow (an account trades on several symbols), so they are reported at finish.
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { Account, OrderEvent } from '../../contract/records.js';
 import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { opensOrder, UNKNOWN_ACCOUNT } from './orderEvents.js';
 
 const ID = 'FS-6';

@@ -3,10 +3,12 @@
  * whether it opens the order (population counting), and whether the replay sets it aside (DQ-6: "such an event is
  * otherwise ignored", so no other check may judge it).
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
+import type { FindingDraft } from '../../contract/finding.js';
 import type { Account, OrderEvent } from '../../contract/records.js';
-import type { FindingDraft } from '../../findings/finding.js';
 import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 /** Checkpoint of a rule that reports each order once: the orders reported so far and the unflushed population. */
 export interface ReportedState {

@@ -6,9 +6,11 @@
  * position data, surveillance alerts and matching-engine configuration away from the market maker. A denied attempt
  * is still reported (low): it shows the barrier was tested from the MM side.
  */
+
+import type { Located } from '../../contract/events.js';
 import type { AccessEvent } from '../../contract/records.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { origin } from './orderEvents.js';
 
 const ID = 'FS-4';

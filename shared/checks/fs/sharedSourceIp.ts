@@ -6,10 +6,12 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026): separate staff and premises/systems; one address used
  * from both sides suggests shared desks, machines or credentials across the information barrier.
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { AccessEvent, OrderEvent } from '../../contract/records.js';
 import { PopulationCounter, type PopulationState, staffOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, origin } from './orderEvents.js';
 

@@ -6,10 +6,12 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026): the market maker is functionally separate from the
  * platform and its clients; a shared trading session breaks that barrier.
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
 import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, orderAccountId, orderSymbol, origin } from './orderEvents.js';
 

@@ -14,8 +14,9 @@
 import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import { type CollateralLedger, toMark } from '../../collateral/ledger.js';
 import { compareDecimal } from '../../contract/decimal.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 const DAY_NS = 86_400_000_000_000n;
 

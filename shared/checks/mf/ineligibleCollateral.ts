@@ -7,8 +7,9 @@
 import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { isEligibleVa } from '../../collateral/lendingValue.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 export class IneligibleCollateral implements CollateralRule {
   readonly checks = ['MF-1'] as const;

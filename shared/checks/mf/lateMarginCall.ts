@@ -16,8 +16,9 @@ import { type CollateralRule, eventFinding, Population } from '../../collateral/
 import { type CollateralLedger, toMark } from '../../collateral/ledger.js';
 import { CoverageScreen, lendingValue } from '../../collateral/lendingValue.js';
 import { marginCallWindowNs } from '../../config/parameters.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 interface ShortLoan {
   loan_id: string;

@@ -10,8 +10,9 @@
 import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { coverageEvidence, isShort, loanCoverage } from '../../collateral/lendingValue.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 export class OverAdvance implements CollateralRule {
   readonly checks = ['MF-3'] as const;

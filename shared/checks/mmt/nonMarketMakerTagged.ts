@@ -4,10 +4,12 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026): market-making identification must be reliable both
  * ways; client or operator flow marked as market making blurs what the tag is meant to separate.
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
 import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { eventEvidence, isJudgedTagEvent, UNKNOWN_ACCOUNT } from './orderEventAccount.js';
 
 const ID = 'MMT-2';

@@ -3,10 +3,12 @@
  * preference to the account an event repeats, and whether the replay ignores the event (DQ-6: "such an event is
  * otherwise ignored", so no MMT rule judges it).
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { Account, OrderEvent } from '../../contract/records.js';
 import { accountOf } from '../../orderflow/lookups.js';
 import { lifecycleIssue } from '../../replay/lifecycle.js';
-import type { Located, OrderView, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 export const UNKNOWN_ACCOUNT = 'order of an account absent from the accounts reference (see DQ-5)';
 

@@ -4,10 +4,12 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026): an identification that can change mid-life cannot
  * reliably tell market-making activity from client flow.
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
 import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 import { eventEvidence, isJudgedTagEvent } from './orderEventAccount.js';
 
 const ID = 'MMT-3';

@@ -5,10 +5,12 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026): the trade report must identify market-making activity
  * the same way the order does, or reviewers reading trades would misattribute fills.
  */
+
+import type { Located, OrderView } from '../../contract/events.js';
 import type { Trade } from '../../contract/records.js';
 import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
-import type { Located, OrderView, Rule, RuleContext } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 const ID = 'MMT-4';
 export const BOTH_UNKNOWN = 'maker and taker orders unknown to the replay (see DQ-3)';

@@ -7,8 +7,9 @@
 
 import { type CollateralRule, eventFinding, Population, UNKNOWN_WALLET } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 export class EncumberedCollateral implements CollateralRule {
   readonly checks = ['NRH-3'] as const;

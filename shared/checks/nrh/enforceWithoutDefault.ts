@@ -9,8 +9,9 @@
 
 import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 export class EnforceWithoutDefault implements CollateralRule {
   readonly checks = ['NRH-2'] as const;

@@ -18,8 +18,9 @@ import {
 } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { Exact } from '../../contract/decimal.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 export class MisdirectedPledgeOrRelease implements CollateralRule {
   readonly checks = ['NRH-5'] as const;

@@ -18,8 +18,9 @@ import {
   walletText,
 } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
+import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { Located, RuleContext } from '../rule.js';
+import type { RuleContext } from '../rule.js';
 
 export class TransferOutOfSegregation implements CollateralRule {
   readonly checks = ['NRH-1'] as const;

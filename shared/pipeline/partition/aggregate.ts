@@ -7,8 +7,9 @@
  * are gathered for Report.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { OrderFlowItem, Rule, RuleContext } from '../../checks/rule.js';
+import type { Rule, RuleContext } from '../../checks/rule.js';
 import { reportRuleError, runRuleHook } from '../../checks/runner.js';
+import type { OrderFlowItem } from '../../contract/events.js';
 import type { AccessEvent, CollateralEvent, OrderEvent, Trade } from '../../contract/records.js';
 import type { FileStats, QuarantineEntry } from '../../ingest/readRecords.js';
 import { SequenceTracker } from '../../ordering/sequenceTracker.js';

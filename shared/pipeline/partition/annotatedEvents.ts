@@ -5,7 +5,8 @@
  * orders+trades sequence checks over the merge of all partitions' events by ordinal, which is the single-process
  * stream order.
  */
-import type { Located, OrderFlowItem, OrderView, Rule } from '../../checks/rule.js';
+import type { Rule } from '../../checks/rule.js';
+import type { Located, OrderFlowItem, OrderView } from '../../contract/events.js';
 import type { OrderEvent, Trade } from '../../contract/records.js';
 
 /** One ingested order-flow item: its ordinal in the global (seq, file, line) order, and the item. */

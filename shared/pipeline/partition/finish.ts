@@ -7,9 +7,9 @@
 
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { OutputSink } from '../../adapters/s3/outputSink.js';
+import type { Finding } from '../../contract/finding.js';
 import type { Signer } from '../../evidence/signer.js';
 import { FindingCollector } from '../../findings/collector.js';
-import type { Finding } from '../../findings/finding.js';
 import { unsupportedFileEntry } from '../../ingest/layout.js';
 import type { FindingsStore } from '../../store/findingsStore.js';
 import { checkCounts, finalizeRun, PACK_FILES } from '../finalizeRun.js';

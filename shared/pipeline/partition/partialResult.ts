@@ -6,8 +6,8 @@
  * reported by two steps (partitions hold whole orders, trades and linked symbols; other checks run in one step only).
  */
 
+import type { AuditSink, FindingDraft } from '../../contract/finding.js';
 import { type CollectorState, FindingCollector, type Population } from '../../findings/collector.js';
-import type { AuditSink, FindingDraft } from '../../findings/finding.js';
 import type { FileStats, QuarantineEntry } from '../../ingest/readRecords.js';
 
 export interface PartialResult {

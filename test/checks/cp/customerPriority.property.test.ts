@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { OrderFlowItem } from '#shared/checks/rule.js';
 import { compareDecimal, Exact } from '#shared/contract/decimal.js';
+import type { OrderFlowItem } from '#shared/contract/events.js';
 import { orderEventSchema, tradeSchema } from '#shared/contract/records.js';
 import { type AccountSpec, refData, run } from '../../orderflow/flow.js';
 

@@ -3,8 +3,9 @@
  * only knows what the rules read from the replay: each order's account/symbol as entered, and whether it is closed.
  */
 
-import type { Located, OrderView, Rule, RuleContext } from '#shared/checks/rule.js';
+import type { Rule, RuleContext } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { Located, OrderView } from '#shared/contract/events.js';
 import type { AccessEvent, Account, DatasetManifest, Instrument, OrderEvent, Staff } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
