@@ -6,7 +6,7 @@
  * knobs yields the same findings, populations and quarantine.
  */
 import { CHECKS } from '../checks/catalogue.js';
-import type { RuleContext } from '../checks/rule.js';
+import { type RuleContext, ruleContext } from '../checks/rule.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import type { FindingDraft } from '../contract/finding.js';
 import { FindingCollector } from '../findings/collector.js';
@@ -68,7 +68,7 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
     opts.prescan === 'hash' ? (await hashAndScanInputs(source, listed, eventFiles(layout))).inOrder : undefined;
   const hashSeconds = (performance.now() - tHash) / 1000;
   const ref = await loadReferenceData(source, layout, manifest, onQuarantine, () => undefined);
-  const ctx: RuleContext = { ref, params: DEFAULT_PARAMETERS, sink: collector };
+  const ctx: RuleContext = ruleContext(ref, DEFAULT_PARAMETERS, collector);
   const hooks: ReadHooks = {
     quarantine: onQuarantine,
     stats: (st) => {

@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
 import { functionalSeparationRules } from '../checks/fs/index.js';
 import { perpetualRules } from '../checks/perp/index.js';
-import type { Rule, RuleContext } from '../checks/rule.js';
+import { type Rule, type RuleContext, ruleContext } from '../checks/rule.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import type { OrderFlowItem } from '../contract/events.js';
 import type { Account, Instrument, OrderEvent, Staff, Trade } from '../contract/records.js';
@@ -541,7 +541,7 @@ export type BenchScope = 'all' | 'core' | 'replay' | 'read' | 'memory';
 /** One timed pass: a fresh auditor over the whole flow; finish() and the digest are outside the timing. */
 export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all'): ReplayRun {
   const collector = new FindingCollector();
-  const ctx: RuleContext = { ref: flow.ref, params: DEFAULT_PARAMETERS, sink: collector };
+  const ctx: RuleContext = ruleContext(flow.ref, DEFAULT_PARAMETERS, collector);
   let quarantined = 0;
   const auditor = new OrderFlowAuditor(ctx, scope === 'all' ? benchRules() : [], () => {
     quarantined++;

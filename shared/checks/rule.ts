@@ -7,12 +7,20 @@ import type { AuditParameters } from '../config/parameters.js';
 import type { Located, OrderView } from '../contract/events.js';
 import type { AuditSink } from '../contract/finding.js';
 import type { AccessEvent, CollateralEvent, OrderEvent, Trade } from '../contract/records.js';
+import { ReferenceLookups } from '../reference/lookups.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 
 export interface RuleContext {
   ref: ReferenceData;
   params: AuditParameters;
   sink: AuditSink;
+  /** Lookups in `ref` remembered per event, owned by whoever drives the rules (never module state). */
+  lookup: ReferenceLookups;
+}
+
+/** A context with lookups of its own. */
+export function ruleContext(ref: ReferenceData, params: AuditParameters, sink: AuditSink): RuleContext {
+  return { ref, params, sink, lookup: new ReferenceLookups(ref) };
 }
 
 export interface Rule {

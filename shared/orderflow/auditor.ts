@@ -24,7 +24,6 @@ import type { OrderEvent, Trade } from '../contract/records.js';
 import { contractFailure } from '../replay/lifecycle.js';
 import { OrderBookReplay, type ReplayState } from '../replay/orderBook.js';
 import { CheckpointError } from './errors.js';
-import { forgetLookups, rememberOrder } from './lookups.js';
 
 /**
  * Format version of AuditorCheckpoint; a checkpoint of another version is refused, never half-read. 2: closed order
@@ -113,13 +112,14 @@ export class OrderFlowAuditor {
   process(item: OrderFlowItem): boolean {
     const ctx = this.#ctx;
     const replay = this.replay;
-    forgetLookups();
+    const lookup = ctx.lookup;
+    lookup.forget();
     if (item.kind === 'order') {
       const rec = item.rec;
       const before = replay.order(rec.order_id);
       // The replay was built on ctx.ref: what it looked up for the order is what the rules would look up.
       if (before !== undefined && !before.closed) {
-        rememberOrder(ctx.ref, before.account_id, before.account, before.symbol, before.instrument);
+        lookup.rememberOrder(before.account_id, before.account, before.symbol, before.instrument);
       }
       const failure = contractFailure(rec, before);
       if (failure !== undefined) {

@@ -10,7 +10,7 @@ import { RULES_VERSION } from '../checks/catalogue.js';
 import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
 import { functionalSeparationRules } from '../checks/fs/index.js';
 import { perpetualRules } from '../checks/perp/index.js';
-import type { Rule, RuleContext } from '../checks/rule.js';
+import { type Rule, type RuleContext, ruleContext } from '../checks/rule.js';
 import { runRuleHook } from '../checks/runner.js';
 import { CollateralAuditor } from '../collateral/auditor.js';
 import type { AuditParameters } from '../config/parameters.js';
@@ -128,7 +128,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     for (const f of layout.unsupported) stats.unsupported(f, unsupportedFileEntry(f), onQuarantine);
 
     const ref = await loadReferenceData(source, layout, manifest, onQuarantine, stats.recorder());
-    const ctx: RuleContext = { ref, params: opts.parameters, sink: collector };
+    const ctx: RuleContext = ruleContext(ref, opts.parameters, collector);
     const hooks: ReadHooks = {
       quarantine: onQuarantine,
       stats: (st) => {

@@ -19,7 +19,7 @@
 import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
 import type { OrderView } from '../contract/events.js';
 import type { Account, Instrument, OrderEvent, Trade } from '../contract/records.js';
-import { accountOf, instrumentOf } from '../orderflow/lookups.js';
+import { accountOf, instrumentOf } from '../reference/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
 import { ClosedIds, type ClosedIdsState } from './closedIds.js';
 import { type ColumnValues, UintColumn } from './columns.js';

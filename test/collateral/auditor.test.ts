@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkMeta } from '#shared/checks/catalogue.js';
+import { ruleContext } from '#shared/checks/rule.js';
 import { COLLATERAL_CHECK_IDS, CollateralAuditor } from '#shared/collateral/auditor.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { CollateralEvent } from '#shared/contract/records.js';
@@ -70,7 +71,7 @@ describe('CollateralAuditor', () => {
 
   it('fails closed when the ledger cannot apply an event, and keeps going', () => {
     const sink = new FindingCollector();
-    const auditor = new CollateralAuditor({ ref: reference(), params: DEFAULT_PARAMETERS, sink });
+    const auditor = new CollateralAuditor(ruleContext(reference(), DEFAULT_PARAMETERS, sink));
     const [good] = events(pledge());
     const broken = { ...good!, seq: 2, event_id: 'c-2', loan_id: null } as CollateralEvent;
     auditor.process({ rec: good!, file: 'collateral/a.jsonl', line: 1 });

@@ -1,6 +1,6 @@
 /** Test harness for the collateral checks: hand-built reference data, terse events, a FindingCollector sink. */
 
-import type { RuleContext } from '#shared/checks/rule.js';
+import { ruleContext } from '#shared/checks/rule.js';
 import { CollateralAuditor } from '#shared/collateral/auditor.js';
 import { type AuditParameters, DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { FindingDraft } from '#shared/contract/finding.js';
@@ -83,11 +83,7 @@ export function run(
   opts: { params?: Partial<AuditParameters>; ref?: ReferenceData } = {},
 ): Run {
   const sink = new FindingCollector();
-  const ctx: RuleContext = {
-    ref: opts.ref ?? reference(),
-    params: { ...DEFAULT_PARAMETERS, ...opts.params },
-    sink,
-  };
+  const ctx = ruleContext(opts.ref ?? reference(), { ...DEFAULT_PARAMETERS, ...opts.params }, sink);
   const auditor = new CollateralAuditor(ctx);
   evs.forEach((rec, i) => {
     auditor.process({ rec, file: 'collateral/collateral.jsonl', line: i + 1 });

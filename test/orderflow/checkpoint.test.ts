@@ -13,7 +13,7 @@ import { CHECKS } from '#shared/checks/catalogue.js';
 import { UnknownReferencesRule } from '#shared/checks/dq/unknownReferences.js';
 import { functionalSeparationRules } from '#shared/checks/fs/index.js';
 import { perpetualRules } from '#shared/checks/perp/index.js';
-import type { Rule, RuleContext } from '#shared/checks/rule.js';
+import { type Rule, type RuleContext, ruleContext } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { OrderFlowItem } from '#shared/contract/events.js';
 import type { AuditSink, FindingDraft } from '#shared/contract/finding.js';
@@ -71,7 +71,7 @@ function outcome(collector: FindingCollector, auditor: OrderFlowAuditor, quarant
 function runSplit(ref: ReferenceData, items: OrderFlowItem[], splits: number[]): Outcome {
   const collector = new FindingCollector();
   const sink = new SwitchSink(collector);
-  const ctx: RuleContext = { ref, params: DEFAULT_PARAMETERS, sink };
+  const ctx: RuleContext = ruleContext(ref, DEFAULT_PARAMETERS, sink);
   const quarantined: OrderFlowQuarantine[] = [];
   const onQuarantine = (q: OrderFlowQuarantine) => quarantined.push(q);
   let auditor = new OrderFlowAuditor(ctx, pipelineRules(), onQuarantine);
@@ -200,7 +200,7 @@ describe('OrderFlowAuditor checkpoint', () => {
   });
 
   it('refuses a rule that keeps state without saveState, naming it', () => {
-    const ctx: RuleContext = { ref: refData(), params: DEFAULT_PARAMETERS, sink: new FindingCollector() };
+    const ctx: RuleContext = ruleContext(refData(), DEFAULT_PARAMETERS, new FindingCollector());
     const stateful: Rule = { checks: ['FS-3'], onOrderEvent() {} };
     const auditor = new OrderFlowAuditor(ctx, [stateful], () => {});
     expect(() => auditor.saveState()).toThrow(CheckpointError);
@@ -208,7 +208,7 @@ describe('OrderFlowAuditor checkpoint', () => {
   });
 
   it('refuses a checkpoint of another rule list, another version, or into a used auditor', () => {
-    const ctx: RuleContext = { ref: refData(), params: DEFAULT_PARAMETERS, sink: new FindingCollector() };
+    const ctx: RuleContext = ruleContext(refData(), DEFAULT_PARAMETERS, new FindingCollector());
     const f = new Flow();
     f.new({ id: 'a', acct: 'C-1', side: 'sell', qty: '1' });
     const first = new OrderFlowAuditor(ctx, pipelineRules(), () => {});

@@ -2,7 +2,7 @@
  * Test fixtures for the order-flow auditor: hand-built reference data and a small builder of order/trade records
  * (validated through the contract schemas, seq assigned in order), plus a runner that collects findings.
  */
-import type { Rule } from '#shared/checks/rule.js';
+import { type Rule, ruleContext } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { OrderFlowItem } from '#shared/contract/events.js';
 import type { FindingDraft } from '#shared/contract/finding.js';
@@ -202,7 +202,7 @@ export interface RunResult {
 export function run(items: OrderFlowItem[], ref: ReferenceData = refData(), extra: Rule[] = []): RunResult {
   const collector = new FindingCollector();
   const quarantined: OrderFlowQuarantine[] = [];
-  const auditor = new OrderFlowAuditor({ ref, params: DEFAULT_PARAMETERS, sink: collector }, extra, (q) =>
+  const auditor = new OrderFlowAuditor(ruleContext(ref, DEFAULT_PARAMETERS, collector), extra, (q) =>
     quarantined.push(q),
   );
   for (const item of items) auditor.process(item);

@@ -7,7 +7,7 @@
  * are gathered for Report.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Rule, RuleContext } from '../../checks/rule.js';
+import { type Rule, type RuleContext, ruleContext } from '../../checks/rule.js';
 import { reportRuleError, runRuleHook } from '../../checks/runner.js';
 import type { OrderFlowItem } from '../../contract/events.js';
 import type { AccessEvent, CollateralEvent, OrderEvent, Trade } from '../../contract/records.js';
@@ -38,7 +38,7 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
   }
   const ref = await step.reference();
   const sink = new TrackingCollector();
-  const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
+  const ctx: RuleContext = ruleContext(ref, step.plan.parameters, sink);
   const { global } = splitExtraRules();
   for (const rule of global) {
     if (rule.onReference !== undefined) runRuleHook(rule, ctx, { hook: 'onReference' }, () => rule.onReference!(ctx));

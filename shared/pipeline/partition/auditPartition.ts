@@ -15,7 +15,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { RuleContext } from '../../checks/rule.js';
+import { type RuleContext, ruleContext } from '../../checks/rule.js';
 import type { QuarantineEntry } from '../../ingest/readRecords.js';
 import { type AuditorCheckpoint, OrderFlowAuditor } from '../../orderflow/auditor.js';
 import { type AnnotatedLine, EventRecorder, type OrderedLine, toItem } from './annotatedEvents.js';
@@ -93,7 +93,7 @@ export async function auditPartition(
   }
   const ref = await step.reference();
   const sink = new TrackingCollector();
-  const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
+  const ctx: RuleContext = ruleContext(ref, step.plan.parameters, sink);
   let current = -1;
   let recordError: unknown;
   let writer: ChunkedLineWriter | undefined;

@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { RuleContext } from '../../checks/rule.js';
+import { type RuleContext, ruleContext } from '../../checks/rule.js';
 import { CollateralAuditor } from '../../collateral/auditor.js';
 import type { FileStats, QuarantineEntry, ReadHooks } from '../../ingest/readRecords.js';
 import { readOrderedBatches } from '../../ordering/readOrderedStream.js';
@@ -37,7 +37,7 @@ export async function auditLedger(
   await mkdir(opts.tmpDir, { recursive: true });
   const ref = await step.reference();
   const sink = new TrackingCollector();
-  const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
+  const ctx: RuleContext = ruleContext(ref, step.plan.parameters, sink);
   const quarantine: QuarantineEntry[] = [];
   const fileStats: FileStats[] = [];
   const hooks: ReadHooks = { quarantine: (q) => quarantine.push(q), stats: (s) => fileStats.push(s) };
