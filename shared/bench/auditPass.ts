@@ -1,6 +1,6 @@
 /**
- * One pass of the event streams of a local dataset through the run's own composition (auditEventStreams of
- * pipeline/auditDataset.ts: reference data, orders+trades through the OrderFlowAuditor with every rule, collateral,
+ * One pass of the event streams of a local dataset through the run's own composition (auditStreams of
+ * pipeline/auditStreams.ts: reference data, orders+trades through the OrderFlowAuditor with every rule, collateral,
  * access), with the reader's knobs exposed (fast or plain parsing, order pre-scan off, on or folded into the hashing
  * read, sort memory) and the replay timed apart from the reading. The bench uses it to split a run into stages; the exactness tests use it to show that every combination of
  * knobs yields the same findings, populations and quarantine.
@@ -14,7 +14,8 @@ import { classifyLayout } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
 import { LocalDatasetSource } from '../ingest/source.js';
-import { auditEventStreams, eventFiles } from '../pipeline/auditDataset.js';
+import { eventFiles } from '../pipeline/auditDataset.js';
+import { auditStreams, STREAM_STAGES } from '../pipeline/auditStreams.js';
 import { hashAndScanInputs } from '../pipeline/inputs.js';
 import { QuarantineLog } from '../pipeline/quarantineLog.js';
 import { loadReferenceData } from '../reference/loadReference.js';
@@ -78,9 +79,9 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
 
   const seconds = { orderFlow: 0, replay: 0, collateral: 0, access: 0 };
   const stageKey: Record<string, keyof typeof records> = {
-    'orders and trades': 'orderFlow',
-    collateral: 'collateral',
-    'access log': 'access',
+    [STREAM_STAGES['orders+trades']]: 'orderFlow',
+    [STREAM_STAGES.collateral]: 'collateral',
+    [STREAM_STAGES.access]: 'access',
   };
   let since = performance.now();
   const closeStage = () => {
@@ -89,10 +90,8 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
     since = now;
   };
   let replayed = 0;
-  await auditEventStreams(
-    source,
-    layout,
-    ctx,
+  await auditStreams(
+    { source, layout, ref, parameters: DEFAULT_PARAMETERS },
     collector,
     hooks,
     {

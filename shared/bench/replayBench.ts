@@ -3,7 +3,7 @@
  * one core). It synthesizes a realistic, seeded order flow in memory (several symbols, deep books of a few thousand
  * resting orders per side, icebergs, amends, cancels, IOC/market takers, ~30 % trades, MM / client / third-party MM
  * accounts, a sprinkle of violations so that findings are produced), then times `OrderFlowAuditor.process` over it
- * with every rule the pipeline runs (orderFlowRules + FS + PERP + DQ-5). Generation is outside the timed section.
+ * with every rule of the pack the order flow drives. Generation is outside the timed section.
  *
  * It prints events/s per run, the median, and a digest of the findings and population counts, so that a change that
  * makes the replay faster can be shown not to change a single verdict (same digest before and after).
@@ -16,15 +16,13 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
-import { functionalSeparationRules } from '../checks/fs/index.js';
-import { perpetualRules } from '../checks/perp/index.js';
-import { type Rule, type RuleContext, ruleContext } from '../checks/rule.js';
+import { OrderFlowAuditor } from '../audit/orderFlowAuditor.js';
+import { RuleSet } from '../audit/ruleSet.js';
+import { declarationsOf, RULE_PACK, type RuleDeclaration } from '../checks/pack.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import type { OrderFlowItem } from '../contract/events.js';
 import type { Account, Instrument, OrderEvent, Staff, Trade } from '../contract/records.js';
 import { FindingCollector } from '../findings/collector.js';
-import { OrderFlowAuditor } from '../orderflow/auditor.js';
 import { buildReferenceData, type ReferenceData } from '../reference/referenceData.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
 
@@ -515,10 +513,19 @@ export function synthesizeOrderFlow(opts: ReplayBenchOptions): SyntheticOrderFlo
   return { ref, items, trades };
 }
 
-/** Every rule the pipeline runs on the order flow, fresh. */
-export function benchRules(): Rule[] {
-  return [...functionalSeparationRules(), ...perpetualRules(), new UnknownReferencesRule()];
-}
+/** Every rule of the pack that the order flow drives (the ones that read the collateral ledger left out). */
+export const BENCH_RULES: readonly RuleDeclaration[] = RULE_PACK.filter((d) => d.replay !== 'collateral');
+
+/** The rules that judge the order flow itself: lifecycle, trade consistency, customer priority, MM tagging. */
+export const CORE_RULES: readonly RuleDeclaration[] = declarationsOf([
+  'DQ-6',
+  'DQ-3',
+  'CP-1',
+  'MMT-1',
+  'MMT-2',
+  'MMT-3',
+  'MMT-4',
+]);
 
 export interface ReplayRun {
   seconds: number;
@@ -532,8 +539,8 @@ export interface ReplayRun {
 }
 
 /**
- * What a pass runs: `all` (the auditor with every pipeline rule, the issue 9 figure), `core` (the auditor with only its
- * own rules: DQ-6, DQ-3, CP, MMT), `replay` (the order-book replay alone, no rules) or `read` (only reading each
+ * What a pass runs: `all` (the auditor with every rule the order flow drives), `core` (the auditor with the rules that
+ * judge the order flow itself: DQ-6, DQ-3, CP, MMT), `replay` (the order-book replay alone, no rules) or `read` (only reading each
  * record's main fields: the floor any consumer of an in-memory array pays), to see where time goes.
  */
 export type BenchScope = 'all' | 'core' | 'replay' | 'read' | 'memory';
@@ -541,9 +548,13 @@ export type BenchScope = 'all' | 'core' | 'replay' | 'read' | 'memory';
 /** One timed pass: a fresh auditor over the whole flow; finish() and the digest are outside the timing. */
 export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all'): ReplayRun {
   const collector = new FindingCollector();
-  const ctx: RuleContext = ruleContext(flow.ref, DEFAULT_PARAMETERS, collector);
+  const rules = new RuleSet(
+    { ref: flow.ref, params: DEFAULT_PARAMETERS, sink: collector },
+    scope === 'all' ? BENCH_RULES : CORE_RULES,
+    { replays: ['orders+trades'] },
+  );
   let quarantined = 0;
-  const auditor = new OrderFlowAuditor(ctx, scope === 'all' ? benchRules() : [], () => {
+  const auditor = new OrderFlowAuditor(rules, () => {
     quarantined++;
   });
   const items = flow.items;
@@ -570,7 +581,7 @@ export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all
   } else for (let i = 0; i < items.length; i++) auditor.process(items[i]!);
   const t1 = process.hrtime.bigint();
   const c1 = process.cpuUsage(c0);
-  auditor.finish();
+  rules.finish();
   const seconds = Number(t1 - t0) / 1e9;
   const cpuSeconds = (c1.user + c1.system) / 1e6;
   const findings = collector.findings();
@@ -582,7 +593,7 @@ export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all
     hash.update('\n');
   }
   // Populations of the checks this pass ran (not the whole catalogue, so that new checks elsewhere leave it alone).
-  const checks = [...new Set(auditor.rules.flatMap((r) => [...r.checks]))].sort();
+  const checks = [...new Set(rules.rules.flatMap((r) => [...r.checks]))].sort();
   for (const id of checks) hash.update(`${id} ${JSON.stringify(collector.population(id))}\n`);
   hash.update(`quarantined ${quarantined}\n`);
   return {

@@ -1,12 +1,14 @@
 /**
  * A rule is a small object in its own file that implements one or more checks of RULES.md (cdk-nag style: id,
  * explanation from the catalogue, Compliance/Noncompliance tests). Rules are pure: no AWS SDK, no fs, no env, no
- * clock. They are driven by the stream auditors in `seq` order and report through the AuditSink.
+ * clock. The rule pack (pack.ts) declares each one once; the auditors hand it the events of the streams it consumes,
+ * in seq order, through the fail-closed dispatcher (dispatch.ts), and it reports through the AuditSink.
  */
 import type { AuditParameters } from '../config/parameters.js';
 import type { Located, OrderView } from '../contract/events.js';
 import type { AuditSink } from '../contract/finding.js';
 import type { AccessEvent, CollateralEvent, OrderEvent, Trade } from '../contract/records.js';
+import type { EventRecordType } from '../contract/streams.js';
 import { ReferenceLookups } from '../reference/lookups.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 
@@ -39,10 +41,27 @@ export interface Rule {
   /**
    * Plain, structured-clone-able state (Map, Set, bigint, arrays, plain objects; no functions, no class instances
    * unless restored by loadState) that, loaded into a freshly constructed rule of the same kind, continues exactly.
-   * A stateless rule returns null. The result shares no mutable structure with the rule. Issue 8: a partition that
-   * would outlast a Lambda is split by time and the audit state carried over in a checkpoint.
+   * A stateless rule returns null. The result shares no mutable structure with the rule. A partition that would
+   * outlast a Lambda is split by time and the audit state carried over in a checkpoint.
    */
   saveState?(): unknown;
   /** Takes over a state saveState returned (after a structured-clone round trip); called before any later hook. */
   loadState?(state: unknown): void;
 }
+
+/** What a rule can consume: the reference data, or the records of a kind (the events of a stream). */
+export type Consumed = 'reference' | EventRecordType;
+
+/** The hook each input is handed to. A new stream adds its records' hook to Rule and a line here. */
+export const HOOK_OF = {
+  reference: 'onReference',
+  orders: 'onOrderEvent',
+  trades: 'onTrade',
+  collateral: 'onCollateral',
+  access: 'onAccess',
+} as const satisfies Record<Consumed, keyof Rule>;
+
+export type HookName = (typeof HOOK_OF)[Consumed] | 'finish';
+
+/** The hooks of the streams judged whole: one record and the context. */
+export type RecordHookName = (typeof HOOK_OF)[Exclude<EventRecordType, 'orders' | 'trades'>];

@@ -9,8 +9,10 @@
  * Population: both checks count every seq examined; a sequence with no record at all is "not tested".
  */
 import type { AuditSink } from '../contract/finding.js';
+import type { EVENT_STREAMS } from '../contract/streams.js';
 
-export type SequenceStream = 'orders+trades' | 'collateral';
+/** The streams that carry a seq of their own. */
+export type SequenceStream = Extract<(typeof EVENT_STREAMS)[number], { sequenced: true }>['name'];
 
 export interface SeqOrigin {
   file: string;

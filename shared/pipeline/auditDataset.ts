@@ -2,17 +2,12 @@
  * The audit of one dataset, in one process: read and validate every input, replay the order flow and the collateral
  * ledger in seq order, run every check. The evidence pack is written afterwards (finalizeRun.ts).
  *
- * Stages: list + manifest → hash inputs, with the seq-order pre-scan of the event files in the same read (run_id known before anything is judged, so a crashed run is visible in the
- * store under its own id) → reference data → orders+trades → collateral → access → finish rules → evidence pack.
+ * Stages: list + manifest → hash inputs, with the seq-order pre-scan of the event files in the same read (run_id known
+ * before anything is judged, so a crashed run is visible in the store under its own id) → reference data → every
+ * event stream through every rule (auditStreams.ts) → evidence pack.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RULES_VERSION } from '../checks/catalogue.js';
-import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
-import { functionalSeparationRules } from '../checks/fs/index.js';
-import { perpetualRules } from '../checks/perp/index.js';
-import { type Rule, type RuleContext, ruleContext } from '../checks/rule.js';
-import { runRuleHook } from '../checks/runner.js';
-import { CollateralAuditor } from '../collateral/auditor.js';
 import type { AuditParameters } from '../config/parameters.js';
 import type { DatasetManifest } from '../contract/records.js';
 import { FindingCollector } from '../findings/collector.js';
@@ -21,16 +16,10 @@ import { classifyLayout, type DataFile, type DatasetLayout, unsupportedFileEntry
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
 import { type DatasetSource, openDatasetSource } from '../ingest/source.js';
-import { OrderFlowAuditor } from '../orderflow/auditor.js';
-import {
-  type OrderedStreamName,
-  type OrderedStreamOptions,
-  readOrderedBatches,
-} from '../ordering/readOrderedStream.js';
-import { SequenceTracker } from '../ordering/sequenceTracker.js';
 import { loadReferenceData } from '../reference/loadReference.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { RunStart } from '../store/types.js';
+import { auditStreams } from './auditStreams.js';
 import { UsageError } from './errors.js';
 import { runId as deriveRunId } from './ids.js';
 import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
@@ -128,7 +117,6 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     for (const f of layout.unsupported) stats.unsupported(f, unsupportedFileEntry(f), onQuarantine);
 
     const ref = await loadReferenceData(source, layout, manifest, onQuarantine, stats.recorder());
-    const ctx: RuleContext = ruleContext(ref, opts.parameters, collector);
     const hooks: ReadHooks = {
       quarantine: onQuarantine,
       stats: (st) => {
@@ -136,10 +124,8 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
         progress?.advance(st.bytes);
       },
     };
-    await auditEventStreams(
-      source,
-      layout,
-      ctx,
+    await auditStreams(
+      { source, layout, ref, parameters: opts.parameters },
       collector,
       hooks,
       {
@@ -170,75 +156,6 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
   }
 }
 
-/** Observes the stages of auditEventStreams (progress, and the bench's timing of the replay apart from reading). */
-export interface EventStreamsObserver {
-  /** A stream starts: 'orders and trades', 'collateral' or 'access log', with the bytes of its files. */
-  stage?(name: string, bytes: number): void;
-  /** Called after each batch of the order flow with its items and the milliseconds the replay+checks took. */
-  replayed?(items: number, ms: number): void;
-}
-
-/**
- * The event streams of a dataset through the auditors and every rule, after the reference data: orders+trades
- * through the OrderFlowAuditor (replay + order-flow checks + sequence gaps), collateral through the CollateralAuditor,
- * access through the rules' onAccess hooks, then every rule's finish. Findings and populations go to `collector`
- * (ctx.sink), quarantined records and file stats to `hooks`. The one composition shared by the run (auditDataset) and
- * the bench / exactness tests (bench/auditPass.ts), so both measure and check the same code.
- */
-export async function auditEventStreams(
-  source: DatasetSource,
-  layout: DatasetLayout,
-  ctx: RuleContext,
-  collector: FindingCollector,
-  hooks: ReadHooks,
-  opts: OrderedStreamOptions,
-  observe: EventStreamsObserver = {},
-): Promise<void> {
-  const extraRules: Rule[] = [...functionalSeparationRules(), ...perpetualRules(), new UnknownReferencesRule()];
-  const read = <S extends OrderedStreamName>(stream: S) => readOrderedBatches(source, layout, stream, hooks, opts);
-  const timed = observe.replayed;
-
-  observe.stage?.('orders and trades', bytesOf(layout, ['orders', 'trades']));
-  const orderFlow = new OrderFlowAuditor(ctx, extraRules, (q) => hooks.quarantine({ ...q, scope: 'record' }));
-  const orderSeq = new SequenceTracker('orders+trades', collector);
-  for await (const batch of read('orders+trades')) {
-    const t = timed === undefined ? 0 : performance.now();
-    for (const item of batch) if (orderFlow.process(item)) orderSeq.observe(item.rec.seq, item);
-    timed?.(batch.length, performance.now() - t);
-  }
-  orderSeq.finish();
-
-  observe.stage?.('collateral', bytesOf(layout, ['collateral']));
-  const collateral = new CollateralAuditor(ctx);
-  const collateralSeq = new SequenceTracker('collateral', collector);
-  const collateralHooks = extraRules.filter((r) => r.onCollateral !== undefined);
-  for await (const batch of read('collateral')) {
-    for (const item of batch) {
-      collateral.process(item);
-      for (const rule of collateralHooks) {
-        runRuleHook(rule, ctx, { hook: 'onCollateral', file: item.file, line: item.line }, () =>
-          rule.onCollateral!(item, ctx),
-        );
-      }
-      collateralSeq.observe(item.rec.seq, item);
-    }
-  }
-  collateralSeq.finish();
-  collateral.finish();
-
-  observe.stage?.('access log', bytesOf(layout, ['access']));
-  const accessHooks = extraRules.filter((r) => r.onAccess !== undefined);
-  for await (const batch of read('access')) {
-    for (const item of batch) {
-      for (const rule of accessHooks) {
-        runRuleHook(rule, ctx, { hook: 'onAccess', file: item.file, line: item.line }, () => rule.onAccess!(item, ctx));
-      }
-    }
-  }
-  // Rules that need every stream (sessions, IPs) report now; the order-flow auditor owns their lifecycle.
-  orderFlow.finish();
-}
-
 /** The event record files (orders, trades, collateral, access) by path: the ones the merge pre-scans for order. */
 export function eventFiles(layout: DatasetLayout): Map<string, DataFile> {
   const out = new Map<string, DataFile>();
@@ -246,10 +163,4 @@ export function eventFiles(layout: DatasetLayout): Map<string, DataFile> {
     for (const f of layout.records[t] as DataFile[]) out.set(f.path, f);
   }
   return out;
-}
-
-function bytesOf(layout: DatasetLayout, types: readonly (keyof DatasetLayout['records'])[]): number {
-  let n = 0;
-  for (const t of types) for (const f of layout.records[t]) n += f.size;
-  return n;
 }

@@ -10,7 +10,7 @@ import { PopulationCounter } from '#shared/checks/population.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { ReferenceLookups } from '#shared/reference/lookups.js';
 import type { ReferenceData } from '#shared/reference/referenceData.js';
-import { type AccountSpec, refData } from '../orderflow/flow.js';
+import { type AccountSpec, refData } from '../audit/flow.js';
 
 const A: AccountSpec[] = [
   ['A-1', 'E-1', 'client'],

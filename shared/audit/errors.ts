@@ -1,4 +1,4 @@
-/** Errors of the order-flow auditor. */
+/** Errors of the auditors. */
 
 /**
  * A checkpoint cannot be taken or loaded: a rule keeps state but cannot save it, or the checkpoint was taken by an
