@@ -1,38 +1,22 @@
 /**
- * The audit of one dataset, in one process: read and validate every input, replay the order flow and the collateral
- * ledger in seq order, run every check. The evidence pack is written afterwards (finalizeRun.ts).
- *
- * Stages: list + manifest → hash inputs, with the seq-order pre-scan of the event files in the same read (run_id known
- * before anything is judged, so a crashed run is visible in the store under its own id) → reference data → every
- * event stream through every rule (auditStreams.ts) → evidence pack.
+ * The audit of one dataset, in one process (the CLI, and a Lambda for a dataset that fits one): the run's opening
+ * (openRun.ts: list, manifest, hash with the seq-order pre-scan folded in, run id, run record, reference data), then
+ * every event stream through every rule (auditStreams.ts). The evidence pack is written afterwards (finalizeRun.ts).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { RULES_VERSION } from '../checks/catalogue.js';
-import type { AuditParameters } from '../config/parameters.js';
 import type { DatasetManifest } from '../contract/records.js';
 import { FindingCollector } from '../findings/collector.js';
-import { ManifestError, SourceError } from '../ingest/errors.js';
-import { classifyLayout, type DataFile, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
-import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
-import { type DatasetSource, openDatasetSource } from '../ingest/source.js';
-import { loadReferenceData } from '../reference/loadReference.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { RunStart } from '../store/types.js';
 import { auditStreams } from './auditStreams.js';
-import { UsageError } from './errors.js';
-import { runId as deriveRunId } from './ids.js';
-import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
+import type { InputHash } from './inputs.js';
+import { failingRun, openingStats, openRun, type RunRequest } from './openRun.js';
 import type { RunProgress } from './progress.js';
 import { QuarantineLog } from './quarantineLog.js';
 import type { InputFileSummary } from './summary.js';
 
-/** Everything a run established before its evidence pack is written. */
-export interface RunAuditOptions {
-  /** Dataset root: a folder or s3://bucket/prefix. */
-  input: string;
-  parameters: AuditParameters;
-  toolVersion: string;
+export interface RunAuditOptions extends RunRequest {
   /** Scratch space for the external sort. */
   tmpDir: string;
   /** Records held in memory per sort run before spilling. */
@@ -53,6 +37,7 @@ export interface AuditDeps {
   progress?: RunProgress;
 }
 
+/** Everything a run established before its evidence pack is written. */
 export interface AuditedDataset {
   runId: string;
   manifest: DatasetManifest;
@@ -66,72 +51,29 @@ export interface AuditedDataset {
 
 /** Reads, replays and checks the dataset; records the run as running (and failed, if it throws) in the store. */
 export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Promise<AuditedDataset> {
-  let source: DatasetSource;
-  let listed: Awaited<ReturnType<DatasetSource['list']>>;
-  try {
-    source = openDatasetSource(opts.input, { s3: deps.s3 });
-    listed = await source.list();
-  } catch (error) {
-    // A root that is not a usable location (no such folder, bad s3:// URI) is an unusable argument (exit 2).
-    if (error instanceof SourceError) throw new UsageError(`--input ${opts.input}: ${error.message}`, { cause: error });
-    throw error;
-  }
-  let manifest: Awaited<ReturnType<typeof readDatasetManifest>>;
-  try {
-    manifest = await readDatasetManifest(source);
-  } catch (error) {
-    if (error instanceof ManifestError) throw new UsageError(`${opts.input}: ${error.message}`, { cause: error });
-    throw error;
-  }
-  const layout = classifyLayout(listed);
-  const progress = deps.progress;
-
-  const totalBytes = listed.reduce((n, f) => n + f.size, 0);
-  progress?.stage('hash inputs', totalBytes);
-  // One read per file: its SHA-256 and, for event files, the seq-order pre-scan of the merge (no second read).
-  const { hashes: inputHashes, inOrder } = await hashAndScanInputs(source, listed, eventFiles(layout), (n) =>
-    progress?.advance(n),
-  );
-  const runId = deriveRunId({ inputs: inputHashes, parameters: opts.parameters, rules_version: RULES_VERSION });
-
   const now = deps.now ?? (() => new Date());
-  const runRecord: RunStart = {
-    run_id: runId,
-    venue: manifest.venue,
-    operator_entity_id: manifest.operator_entity_id,
-    period_start: manifest.period_start,
-    period_end: manifest.period_end,
-    dataset_root: opts.input,
-    inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
-    parameters: opts.parameters,
-    rules_version: RULES_VERSION,
-    tool_version: opts.toolVersion,
-    started_at: now(),
-  };
-  await deps.store?.startRun(runRecord);
-  try {
+  const progress = deps.progress;
+  const run = await openRun(opts, { ...deps, now }, { scanOrder: true });
+  return failingRun(run, { ...deps, now }, async () => {
     const collector = new FindingCollector();
     const quarantine = new QuarantineLog();
-    const stats = new FileStatsBook(inputHashes, layout);
-    const onQuarantine = (q: QuarantineEntry) => quarantine.add(q);
-    for (const f of layout.unsupported) stats.unsupported(f, unsupportedFileEntry(f), onQuarantine);
-
-    const ref = await loadReferenceData(source, layout, manifest, onQuarantine, stats.recorder());
+    for (const q of run.quarantine) quarantine.add(q);
+    const stats = openingStats(run.inputHashes, run.layout, run.fileStats);
     const hooks: ReadHooks = {
-      quarantine: onQuarantine,
+      quarantine: (q: QuarantineEntry) => quarantine.add(q),
       stats: (st) => {
         stats.record(st);
         progress?.advance(st.bytes);
       },
     };
     await auditStreams(
-      { source, layout, ref, parameters: opts.parameters },
+      run,
       collector,
       hooks,
       {
         tmpDir: opts.tmpDir,
         maxInMemory: opts.sortMemoryRecords,
-        inOrder,
+        inOrder: run.inOrder,
         worker: opts.readWorker,
         workers: opts.sortWorkers,
       },
@@ -141,26 +83,14 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
 
     stats.assertHashesStable();
     return {
-      runId,
-      manifest,
+      runId: run.runId,
+      manifest: run.manifest,
       collector,
       quarantine,
       files: stats.summaries(),
-      inputHashes,
-      accessLogPresent: layout.hasAccessFolder,
-      runRecord,
+      inputHashes: run.inputHashes,
+      accessLogPresent: run.layout.hasAccessFolder,
+      runRecord: run.runRecord,
     };
-  } catch (error) {
-    await deps.store?.failRun(runId, error, { at: now() }).catch(() => undefined);
-    throw error;
-  }
-}
-
-/** The event record files (orders, trades, collateral, access) by path: the ones the merge pre-scans for order. */
-export function eventFiles(layout: DatasetLayout): Map<string, DataFile> {
-  const out = new Map<string, DataFile>();
-  for (const t of ['orders', 'trades', 'collateral', 'access'] as const) {
-    for (const f of layout.records[t] as DataFile[]) out.set(f.path, f);
-  }
-  return out;
+  });
 }
