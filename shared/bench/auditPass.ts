@@ -6,8 +6,8 @@
  * show that every combination of knobs yields the same findings, populations and quarantine.
  */
 import { CHECKS } from '../checks/catalogue.js';
-import { TOOL_VERSION } from '../cli/version.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
+import { TOOL_VERSION } from '../config/version.js';
 import type { FindingDraft } from '../contract/finding.js';
 import { FindingCollector } from '../findings/collector.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';

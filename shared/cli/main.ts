@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { TOOL_VERSION } from '../config/version.js';
 import { SEVERITIES } from '../contract/finding.js';
 import { localInputDigests, openLocalPackReader } from '../evidence/localPackReader.js';
 import { registerDemoCommand } from './demoCommand.js';
@@ -14,7 +15,6 @@ import { registerRunCommand } from './runCommand.js';
 import { quietSdkNodeNotice } from './sdkNotice.js';
 import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
-import { TOOL_VERSION } from './version.js';
 
 quietSdkNodeNotice();
 

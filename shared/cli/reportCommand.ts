@@ -1,10 +1,10 @@
 /** `vatp-audit report --venue V --from DATE --to DATE --out DIR`: the on-demand period report from the store. */
 import type { Command } from 'commander';
+import { TOOL_VERSION } from '../config/version.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { UsageError } from '../pipeline/errors.js';
 import { buildPeriodReport } from '../pipeline/periodReport.js';
 import type { CliServices } from './services.js';
-import { TOOL_VERSION } from './version.js';
 
 /**
  * A bare date is a whole UTC day: `--from 2026-02-01` starts at its midnight, `--to 2026-02-28` includes that day.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadParameters } from '../config/loadParameters.js';
+import { TOOL_VERSION } from '../config/version.js';
 import { SEVERITY_RANK, type Severity } from '../contract/finding.js';
 import { sortWorkersForThisMachine } from '../ordering/readOrderedStream.js';
 import { UsageError } from '../pipeline/errors.js';
@@ -14,7 +15,6 @@ import { runAudit } from '../pipeline/runAudit.js';
 import { limitHeapGrowth } from './heapGrowth.js';
 import { terminalProgress } from './progressBars.js';
 import type { CliServices } from './services.js';
-import { TOOL_VERSION } from './version.js';
 
 export interface RunCommandDeps {
   services: () => Promise<CliServices>;

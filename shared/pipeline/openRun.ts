@@ -5,6 +5,7 @@
  * store under its own id) → load the reference data. A failure after the run is recorded marks it failed.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { openDatasetSource } from '../adapters/s3/datasetSource.js';
 import { RULES_VERSION } from '../checks/catalogue.js';
 import type { AuditParameters } from '../config/parameters.js';
 import type { DatasetManifest } from '../contract/records.js';
@@ -13,7 +14,7 @@ import { ManifestError, SourceError } from '../ingest/errors.js';
 import { classifyLayout, type DataFile, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { FileStats, QuarantineEntry } from '../ingest/readRecords.js';
-import { type DatasetSource, openDatasetSource, type SourceFile } from '../ingest/source.js';
+import type { DatasetSource, SourceFile } from '../ingest/source.js';
 import { loadReferenceData } from '../reference/loadReference.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 import type { FindingsStore } from '../store/findingsStore.js';

@@ -7,6 +7,7 @@
 
 import type { OutputSink } from '../adapters/s3/outputSink.js';
 import { RULES_VERSION } from '../checks/catalogue.js';
+import { canonicalJson } from '../contract/canonicalJson.js';
 import { buildEvidenceManifest, inputDigest, sha256Hex } from '../evidence/manifest.js';
 import { keyFingerprint, type Signer } from '../evidence/signer.js';
 import { buildPeriodReportModel } from '../report/periodModel.js';
@@ -14,7 +15,6 @@ import { renderPeriodReportPdf } from '../report/renderPdf.js';
 import { findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { RunRecord } from '../store/types.js';
-import { canonicalJson } from './canonicalJson.js';
 import { UsageError } from './errors.js';
 
 export interface PeriodReportOptions {

@@ -4,11 +4,12 @@
  * records) and freezes the listing so that every step reads exactly the files that were hashed.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { openDatasetSource } from '../../adapters/s3/datasetSource.js';
 import type { AuditParameters } from '../../config/parameters.js';
 import type { DatasetManifest } from '../../contract/records.js';
 import { classifyLayout, type DatasetLayout } from '../../ingest/layout.js';
 import type { FileStats, QuarantineEntry } from '../../ingest/readRecords.js';
-import { type DatasetSource, openDatasetSource, type SourceFile } from '../../ingest/source.js';
+import type { DatasetSource, SourceFile } from '../../ingest/source.js';
 import { loadReferenceData } from '../../reference/loadReference.js';
 import type { ReferenceData } from '../../reference/referenceData.js';
 import type { FindingsStore } from '../../store/findingsStore.js';
