@@ -9,10 +9,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
-const EXAMPLE = resolve(ROOT, '../shared/spec/example');
+const EXAMPLE = WORKED_EXAMPLE;
 
 let work: string;
 let cli: string;

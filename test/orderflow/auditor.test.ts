@@ -94,7 +94,7 @@ describe('OrderFlowAuditor', () => {
     expect(r.get('CP-1', 't-1')!.severity).toBe('high');
   });
 
-  it('the worked example (shared/spec/example): CP-1 high on t-1 and nothing else from these checks', () => {
+  it('the worked example (test/fixtures/worked-example): CP-1 high on t-1 and nothing else from these checks', () => {
     // orders/orders-1.jsonl and trades/trades-1.csv of the worked example, verbatim.
     const orderLines = [
       '{"seq":1,"ts":"2026-02-12T01:00:00.000001Z","event":"new","order_id":"o-mm","symbol":"BTC-USD","account_id":"MM-1","side":"sell","type":"limit","price":"97000.1","qty":"1","display_qty":null,"tif":"gtc","mm_tag":true,"user_id":"u-mm1","session_id":"s-mm","source_ip":"10.1.0.5"}',

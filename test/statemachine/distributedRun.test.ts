@@ -7,7 +7,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBucket, uploadDirectory } from '#shared/adapters/s3/objects.js';
@@ -27,6 +27,7 @@ import { FindingsStore } from '#shared/store/findingsStore.js';
 import { partition } from '../../lambdas/partition.js';
 import { createServices, type LambdaConfig } from '../../lambdas/runtime.js';
 import { cleanupAssemblies } from '../cdk/synthHelpers.js';
+import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { executeLocally } from './localExecution.js';
 
 const RAW = 'raw-logs';
@@ -34,7 +35,7 @@ const WORK = 'work-area';
 const EVIDENCE = 'evidence';
 const TABLE = 'vatp-audit-findings';
 const TOOL_VERSION = 'statemachine-test';
-const EXAMPLE = resolve(__dirname, '../../../shared/spec/example');
+const EXAMPLE = WORKED_EXAMPLE;
 const FIXED_NOW = () => new Date('2026-02-13T02:30:00Z');
 
 let dir: string;
