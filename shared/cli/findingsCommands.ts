@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { SEVERITIES } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
-import { FindingNotFoundError, StoreValidationError } from '../store/errors.js';
+import { FindingNotFoundError, RunNotFoundError, StoreValidationError } from '../store/errors.js';
 import { canonicalFinding, findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import { FINDING_STATUSES, type FindingFilters, type StoredFinding } from '../store/types.js';
@@ -132,15 +132,17 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
   return findings;
 }
 
-function parseOrExit<T>(schema: z.ZodType<T>, raw: unknown, cmd: Command): T {
+/** Parsed options, or exit 2 with one line naming every unusable option. */
+export function parseOrExit<T>(schema: z.ZodType<T>, raw: unknown, cmd: Command): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('; ');
   return cmd.error(`error: ${problems}`, { exitCode: 2, code: 'vatp.invalidArgument' });
 }
 
-async function withStore<T>(
-  deps: FindingsCommandDeps,
+/** Runs `fn` on the store and closes it; unknown findings or runs and refused input exit 2 with the message. */
+export async function withStore<T>(
+  deps: Pick<FindingsCommandDeps, 'openStore'>,
   cmd: Command,
   fn: (store: FindingsStore) => Promise<T>,
 ): Promise<T> {
@@ -150,7 +152,7 @@ async function withStore<T>(
     result = await fn(store);
   } catch (err) {
     await close();
-    if (err instanceof FindingNotFoundError || err instanceof StoreValidationError) {
+    if (err instanceof FindingNotFoundError || err instanceof RunNotFoundError || err instanceof StoreValidationError) {
       return cmd.error(`error: ${err.message}`, { exitCode: 2, code: 'vatp.invalidArgument' });
     }
     throw err;

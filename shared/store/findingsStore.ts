@@ -1,25 +1,31 @@
 /**
  * The findings store (DynamoDB, one table; see README.md for the item layout and access patterns): a facade over
- * runs.ts (run records), ingestion.ts (a run's findings), reviews.ts (responses) and queries.ts (reads).
+ * runs.ts (run records), acceptance.ts (sign-off), ingestion.ts (a run's findings), currentView.ts (the current view
+ * of each finding), reviews.ts (responses) and queries.ts (reads).
  *
- * - A run's findings are kept twice: as that run reported them (one item per run and finding, so a run listing
- *   reproduces its findings.jsonl), and as the current state of each finding_id across runs (latest content, review
- *   status, history). finding_id is stable across reruns of a venue and period, so a rerun updates the current item.
+ * - A run's findings are kept as that run reported them (one item per run and finding, so a run listing reproduces
+ *   its findings.jsonl), and in the current view: one item per finding_id, following the accepted run of its venue
+ *   and period (before any acceptance, the completed runs of that period). finding_id is stable across reruns of a
+ *   venue and period, so runs of one period share their view items and review state.
+ * - A completed run is a draft until accepted. A draft never changes another run's findings nor takes anything out
+ *   of the view; accepting a run retires the findings of its period it does not report.
  * - Review status lives in a review item that only responders write (version-conditioned, retried on a lost race, so
- *   concurrent responders all land); the current item carries a copy for the status index. Ingestion writes current
- *   items in batches and repairs every copy a response overtook meanwhile, so a rerun can never reset what a person
- *   decided.
+ *   concurrent responders all land); view items carry a copy for the status index, repaired whenever a batch write
+ *   overtook a response, so a rerun can never reset what a person decided.
  * - Findings larger than the inline limit go to an EvidenceBlobStore with a hash-checked pointer in the item.
  * - No clock: every time is passed in.
  */
 import type { Finding, Severity } from '../contract/finding.js';
+import { acceptRun } from './acceptance.js';
 import { createStoreContext, type FindingsStoreOptions, type StoreContext } from './context.js';
 import { recordFindings } from './ingestion.js';
 import { findingsOfRun, getFinding, listFindings, openFindings } from './queries.js';
 import { respond } from './reviews.js';
-import { completeRun, failRun, getRun, latestRun, listRuns, startRun } from './runs.js';
+import { completeRun, failRun, getRun, latestRun, listAllRuns, listRuns, startRun } from './runs.js';
 import { ensureFindingsTable } from './tableDesign.js';
 import type {
+  AcceptRunInput,
+  AcceptRunResult,
   CheckCounts,
   FindingFilters,
   Period,
@@ -51,16 +57,16 @@ export class FindingsStore {
 
   /**
    * Records the run as running. Starting a run_id again (a rerun of the same inputs, e.g. after a failure) clears
-   * the error and the findings an earlier attempt left, and counts the attempt.
+   * the error and the findings an earlier attempt left, and counts the attempt. An accepted run is returned as it is.
    */
   startRun(run: RunStart): Promise<RunRecord> {
     return startRun(this.#ctx, run);
   }
 
   /**
-   * Marks the run completed with its per-check counts, after checking that the findings stored for it are exactly as
-   * many as the counts say (nothing lost). Findings of the same venue and period that this run no longer reports are
-   * marked retired (their review status is kept).
+   * Marks the run completed (a draft) with its per-check counts, after checking that the findings stored for it are
+   * exactly as many as the counts say (nothing lost). While its period has no accepted run, its findings enter the
+   * current view; it retires nothing. An accepted run is returned as it is.
    */
   completeRun(
     runId: string,
@@ -84,18 +90,34 @@ export class FindingsStore {
   }
 
   /**
-   * Runs of a venue whose period starts at or after `from` and before `to` (any status), in period order. A period
-   * report takes, per period, the latest completed run.
+   * Runs of a venue whose period starts at or after `from` and before `to` (any status, drafts and accepted), in
+   * period order. A period report takes, per period, its accepted run.
    */
   listRuns(venue: string, range: { from: string; to: string }): Promise<RunRecord[]> {
     return listRuns(this.#ctx, venue, range);
   }
 
+  /** Every run, or every run of one venue, newest first (by start time). */
+  listAllRuns(opts: { venue?: string } = {}): Promise<RunRecord[]> {
+    return listAllRuns(this.#ctx, opts);
+  }
+
+  /**
+   * Accepts a completed run (sign-off): it becomes the official run of its venue and period, superseding the one
+   * accepted before; the current view follows it, and the period's findings it does not report are retired (their
+   * review status kept). Conditional writes: of two concurrent acceptances of a period, one is recorded and the
+   * other refused with RunNotAcceptableError, as are unfinished and already accepted runs.
+   */
+  acceptRun(runId: string, input: AcceptRunInput): Promise<AcceptRunResult> {
+    return acceptRun(this.#ctx, runId, input);
+  }
+
   // ---- findings ----------------------------------------------------------------------------------------------------
 
   /**
-   * Stores the findings of a run: the run's own copy of each, and an upsert of each finding's current state that
-   * keeps its review status and history. Findings must belong to the run (run_id, venue) and have distinct ids.
+   * Stores the findings of a run as the run's own copy of each (they enter the current view when the run completes).
+   * Findings must belong to the run (run_id, venue) and have distinct ids. A rerun of an accepted run writes
+   * nothing and fails with StoreIntegrityError if it reports anything differently.
    */
   recordFindings(run: RunRef, findings: Iterable<Finding> | AsyncIterable<Finding>): Promise<{ written: number }> {
     return recordFindings(this.#ctx, run, findings);

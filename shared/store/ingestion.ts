@@ -1,78 +1,39 @@
 /**
- * Ingestion: a run's findings, written as the run's own occurrences and as the current state of each finding.
- * Current items are written in batches (one round trip per 25, not one per finding): the review items are read first
- * and copied, then read again, and every copy a response overtook meanwhile is repaired with a version-conditioned
- * update. So a rerun can never reset what a person decided.
+ * Ingestion: a run's findings, written as the run's own occurrences (R#<run_id> / F#<finding_id>), exactly as it
+ * reports them. They reach the current view when the run completes (currentView.ts). A finding_id stored for another
+ * venue is refused before anything of its batch is written. A rerun of an accepted run (same run_id, so the same
+ * inputs, parameters and rules version) writes nothing: it checks that it reports exactly what was accepted.
  */
 import { type Finding, SEVERITIES } from '../contract/finding.js';
-import { batchWriteAll, mapLimit } from './batch.js';
-import { type Item, readStates, type StoreContext, sameItem } from './context.js';
+import { batchGetAll, batchWriteAll, mapLimit } from './batch.js';
+import { type Item, readStates, type StoreContext } from './context.js';
 import { StoreIntegrityError, StoreValidationError } from './errors.js';
-import type { BlobRef } from './evidenceBlobs.js';
-import { reviewState, reviewVersion } from './findingItems.js';
+import { type BlobRef, sha256Hex } from './evidenceBlobs.js';
 import { canonicalFinding, findingJsonLine } from './findingJson.js';
-import { copyReview } from './reviews.js';
-import { instantKey, keys, requireInstantKey, SEVERITY_KEY } from './tableDesign.js';
+import { getRun } from './runs.js';
+import { keys } from './tableDesign.js';
 import type { RunRef } from './types.js';
 
-/** Findings read, written and checked together while ingesting. */
+/** Findings checked and written together while ingesting. */
 const INGEST_CHUNK = 500;
-/** What ingestion reads again of the review items after writing (not the history). */
-const REVIEW_READ = ['pk', 'sk', 'finding_id', 'venue', 'status', 'version', 'history'] as const;
 
 /**
- * Stores the findings of a run: the run's own copy of each, and an upsert of each finding's current state that
- * keeps its review status and history. Findings must belong to the run (run_id, venue) and have distinct ids.
+ * Stores the findings of a run as the run's own copy of each. Findings must belong to the run (run_id, venue) and
+ * have distinct ids.
  */
 export async function recordFindings(
   ctx: StoreContext,
   run: RunRef,
   findings: Iterable<Finding> | AsyncIterable<Finding>,
 ): Promise<{ written: number }> {
-  const ps = requireInstantKey(run.period_start, 'period_start');
-  const pe = requireInstantKey(run.period_end, 'period_end');
+  const accepted = (await getRun(ctx, run.run_id))?.acceptance ?? null;
   const seen = new Set<string>();
   let chunk: Finding[] = [];
   let written = 0;
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
-    const prepared = await mapLimit(chunk, ctx.concurrency, (f) => prepare(ctx, run, f, ps, pe));
-    const ids = prepared.map((p) => p.finding.finding_id);
-    const before = await readStates(ctx, ids, true);
-    const requests: { PutRequest: { Item: Item } }[] = [];
-    const replaced: string[] = [];
-    for (const p of prepared) {
-      const id = p.finding.finding_id;
-      const state = before.get(id);
-      if (state?.current !== undefined && state.current.venue !== p.finding.venue) {
-        throw new StoreIntegrityError(
-          `finding_id ${id} already belongs to another venue; finding ids must include the venue`,
-        );
-      }
-      const review = reviewState(state?.review, state?.current);
-      const current: Item = {
-        ...keys.finding(id),
-        ...p.current,
-        status: review.status,
-        version: review.version,
-        history: review.history,
-        first_run_id: state?.current?.first_run_id ?? p.finding.run_id,
-        gsi3pk: keys.byVenueStatus(p.finding.venue, review.status),
-      };
-      requests.push({ PutRequest: { Item: p.occurrence } });
-      // A rerun of the same inputs finds the item as it would write it: nothing to write, nothing to race with.
-      if (state?.current !== undefined && sameItem(state.current, current)) continue;
-      requests.push({ PutRequest: { Item: current } });
-      replaced.push(id);
-    }
-    await batchWriteAll(ctx.doc, ctx.tableName, requests, ctx.policy, ctx.writeConcurrency);
-    // A response that landed between the read and the write had its copy overwritten: copy it again.
-    const after = await readStates(ctx, replaced, false, REVIEW_READ);
-    const overtaken = replaced.flatMap((id) => {
-      const now = after.get(id)?.review;
-      return now !== undefined && reviewVersion(now) !== reviewVersion(before.get(id)?.review) ? [now] : [];
-    });
-    await mapLimit(overtaken, ctx.concurrency, (review) => copyReview(ctx, review));
+    if (accepted !== null) await checkAcceptedOccurrences(ctx, run, chunk);
+    else await writeOccurrences(ctx, run, chunk);
     written += chunk.length;
     chunk = [];
   };
@@ -100,13 +61,60 @@ export async function recordFindings(
   return { written };
 }
 
-async function prepare(
-  ctx: StoreContext,
-  run: RunRef,
-  f: Finding,
-  ps: string,
-  pe: string,
-): Promise<{ finding: Finding; occurrence: Item; current: Item }> {
+async function writeOccurrences(ctx: StoreContext, run: RunRef, chunk: Finding[]): Promise<void> {
+  const stored = await readStates(
+    ctx,
+    chunk.map((f) => f.finding_id),
+    true,
+    ['pk', 'sk', 'venue'],
+  );
+  for (const f of chunk) {
+    const current = stored.get(f.finding_id)?.current;
+    if (current !== undefined && current.venue !== f.venue) {
+      throw new StoreIntegrityError(
+        `finding_id ${f.finding_id} already belongs to another venue; finding ids must include the venue`,
+      );
+    }
+  }
+  const occurrences = await mapLimit(chunk, ctx.concurrency, (f) => prepare(ctx, run, f));
+  await batchWriteAll(
+    ctx.doc,
+    ctx.tableName,
+    occurrences.map((Item) => ({ PutRequest: { Item } })),
+    ctx.policy,
+    ctx.writeConcurrency,
+  );
+}
+
+/** A rerun of an accepted run must report exactly what was accepted; nothing of it is written. */
+async function checkAcceptedOccurrences(ctx: StoreContext, run: RunRef, chunk: Finding[]): Promise<void> {
+  const stored = new Map<string, Item>();
+  const items = await batchGetAll(
+    ctx.doc,
+    ctx.tableName,
+    chunk.map((f) => keys.occurrence(run.run_id, f.finding_id)),
+    ctx.policy,
+    ctx.concurrency,
+    ['finding_id', 'finding_json', 'finding_ref'],
+  );
+  for (const i of items as Item[]) stored.set(String(i.finding_id), i);
+  for (const f of chunk) {
+    const line = findingJsonLine(f);
+    const o = stored.get(f.finding_id);
+    const same =
+      o !== undefined &&
+      (typeof o.finding_json === 'string'
+        ? o.finding_json === line
+        : (o.finding_ref as BlobRef | undefined)?.sha256 === sha256Hex(Buffer.from(line, 'utf8')));
+    if (!same) {
+      throw new StoreIntegrityError(
+        `run ${run.run_id} is accepted, and this rerun reports finding ${f.finding_id} differently; the accepted findings are kept unchanged`,
+      );
+    }
+  }
+}
+
+async function prepare(ctx: StoreContext, run: RunRef, f: Finding): Promise<Item> {
   const line = findingJsonLine(f);
   const bytes = Buffer.from(line, 'utf8');
   let body: { finding_json: string } | { finding_ref: BlobRef };
@@ -122,28 +130,12 @@ async function prepare(
   }
   // The finding's own fields but its text and evidence (those are in finding_json or the blob).
   const { title: _title, detail: _detail, evidence: _evidence, ...fields } = canonicalFinding(f);
-  const summary = {
+  return {
+    ...keys.occurrence(run.run_id, f.finding_id),
+    entity: 'occurrence',
     ...fields,
     period_start: run.period_start,
     period_end: run.period_end,
-  };
-  const date = (f.ts !== null && f.ts !== undefined ? instantKey(f.ts) : undefined) ?? ps;
-  const current: Item = {
-    entity: 'finding',
-    ...summary,
-    ...body,
-    gsi1pk: keys.byCheck(f.check_id),
-    gsi1sk: `${date}#${f.finding_id}`,
-    gsi3sk: `${SEVERITY_KEY[f.severity]}#${date}#${f.finding_id}`,
-    gsi4pk: keys.byVenuePeriod(f.venue, ps, pe),
-    gsi4sk: `F#${f.finding_id}`,
-    ...(f.account_id ? { gsi2pk: keys.byAccount(f.account_id), gsi2sk: `${date}#${f.finding_id}` } : {}),
-  };
-  const occurrence: Item = {
-    ...keys.occurrence(run.run_id, f.finding_id),
-    entity: 'occurrence',
-    ...summary,
     ...body,
   };
-  return { finding: f, occurrence, current };
 }

@@ -1,21 +1,26 @@
 /**
  * Run records (R#<run_id> / RUN): started, completed with per-check counts (after checking that every finding of
- * the run is stored), or failed with the error; and the queries over runs of a venue.
+ * the run is stored), or failed with the error; and the queries over runs. A completed run is a draft until it is
+ * accepted (acceptance.ts). An accepted run is frozen: a rerun of it (same run_id: same inputs, parameters and rules
+ * version) leaves its record and findings as accepted.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SEVERITIES, type Severity } from '../contract/finding.js';
-import { batchWriteAll, mapLimit } from './batch.js';
-import { type Item, isConditionFailure, query, type StoreContext, setClauses, toIso } from './context.js';
+import { batchWriteAll } from './batch.js';
+import { cmp, type Item, isConditionFailure, query, type StoreContext, setClauses, toIso } from './context.js';
+import { promoteDraft } from './currentView.js';
 import { RunNotFoundError, StoreError, StoreIntegrityError, StoreValidationError } from './errors.js';
-import { keys, requireInstantKey, SK_RUN } from './tableDesign.js';
-import type { CheckCounts, Period, RunRecord, RunStart, RunStatus } from './types.js';
+import { instantKey, keys, requireInstantKey, SK_RUN } from './tableDesign.js';
+import type { CheckCounts, Period, RunAcceptance, RunRecord, RunStart, RunStatus } from './types.js';
 
 /** Error texts kept on a failed run are cut to this many characters. */
 const MAX_ERROR_CHARS = 8000;
+/** Condition of every write that an accepted run must not see (names `#acceptance`, value `:null`). */
+const NOT_ACCEPTED = '(attribute_not_exists(#acceptance) OR #acceptance = :null)';
 
 /**
  * Records the run as running. Starting a run_id again (a rerun of the same inputs, e.g. after a failure) clears
- * the error and the findings an earlier attempt left, and counts the attempt.
+ * the error and the findings an earlier attempt left, and counts the attempt; an accepted run is returned unchanged.
  */
 export async function startRun(ctx: StoreContext, run: RunStart): Promise<RunRecord> {
   const started = toIso(run.started_at, 'started_at');
@@ -28,7 +33,7 @@ export async function startRun(ctx: StoreContext, run: RunStart): Promise<RunRec
   }
   const ps = requireInstantKey(run.period_start, 'period_start');
   const pe = requireInstantKey(run.period_end, 'period_end');
-  await deleteOccurrences(ctx, run.run_id);
+  const startedKey = requireInstantKey(started, 'started_at');
   const values = {
     entity: 'run',
     run_id: run.run_id,
@@ -49,29 +54,41 @@ export async function startRun(ctx: StoreContext, run: RunStart): Promise<RunRec
     counts: null,
     findings_total: null,
     gsi4pk: keys.byVenuePeriod(run.venue, ps, pe),
-    gsi4sk: `R#${requireInstantKey(started, 'started_at')}#${run.run_id}`,
+    gsi4sk: `R#${startedKey}#${run.run_id}`,
     // gsi1 is overloaded: run items under RUNS#<venue>, ordered by period, serve period reports.
     gsi1pk: keys.runsOfVenue(run.venue),
     gsi1sk: `${ps}#${pe}#${run.run_id}`,
+    // gsi3 too: every run item under RUNS, newest first, serves the runs list across venues.
+    gsi3pk: keys.allRuns,
+    gsi3sk: `${startedKey}#${run.run_id}`,
   };
   const { names, sets, vals } = setClauses(values);
-  const res = await ctx.doc.send(
-    new UpdateCommand({
-      TableName: ctx.tableName,
-      Key: keys.run(run.run_id),
-      UpdateExpression: `SET ${sets.join(', ')}, #attempts = if_not_exists(#attempts, :zero) + :one`,
-      ExpressionAttributeNames: { ...names, '#attempts': 'attempts' },
-      ExpressionAttributeValues: { ...vals, ':zero': 0, ':one': 1 },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return toRunRecord(res.Attributes as Item);
+  let record: RunRecord;
+  try {
+    const res = await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: keys.run(run.run_id),
+        UpdateExpression: `SET ${sets.join(', ')}, #attempts = if_not_exists(#attempts, :zero) + :one`,
+        ConditionExpression: NOT_ACCEPTED,
+        ExpressionAttributeNames: { ...names, '#attempts': 'attempts', '#acceptance': 'acceptance' },
+        ExpressionAttributeValues: { ...vals, ':zero': 0, ':one': 1, ':null': null },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    record = toRunRecord(res.Attributes as Item);
+  } catch (err) {
+    if (!isConditionFailure(err)) throw new StoreError(`cannot record run ${run.run_id} as started`, { cause: err });
+    return (await getRun(ctx, run.run_id)) as RunRecord;
+  }
+  await deleteOccurrences(ctx, run.run_id);
+  return record;
 }
 
 /**
  * Marks the run completed with its per-check counts, after checking that the findings stored for it are exactly as
- * many as the counts say (nothing lost). Findings of the same venue and period that this run no longer reports are
- * marked retired (their review status is kept).
+ * many as the counts say (nothing lost), and brings its findings into the current view (currentView.ts: only while
+ * its period has no accepted run). It retires nothing: only an acceptance does. An accepted run is left as it is.
  */
 export async function completeRun(
   ctx: StoreContext,
@@ -96,13 +113,15 @@ export async function completeRun(
       `run ${runId}: ${stored} finding(s) stored but the counts report ${expected}; the run is not marked completed`,
     );
   }
+  if (run.acceptance !== null) return run;
+  await promoteDraft(ctx, run);
   const res = await ctx.doc.send(
     new UpdateCommand({
       TableName: ctx.tableName,
       Key: keys.run(runId),
       UpdateExpression:
         'SET #status = :completed, #counts = :counts, #total = :total, #completed_at = :at, #error = :null, #failed_at = :null',
-      ConditionExpression: 'attribute_exists(pk)',
+      ConditionExpression: `attribute_exists(pk) AND ${NOT_ACCEPTED}`,
       ExpressionAttributeNames: {
         '#status': 'status',
         '#counts': 'counts',
@@ -110,6 +129,7 @@ export async function completeRun(
         '#completed_at': 'completed_at',
         '#error': 'error',
         '#failed_at': 'failed_at',
+        '#acceptance': 'acceptance',
       },
       ExpressionAttributeValues: {
         ':completed': 'completed',
@@ -121,10 +141,10 @@ export async function completeRun(
       ReturnValues: 'ALL_NEW',
     }),
   );
-  await retireUnreported(ctx, run);
   return toRunRecord(res.Attributes as Item);
 }
 
+/** Records the run as failed with its error; an accepted run is left as it is (a failed rerun of it changes nothing). */
 export async function failRun(
   ctx: StoreContext,
   runId: string,
@@ -138,21 +158,29 @@ export async function failRun(
         TableName: ctx.tableName,
         Key: keys.run(runId),
         UpdateExpression: 'SET #status = :failed, #error = :error, #failed_at = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#failed_at': 'failed_at' },
+        ConditionExpression: `attribute_exists(pk) AND ${NOT_ACCEPTED}`,
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#error': 'error',
+          '#failed_at': 'failed_at',
+          '#acceptance': 'acceptance',
+        },
         ExpressionAttributeValues: {
           ':failed': 'failed',
           ':error': text,
           ':at': opts.at === undefined ? null : toIso(opts.at, 'failed at'),
+          ':null': null,
         },
         ReturnValues: 'ALL_NEW',
       }),
     );
     return toRunRecord(res.Attributes as Item);
   } catch (err) {
-    if (isConditionFailure(err)) throw new RunNotFoundError(runId);
-    throw new StoreError(`cannot mark run ${runId} failed`, { cause: err });
+    if (!isConditionFailure(err)) throw new StoreError(`cannot mark run ${runId} failed`, { cause: err });
   }
+  const existing = await getRun(ctx, runId);
+  if (existing === undefined) throw new RunNotFoundError(runId);
+  return existing;
 }
 
 export async function getRun(ctx: StoreContext, runId: string): Promise<RunRecord | undefined> {
@@ -211,6 +239,30 @@ export async function listRuns(
   return out;
 }
 
+/** Every run, or every run of one venue, newest first (by start time, then run_id). */
+export async function listAllRuns(ctx: StoreContext, opts: { venue?: string } = {}): Promise<RunRecord[]> {
+  const out: RunRecord[] = [];
+  for await (const item of query(
+    ctx,
+    opts.venue === undefined
+      ? {
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.allRuns },
+          ScanIndexForward: false,
+        }
+      : {
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.runsOfVenue(opts.venue) },
+        },
+  )) {
+    out.push(toRunRecord(item));
+  }
+  const startedKey = (r: RunRecord) => instantKey(r.started_at) ?? '';
+  return out.sort((a, b) => cmp(startedKey(b), startedKey(a)) || cmp(a.run_id, b.run_id));
+}
+
 export async function countOccurrences(ctx: StoreContext, runId: string): Promise<number> {
   let count = 0;
   let start: Item | undefined;
@@ -247,39 +299,6 @@ async function deleteOccurrences(ctx: StoreContext, runId: string): Promise<void
   );
 }
 
-async function retireUnreported(ctx: StoreContext, run: RunRecord): Promise<void> {
-  const pk = keys.byVenuePeriod(
-    run.venue,
-    requireInstantKey(run.period_start, 'period_start'),
-    requireInstantKey(run.period_end, 'period_end'),
-  );
-  const stale: string[] = [];
-  for await (const i of query(ctx, {
-    IndexName: 'gsi4',
-    KeyConditionExpression: 'gsi4pk = :pk AND begins_with(gsi4sk, :f)',
-    ExpressionAttributeValues: { ':pk': pk, ':f': 'F#' },
-    ProjectionExpression: 'finding_id, run_id, retired_by_run',
-  })) {
-    if (i.run_id !== run.run_id && i.retired_by_run === undefined) stale.push(String(i.finding_id));
-  }
-  await mapLimit(stale, ctx.concurrency, async (findingId) => {
-    try {
-      await ctx.doc.send(
-        new UpdateCommand({
-          TableName: ctx.tableName,
-          Key: keys.finding(findingId),
-          UpdateExpression: 'SET retired_by_run = :run',
-          ConditionExpression: 'attribute_exists(pk) AND run_id <> :run',
-          ExpressionAttributeValues: { ':run': run.run_id },
-        }),
-      );
-    } catch (err) {
-      // A run that reported it meanwhile wins: the finding is current again.
-      if (!isConditionFailure(err)) throw err;
-    }
-  });
-}
-
 export function toRunRecord(i: Item): RunRecord {
   if (i.sk !== SK_RUN) throw new StoreIntegrityError(`item ${String(i.pk)} ${String(i.sk)} is not a run`);
   return {
@@ -301,5 +320,14 @@ export function toRunRecord(i: Item): RunRecord {
     counts: (i.counts as Record<string, CheckCounts> | null | undefined) ?? null,
     findings_total: (i.findings_total as number | null | undefined) ?? null,
     attempts: Number(i.attempts ?? 0),
+    acceptance: acceptanceOf(i.acceptance),
+    supersedes: (i.supersedes as string | null | undefined) ?? null,
+    superseded_by: (i.superseded_by as string | null | undefined) ?? null,
   };
+}
+
+function acceptanceOf(v: unknown): RunAcceptance | null {
+  if (v === null || v === undefined) return null;
+  const a = v as Record<string, unknown>;
+  return { by: String(a.by), at: String(a.at), note: (a.note as string | null | undefined) ?? null };
 }
