@@ -65,7 +65,7 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
     .option('--venue <venue>', 'only this venue')
     .option('--from <time>', 'findings dated at or after (ts, else the period start)')
     .option('--to <time>', 'findings dated before')
-    .option('--include-retired', 'include findings that a later run of their period no longer reports')
+    .option('--include-retired', 'include findings the accepted run of their period does not report (retired)')
     .option('--json', 'one JSON object a line')
     .action(async (raw: Record<string, unknown>, cmd: Command) => {
       const o = parseOrExit(listOptions, raw, cmd);
@@ -106,7 +106,7 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
       deps.out(`${f.finding_id}  ${f.check_id}  ${f.severity}  ${f.status}${f.retired_by_run ? '  (retired)' : ''}`);
       deps.out(`  ${f.title}`);
       deps.out(`  ${f.detail}`);
-      deps.out(`  venue ${f.venue}, period ${f.period_start} to ${f.period_end}, last run ${f.run_id}`);
+      deps.out(`  venue ${f.venue}, period ${f.period_start} to ${f.period_end}, as run ${f.run_id} reported it`);
       deps.out(`  evidence ${JSON.stringify(f.evidence)}`);
       for (const h of f.history) deps.out(`  ${h.at}  ${h.by}: ${h.status}${h.note !== null ? ` — ${h.note}` : ''}`);
     });
@@ -199,6 +199,8 @@ function printTable(found: StoredFinding[], out: (line: string) => void): void {
       .trimEnd();
   out(line(header));
   for (const r of rows) out(line(r));
-  const retired = found.some((f) => f.retired_by_run !== null) ? ' (* retired: a later run no longer reports it)' : '';
+  const retired = found.some((f) => f.retired_by_run !== null)
+    ? ' (* retired: the accepted run of its period does not report it)'
+    : '';
   out(`${found.length} finding${found.length === 1 ? '' : 's'}${retired}`);
 }

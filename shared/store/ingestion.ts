@@ -6,7 +6,7 @@
  */
 import { type Finding, SEVERITIES } from '../contract/finding.js';
 import { batchGetAll, batchWriteAll, mapLimit } from './batch.js';
-import { type Item, readStates, type StoreContext } from './context.js';
+import type { Item, StoreContext } from './context.js';
 import { StoreIntegrityError, StoreValidationError } from './errors.js';
 import { type BlobRef, sha256Hex } from './evidenceBlobs.js';
 import { canonicalFinding, findingJsonLine } from './findingJson.js';
@@ -62,15 +62,19 @@ export async function recordFindings(
 }
 
 async function writeOccurrences(ctx: StoreContext, run: RunRef, chunk: Finding[]): Promise<void> {
-  const stored = await readStates(
-    ctx,
-    chunk.map((f) => f.finding_id),
-    true,
-    ['pk', 'sk', 'venue'],
+  const venues = new Map<string, unknown>();
+  const items = await batchGetAll(
+    ctx.doc,
+    ctx.tableName,
+    chunk.map((f) => keys.finding(f.finding_id)),
+    ctx.policy,
+    ctx.concurrency,
+    ['finding_id', 'venue'],
   );
+  for (const i of items) venues.set(String(i.finding_id), i.venue);
   for (const f of chunk) {
-    const current = stored.get(f.finding_id)?.current;
-    if (current !== undefined && current.venue !== f.venue) {
+    const venue = venues.get(f.finding_id);
+    if (venue !== undefined && venue !== f.venue) {
       throw new StoreIntegrityError(
         `finding_id ${f.finding_id} already belongs to another venue; finding ids must include the venue`,
       );
