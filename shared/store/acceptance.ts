@@ -1,23 +1,32 @@
 /**
  * Accepting a run: the sign-off that makes a completed run the official run of its venue and period.
  *
- * dynalite has no transactions, so the steps are ordered so that an interruption is harmless and a retry finishes
- * the work:
+ * dynalite has no transactions, so acceptances of a period are serialised on one item, the period item
+ * (P#<venue>#<start>#<end> / ACCEPTED, naming the accepted run), and the steps are ordered so that an interruption is
+ * harmless and accepting the same run again finishes the work:
  * 1. The run must exist, be completed and not yet accepted.
- * 2. The period item (P#<venue>#<start>#<end> / ACCEPTED) is moved from the accepted run read to this one with a
- *    conditional put: of two people accepting runs of one period at once, one wins; the other is told which run was
- *    accepted meanwhile and nothing of theirs is written. A period item already naming this run is an acceptance of it
- *    that was interrupted (or is in flight): it is carried on.
+ * 2. Claim: the period item is moved from the settled acceptance read (or none) to this run, unsettled, with a
+ *    conditional put. Of two people accepting runs of one period at once, one claims it; the other is told which run
+ *    was accepted meanwhile and nothing of theirs is written. While an acceptance is unsettled no other run can claim
+ *    the period; a period item already naming this run is an acceptance of it that was interrupted (or is in flight),
+ *    and is carried on.
  * 3. The current view follows this run: its findings as it reported them, the period's others retired.
  * 4. The previously accepted run is marked superseded by this one.
  * 5. The run record gets its acceptance, conditioned on having none: of two people accepting the same run at once,
- *    one is recorded; the other is told who accepted it.
+ *    one is recorded; the other is told who.
+ * 6. Settle: the period item is marked settled, and the next acceptance of the period may claim it.
  * Between 4 and 5 the period briefly has no accepted run; it never has two.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from './batch.js';
 import { cmp, type Item, isConditionFailure, query, type StoreContext, toIso } from './context.js';
-import { acceptedKey, followAcceptedRun, readAccepted, venuePeriodIndexKey } from './currentView.js';
+import {
+  type AcceptedPointer,
+  acceptedKey,
+  followAcceptedRun,
+  readAccepted,
+  venuePeriodIndexKey,
+} from './currentView.js';
 import { RunNotAcceptableError, RunNotFoundError, StoreError, StoreValidationError } from './errors.js';
 import { getRun, toRunRecord } from './runs.js';
 import { instantKey, keys } from './tableDesign.js';
@@ -31,17 +40,11 @@ export async function acceptRun(ctx: StoreContext, runId: string, input: AcceptR
 
   const run = await getRun(ctx, runId);
   if (run === undefined) throw new RunNotFoundError(runId);
-  refuseUnacceptable(run);
+  await refuseUnacceptable(ctx, run);
 
-  const pointer = await readAccepted(ctx, run);
-  if (pointer?.run_id !== runId) await moveAccepted(ctx, run, pointer?.run_id ?? null, (pointer?.seq ?? 0) + 1);
-
+  const pointer = await claim(ctx, run);
   const retired = await followAcceptedRun(ctx, run, runId);
-  const superseded = await supersedePrevious(
-    ctx,
-    run,
-    pointer?.run_id === runId ? pointer.previous_run_id : pointer?.run_id,
-  );
+  const superseded = await supersedePrevious(ctx, run, pointer.previous_run_id);
 
   try {
     const res = await ctx.doc.send(
@@ -60,6 +63,7 @@ export async function acceptRun(ctx: StoreContext, runId: string, input: AcceptR
         ReturnValues: 'ALL_NEW',
       }),
     );
+    await settle(ctx, run);
     retired.sort((a, b) => cmp(a.check_id, b.check_id) || cmp(a.subject, b.subject) || cmp(a.finding_id, b.finding_id));
     return { run: toRunRecord(res.Attributes as Item), superseded, retired };
   } catch (err) {
@@ -68,12 +72,14 @@ export async function acceptRun(ctx: StoreContext, runId: string, input: AcceptR
   // Someone accepted the same run meanwhile: theirs is the acceptance on record.
   const now = await getRun(ctx, runId);
   if (now === undefined) throw new RunNotFoundError(runId);
-  refuseUnacceptable(now);
+  await refuseUnacceptable(ctx, now);
   throw new StoreError(`the acceptance of run ${runId} could not be recorded; try again`);
 }
 
-function refuseUnacceptable(run: RunRecord): void {
+async function refuseUnacceptable(ctx: StoreContext, run: RunRecord): Promise<void> {
   if (run.acceptance !== null) {
+    // Its acceptance may have stopped just before settling the period: settle it now.
+    await settle(ctx, run);
     const superseded = run.superseded_by === null ? '' : `, and superseded by run ${run.superseded_by}`;
     throw new RunNotAcceptableError(
       run.run_id,
@@ -88,8 +94,29 @@ function refuseUnacceptable(run: RunRecord): void {
   }
 }
 
-/** Step 2: the period item names this run, if it still names the run read (or none). */
-async function moveAccepted(ctx: StoreContext, run: RunRecord, previous: string | null, seq: number): Promise<void> {
+/** Step 2: the period item names this run, unsettled; returns it. */
+async function claim(ctx: StoreContext, run: RunRecord): Promise<AcceptedPointer> {
+  let pointer = await readAccepted(ctx, run);
+  if (pointer?.run_id === run.run_id) return pointer;
+  if (pointer !== undefined && !pointer.settled) {
+    const holder = await getRun(ctx, pointer.run_id);
+    if (holder === undefined || holder.acceptance === null) {
+      throw new RunNotAcceptableError(
+        run.run_id,
+        `an acceptance of run ${pointer.run_id} for the same venue and period is in progress or was interrupted; accept run ${pointer.run_id} again to finish it, then accept run ${run.run_id} to supersede it`,
+      );
+    }
+    // Recorded but not settled (interrupted after step 5).
+    await settle(ctx, holder);
+    pointer = await readAccepted(ctx, run);
+  }
+  const previous = pointer?.run_id ?? null;
+  const claimed: AcceptedPointer = {
+    run_id: run.run_id,
+    previous_run_id: previous,
+    seq: (pointer?.seq ?? 0) + 1,
+    settled: false,
+  };
   try {
     await ctx.doc.send(
       new PutCommand({
@@ -100,30 +127,47 @@ async function moveAccepted(ctx: StoreContext, run: RunRecord, previous: string 
           venue: run.venue,
           period_start: run.period_start,
           period_end: run.period_end,
-          run_id: run.run_id,
-          previous_run_id: previous,
-          seq,
+          ...claimed,
         },
         ...(previous === null
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : {
-              ConditionExpression: '#run = :previous',
-              ExpressionAttributeNames: { '#run': 'run_id' },
-              ExpressionAttributeValues: { ':previous': previous },
+              ConditionExpression: '#run = :previous AND (attribute_not_exists(#settled) OR #settled = :true)',
+              ExpressionAttributeNames: { '#run': 'run_id', '#settled': 'settled' },
+              ExpressionAttributeValues: { ':previous': previous, ':true': true },
             }),
       }),
     );
-    return;
+    return claimed;
   } catch (err) {
     if (!isConditionFailure(err)) throw new StoreError(`cannot accept run ${run.run_id}`, { cause: err });
   }
   const now = await readAccepted(ctx, run);
   // The same run, accepted by someone else at the same moment: step 5 decides whose acceptance is recorded.
-  if (now?.run_id === run.run_id) return;
+  if (now?.run_id === run.run_id) return now;
   throw new RunNotAcceptableError(
     run.run_id,
     `run ${now?.run_id ?? '(none)'} of ${run.venue} for the same period was accepted meanwhile; review it, then accept run ${run.run_id} again to supersede it`,
   );
+}
+
+/** Step 6: the period item naming this run is settled (no-op when it names another run or is settled). */
+async function settle(ctx: StoreContext, run: RunRecord): Promise<void> {
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: acceptedKey(run),
+        UpdateExpression: 'SET #settled = :true',
+        ConditionExpression: '#run = :run',
+        ExpressionAttributeNames: { '#run': 'run_id', '#settled': 'settled' },
+        ExpressionAttributeValues: { ':run': run.run_id, ':true': true },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err))
+      throw new StoreError(`cannot settle the acceptance of run ${run.run_id}`, { cause: err });
+  }
 }
 
 /**
@@ -149,7 +193,8 @@ async function supersedePrevious(
   ids.delete(run.run_id);
   // Those an interrupted earlier attempt of this acceptance already marked count as replaced by it too.
   const replaced = (await mapLimit([...ids], ctx.concurrency, (id) => getRun(ctx, id))).filter(
-    (r): r is RunRecord => r?.acceptance != null && (r.superseded_by === null || r.superseded_by === run.run_id),
+    (r): r is RunRecord =>
+      r !== undefined && r.acceptance !== null && (r.superseded_by === null || r.superseded_by === run.run_id),
   );
   for (const r of replaced) {
     if (r.superseded_by !== null) continue;

@@ -33,11 +33,15 @@ export interface VenuePeriod extends Period {
   venue: string;
 }
 
-/** The period item: which run is the accepted one, the one it replaced, and how many acceptances there were. */
+/**
+ * The period item: which run is the accepted one, the one it replaced, how many acceptances there were, and whether
+ * the latest is settled (its acceptance finished; until then no other run can claim the period).
+ */
 export interface AcceptedPointer {
   run_id: string;
   previous_run_id: string | null;
   seq: number;
+  settled: boolean;
 }
 
 /** gsi4's partition of a venue and period: its runs (`R#…`) and its findings' view items (`F#…`). */
@@ -66,6 +70,7 @@ export async function readAccepted(ctx: StoreContext, where: VenuePeriod): Promi
     run_id: String(res.Item.run_id),
     previous_run_id: (res.Item.previous_run_id as string | null | undefined) ?? null,
     seq: Number(res.Item.seq ?? 0),
+    settled: res.Item.settled !== false,
   };
 }
 

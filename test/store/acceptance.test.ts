@@ -317,31 +317,47 @@ describe('concurrency', () => {
     expect((await h.store.getFinding(id('t-9')))?.retired_by_run).toBe('r-1');
   });
 
-  it('an acceptance interrupted after it claimed the period is finished by accepting the run again', async () => {
+  it('an acceptance interrupted after it claimed the period blocks others until it is finished by accepting again', async () => {
     await fullRun(h.store, 'r-1', [f('r-1', 't-1'), f('r-1', 't-2')]);
     await h.store.acceptRun('r-1', { by: 'J. Chan', at: AT });
     await fullRun(h.store, 'r-2', [f('r-2', 't-1')], { startedAt: '2026-02-14T03:00:00Z' });
+    await fullRun(h.store, 'r-3', [f('r-3', 't-3')], { startedAt: '2026-02-14T04:00:00Z' });
     // what an acceptance of r-2 leaves when it stops right after claiming the period
-    const doc = DynamoDBDocumentClient.from(h.stack.dynamo);
-    await doc.send(
-      new PutCommand({
-        TableName: 'findings-test',
-        Item: {
-          ...keys.accepted('HKVX', instantKey(DAY1.period_start)!, instantKey(DAY1.period_end)!),
-          entity: 'accepted',
-          venue: 'HKVX',
-          run_id: 'r-2',
-          previous_run_id: 'r-1',
-          seq: 2,
-        },
-      }),
-    );
+    await putPeriodItem({ run_id: 'r-2', previous_run_id: 'r-1', seq: 2, settled: false });
     // meanwhile the view and the runs still show r-1 as the accepted run
     expect((await h.store.getRun('r-1'))?.superseded_by).toBeNull();
     expect(await h.store.listFindings({ venue: 'HKVX' })).toHaveLength(2);
+    await expect(h.store.acceptRun('r-3', { by: 'M. Wong', at: LATER })).rejects.toThrow(
+      'an acceptance of run r-2 for the same venue and period is in progress or was interrupted; accept run r-2 again to finish it, then accept run r-3 to supersede it',
+    );
     const resumed = await h.store.acceptRun('r-2', { by: 'M. Wong', at: LATER });
     expect(resumed.superseded).toBe('r-1');
     expect(resumed.retired.map((x) => x.subject)).toEqual(['t-2']);
     expect((await h.store.getRun('r-1'))?.superseded_by).toBe('r-2');
+    // settled: the next acceptance of the period goes through
+    expect((await h.store.acceptRun('r-3', { by: 'M. Wong', at: LATER })).superseded).toBe('r-2');
+  });
+
+  it('an acceptance recorded but not settled (stopped at the last step) lets the next one through', async () => {
+    await fullRun(h.store, 'r-1', [f('r-1', 't-1')]);
+    await h.store.acceptRun('r-1', { by: 'J. Chan', at: AT });
+    await putPeriodItem({ run_id: 'r-1', previous_run_id: null, seq: 1, settled: false });
+    await fullRun(h.store, 'r-2', [f('r-2', 't-2')], { startedAt: '2026-02-14T03:00:00Z' });
+    const second = await h.store.acceptRun('r-2', { by: 'M. Wong', at: LATER });
+    expect([second.superseded, second.retired.map((x) => x.subject)]).toEqual(['r-1', ['t-1']]);
   });
 });
+
+async function putPeriodItem(item: Record<string, unknown>) {
+  await DynamoDBDocumentClient.from(h.stack.dynamo).send(
+    new PutCommand({
+      TableName: 'findings-test',
+      Item: {
+        ...keys.accepted('HKVX', instantKey(DAY1.period_start)!, instantKey(DAY1.period_end)!),
+        entity: 'accepted',
+        venue: 'HKVX',
+        ...item,
+      },
+    }),
+  );
+}
