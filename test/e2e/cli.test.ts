@@ -66,12 +66,31 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
     expect(listed.stdout).toBe(findings);
   });
 
-  it('builds a signed period report from the store across the runs of a date range', async () => {
+  it('builds a signed period report from the store across the accepted runs of a date range', async () => {
     const out = join(work, 'period');
-    const r = await vatp(['report', '--venue', 'HKVX', '--from', '2026-02-01', '--to', '2026-02-28', '--out', out]);
+    const args = ['report', '--venue', 'HKVX', '--from', '2026-02-01', '--to', '2026-02-28', '--out', out];
+    const draft = await vatp(args);
+    expect(draft.code).toBe(2);
+    expect(draft.stderr).toMatch(/no accepted run of venue HKVX .*: 1 completed draft run\(s\)/);
+    const listed = await vatp(['runs', 'list', '--venue', 'HKVX', '--json']);
+    expect(listed.code).toBe(0);
+    const [run] = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(run).toMatchObject({ venue: 'HKVX', status: 'completed', acceptance: null });
+    const accepted = await vatp(['runs', 'accept', run.run_id, '--by', 'J. Chan', '--note', 'worked example']);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(new RegExp(`^accepted run ${run.run_id} \\(HKVX, `));
+    const again = await vatp(['runs', 'accept', run.run_id, '--by', 'M. Wong']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/was already accepted by J\. Chan/);
+    expect((await vatp(['runs', 'accept', 'r-nope', '--by', 'M. Wong'])).code).toBe(2);
+
+    const r = await vatp(args);
     expect(r.stderr).not.toMatch(/report:/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/1 run\(s\), 2 finding\(s\)/);
+    expect(r.stdout).toMatch(/1 accepted run\(s\), 2 finding\(s\), 27 day\(s\) without an accepted run/);
     const findings = (await readFile(join(out, 'findings.jsonl'), 'utf8'))
       .trim()
       .split('\n')
@@ -93,7 +112,20 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
       join(work, 'p0'),
     ]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/no completed run/);
+    expect(none.stderr).toMatch(/no accepted run of venue HKVX .*: 0 completed draft run\(s\)/);
+    const reversed = await vatp([
+      'report',
+      '--venue',
+      'HKVX',
+      '--from',
+      '2026-02-28',
+      '--to',
+      '2026-02-01',
+      '--out',
+      out,
+    ]);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/the range is reversed/);
   });
 
   it('exits 3 with --fail-on at or below the worst severity found, 0 above it', async () => {
