@@ -47,7 +47,7 @@ function same(a: unknown, b: unknown): boolean {
 describe('fast JSONL parser against JSON.parse + zod', () => {
   for (const type of TYPES) {
     it(`DQ-1 exactness (${type}): whatever the fast path accepts, the plain path accepts as the same record`, () => {
-      const parse = fastJsonParser(type)!;
+      const parse = fastJsonParser(type, 1)!;
       const lines = jsonlCorpus(type);
       const wrong: string[] = [];
       let plainAccepted = 0;
@@ -69,7 +69,7 @@ describe('fast JSONL parser against JSON.parse + zod', () => {
 
   it('takes the fast path for the plain, well-formed records of every event type', () => {
     for (const type of TYPES) {
-      const parse = fastJsonParser(type)!;
+      const parse = fastJsonParser(type, 1)!;
       const base = recordCorpus(type)[0]!;
       const line = JSON.stringify(base);
       expect(parse(line), type).toBeDefined();
@@ -78,7 +78,7 @@ describe('fast JSONL parser against JSON.parse + zod', () => {
   });
 
   it('leaves escapes, repeated keys, non-integer seq forms and nested unknown values to the plain path', () => {
-    const parse = fastJsonParser('trades')!;
+    const parse = fastJsonParser('trades', 1)!;
     const t = JSON.stringify(recordCorpus('trades')[0]);
     expect(parse(t.replace('"t-1"', '"t\\u002d1"'))).toBeUndefined();
     expect(plainJson('trades', t.replace('"t-1"', '"t\\u002d1"'))).toMatchObject({ trade_id: 't-1' });
@@ -92,7 +92,7 @@ describe('fast JSONL parser against JSON.parse + zod', () => {
 
   for (const type of TYPES) {
     it(`DQ-1 exactness (${type}): random records, key orders and spacing`, () => {
-      const parse = fastJsonParser(type)!;
+      const parse = fastJsonParser(type, 1)!;
       const base = recordCorpus(type)[0]!;
       const keys = [...Object.keys(base), 'unknown_field'];
       const value = fc.oneof(
@@ -136,7 +136,7 @@ describe('fast CSV builder against csvRowToJson + zod', () => {
       let fastAccepted = 0;
       const wrong: string[] = [];
       for (const header of csvHeaders(type)) {
-        const build = fastCsvBuilder(type, header);
+        const build = fastCsvBuilder(type, 1, header);
         const dupKnown =
           new Set(header).size !== header.length &&
           header.filter((h) => h !== 'note').length !== new Set(header.filter((h) => h !== 'note')).size;
@@ -164,7 +164,7 @@ async function readBoth(path: string, content: string) {
     const source = new LocalDatasetSource(ds.root);
     const type = path.split('/')[0] as EventType;
     const format = path.endsWith('.csv') ? 'csv' : 'jsonl';
-    const file = { path, size: 0, record_type: type, format } as const;
+    const file = { path, size: 0, record_type: type, format, contract: 1 } as const;
     const run = async (parse: 'fast' | 'plain') => {
       const accepted: { line: number; json: string; rec: unknown }[] = [];
       const quarantine: QuarantineEntry[] = [];

@@ -25,7 +25,7 @@ describe('loadReferenceData', () => {
     });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       const stats: FileStats[] = [];
       const ref = await loadReferenceData(
         source,
@@ -64,7 +64,7 @@ describe('loadReferenceData', () => {
     });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       const quarantine: QuarantineEntry[] = [];
       const stats: FileStats[] = [];
       const ref = await loadReferenceData(
