@@ -54,6 +54,8 @@ describe('readDatasetManifest', () => {
     expect(await read(JSON.stringify(GOOD), [1])).toEqual(GOOD);
     const err = await read(JSON.stringify({ ...GOOD, contract: 2 }), [1]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ManifestError);
-    expect((err as Error).message).toMatch(/data contract 2 is not audited by this build \(it audits data contract 1\)/);
+    expect((err as Error).message).toMatch(
+      /data contract 2 is not audited by this build \(it audits data contract 1\)/,
+    );
   });
 });
