@@ -37,7 +37,10 @@ export interface Cover {
   amount: Exact;
 }
 
-/** A liquidation, its deficit and its coverage so far. Read-only for callers: the ledger owns it. */
+/**
+ * A liquidation, its deficit and its coverage so far. Read-only for callers, and live: the ledger owns it and adds
+ * later covers to it (read what a step needs from the step's own values, e.g. RefResolution.uncoveredBefore).
+ */
 export interface Liquidation {
   mark: MarginMark;
   account_id: string;

@@ -5,6 +5,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { jsonLineDecoder } from '#shared/ingest/decode.js';
+import { RecordKindError } from '#shared/ingest/errors.js';
 import { classifyLayout, EVENT_RECORD_TYPES, eventFiles } from '#shared/ingest/layout.js';
 import { jsonl, readOne, VALID } from './helpers.js';
 
@@ -61,6 +63,13 @@ describe('layout by contract', () => {
       'settlements/s.jsonl',
     ]);
     expect(EVENT_RECORD_TYPES).not.toContain('venues');
+  });
+
+  it('reading a file as a record type its contract does not have is a caller’s error, not data', () => {
+    expect(() => jsonLineDecoder({ record_type: 'margin', contract: 1 }, true)).toThrow(RecordKindError);
+    expect(() => jsonLineDecoder({ record_type: 'venues', contract: 1 }, false)).toThrow(
+      /not a record folder of data contract 1/,
+    );
   });
 
   it('a folder of the contract with no file at all is absent (S3 has no empty folders)', () => {
