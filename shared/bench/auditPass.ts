@@ -10,11 +10,11 @@ import type { RuleContext } from '../checks/rule.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import type { FindingDraft } from '../contract/finding.js';
 import { FindingCollector } from '../findings/collector.js';
-import { classifyLayout } from '../ingest/layout.js';
+import { classifyLayout, eventFiles } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
 import { LocalDatasetSource } from '../ingest/source.js';
-import { auditEventStreams, eventFiles } from '../pipeline/auditDataset.js';
+import { AUDITED_CONTRACTS, auditEventStreams } from '../pipeline/auditDataset.js';
 import { hashAndScanInputs } from '../pipeline/inputs.js';
 import { QuarantineLog } from '../pipeline/quarantineLog.js';
 import { loadReferenceData } from '../reference/loadReference.js';
@@ -55,8 +55,8 @@ export interface AuditPassResult {
 export async function auditPass(root: string, opts: AuditPassOptions): Promise<AuditPassResult> {
   const source = new LocalDatasetSource(root);
   const listed = await source.list();
-  const layout = classifyLayout(listed);
-  const manifest = await readDatasetManifest(source);
+  const manifest = await readDatasetManifest(source, AUDITED_CONTRACTS);
+  const layout = classifyLayout(listed, manifest.contract);
   const collector = new FindingCollector();
   const quarantine = new QuarantineLog();
   const onQuarantine = (q: QuarantineEntry) => quarantine.add(q);

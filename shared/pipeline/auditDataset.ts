@@ -13,11 +13,11 @@ import { perpetualRules } from '../checks/perp/index.js';
 import type { Rule, RuleContext } from '../checks/rule.js';
 import { runRuleHook } from '../checks/runner.js';
 import { CollateralAuditor } from '../collateral/auditor.js';
-import type { AuditParameters } from '../config/parameters.js';
-import type { DatasetManifest } from '../contract/records.js';
+import { type AuditParameters, parametersForContract } from '../config/parameters.js';
+import type { ContractVersion, DatasetManifest } from '../contract/records.js';
 import { FindingCollector } from '../findings/collector.js';
 import { ManifestError, SourceError } from '../ingest/errors.js';
-import { classifyLayout, type DataFile, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
+import { classifyLayout, type DatasetLayout, eventFiles, unsupportedFileEntry } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
 import { type DatasetSource, openDatasetSource } from '../ingest/source.js';
@@ -37,6 +37,12 @@ import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
 import type { RunProgress } from './progress.js';
 import { QuarantineLog } from './quarantineLog.js';
 import type { InputFileSummary } from './summary.js';
+
+/**
+ * The data contract versions this pipeline audits. Contract 2 is read (ingest/, ordering/) but its checks do not run
+ * here yet, and V2.md has a reader that cannot audit it refuse it (exit 2) rather than audit it in part.
+ */
+export const AUDITED_CONTRACTS: readonly ContractVersion[] = [1];
 
 /** Everything a run established before its evidence pack is written. */
 export interface RunAuditOptions {
@@ -67,6 +73,8 @@ export interface AuditDeps {
 export interface AuditedDataset {
   runId: string;
   manifest: DatasetManifest;
+  /** The parameters in force for the dataset's contract version (config/parameters.ts parametersForContract). */
+  parameters: AuditParameters;
   collector: FindingCollector;
   quarantine: QuarantineLog;
   files: InputFileSummary[];
@@ -89,12 +97,13 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
   }
   let manifest: Awaited<ReturnType<typeof readDatasetManifest>>;
   try {
-    manifest = await readDatasetManifest(source);
+    manifest = await readDatasetManifest(source, AUDITED_CONTRACTS);
   } catch (error) {
     if (error instanceof ManifestError) throw new UsageError(`${opts.input}: ${error.message}`, { cause: error });
     throw error;
   }
-  const layout = classifyLayout(listed);
+  const parameters = parametersForContract(opts.parameters, manifest.contract);
+  const layout = classifyLayout(listed, manifest.contract);
   const progress = deps.progress;
 
   const totalBytes = listed.reduce((n, f) => n + f.size, 0);
@@ -103,7 +112,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
   const { hashes: inputHashes, inOrder } = await hashAndScanInputs(source, listed, eventFiles(layout), (n) =>
     progress?.advance(n),
   );
-  const runId = deriveRunId({ inputs: inputHashes, parameters: opts.parameters, rules_version: RULES_VERSION });
+  const runId = deriveRunId({ inputs: inputHashes, parameters, rules_version: RULES_VERSION });
 
   const now = deps.now ?? (() => new Date());
   const runRecord: RunStart = {
@@ -114,7 +123,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     period_end: manifest.period_end,
     dataset_root: opts.input,
     inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
-    parameters: opts.parameters,
+    parameters,
     rules_version: RULES_VERSION,
     tool_version: opts.toolVersion,
     started_at: now(),
@@ -128,7 +137,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     for (const f of layout.unsupported) stats.unsupported(f, unsupportedFileEntry(f), onQuarantine);
 
     const ref = await loadReferenceData(source, layout, manifest, onQuarantine, stats.recorder());
-    const ctx: RuleContext = { ref, params: opts.parameters, sink: collector };
+    const ctx: RuleContext = { ref, params: parameters, sink: collector };
     const hooks: ReadHooks = {
       quarantine: onQuarantine,
       stats: (st) => {
@@ -157,6 +166,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     return {
       runId,
       manifest,
+      parameters,
       collector,
       quarantine,
       files: stats.summaries(),
@@ -237,15 +247,6 @@ export async function auditEventStreams(
   }
   // Rules that need every stream (sessions, IPs) report now; the order-flow auditor owns their lifecycle.
   orderFlow.finish();
-}
-
-/** The event record files (orders, trades, collateral, access) by path: the ones the merge pre-scans for order. */
-export function eventFiles(layout: DatasetLayout): Map<string, DataFile> {
-  const out = new Map<string, DataFile>();
-  for (const t of ['orders', 'trades', 'collateral', 'access'] as const) {
-    for (const f of layout.records[t] as DataFile[]) out.set(f.path, f);
-  }
-  return out;
 }
 
 function bytesOf(layout: DatasetLayout, types: readonly (keyof DatasetLayout['records'])[]): number {

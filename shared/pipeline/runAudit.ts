@@ -28,7 +28,7 @@ export async function runAudit(opts: RunAuditOptions, deps: RunAuditDeps): Promi
   const audited = await auditDataset(opts, { ...deps, now });
   try {
     return await finalizeRun(
-      { ...audited, toolVersion: opts.toolVersion, input: opts.input, parameters: opts.parameters },
+      { ...audited, toolVersion: opts.toolVersion, input: opts.input },
       { out: deps.out, signer: deps.signer, store: deps.store, now, progress: deps.progress },
     );
   } catch (error) {

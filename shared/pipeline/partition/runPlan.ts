@@ -6,7 +6,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RULES_VERSION } from '../../checks/catalogue.js';
-import type { AuditParameters } from '../../config/parameters.js';
+import { type AuditParameters, parametersForContract } from '../../config/parameters.js';
 import type { DatasetManifest } from '../../contract/records.js';
 import { ManifestError } from '../../ingest/errors.js';
 import { classifyLayout, type DatasetLayout, unsupportedFileEntry } from '../../ingest/layout.js';
@@ -80,14 +80,15 @@ export async function planRun(req: PlanRequest, deps: PlanDeps): Promise<StepSta
   const listed = await source.list();
   let manifest: DatasetManifest;
   try {
-    manifest = await readDatasetManifest(source);
+    manifest = await readDatasetManifest(source, [1]); // as auditDataset's AUDITED_CONTRACTS
   } catch (error) {
     if (error instanceof ManifestError) throw new UsageError(`${req.input}: ${error.message}`, { cause: error });
     throw error;
   }
-  const layout = classifyLayout(listed);
+  const parameters = parametersForContract(req.parameters, manifest.contract);
+  const layout = classifyLayout(listed, manifest.contract);
   const inputHashes = await hashInputs(source, listed);
-  const runId = deriveRunId({ inputs: inputHashes, parameters: req.parameters, rules_version: RULES_VERSION });
+  const runId = deriveRunId({ inputs: inputHashes, parameters, rules_version: RULES_VERSION });
   const runRecord = {
     run_id: runId,
     venue: manifest.venue,
@@ -96,7 +97,7 @@ export async function planRun(req: PlanRequest, deps: PlanDeps): Promise<StepSta
     period_end: manifest.period_end,
     dataset_root: req.input,
     inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
-    parameters: req.parameters,
+    parameters,
     rules_version: RULES_VERSION,
     tool_version: req.toolVersion,
     started_at: deps.now().toISOString(),
@@ -122,7 +123,7 @@ export async function planRun(req: PlanRequest, deps: PlanDeps): Promise<StepSta
     input: req.input,
     out,
     manifest,
-    parameters: req.parameters,
+    parameters,
     tool_version: req.toolVersion,
     listed,
     input_hashes: inputHashes,
@@ -148,7 +149,7 @@ export async function openStep(run: RunRef, s3: S3Client): Promise<StepContext> 
   const work = s3WorkArea(s3, run.work);
   const plan = await work.getJson<RunPlan>(PLAN_FILE);
   const source = openDatasetSource(plan.input, { s3: () => s3 });
-  const layout = classifyLayout(plan.listed);
+  const layout = classifyLayout(plan.listed, plan.manifest.contract);
   return {
     plan,
     work,
