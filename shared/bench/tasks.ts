@@ -13,6 +13,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import { classifyLayout, type DataFile } from '../ingest/layout.js';
+import { readDatasetManifest } from '../ingest/manifest.js';
 import { readRecords } from '../ingest/readRecords.js';
 import { LocalDatasetSource } from '../ingest/source.js';
 import type { RunProgress } from '../pipeline/progress.js';
@@ -67,7 +68,7 @@ export interface RunResult {
 
 async function eventFiles(root: string): Promise<DataFile[]> {
   const source = new LocalDatasetSource(root);
-  const layout = classifyLayout(await source.list());
+  const layout = classifyLayout(await source.list(), (await readDatasetManifest(source)).contract);
   return EVENT_TYPES.flatMap((t) => layout.records[t] as DataFile[]);
 }
 

@@ -8,6 +8,7 @@ import type { AuditParameters } from '../config/parameters.js';
 import type { Located, OrderView } from '../contract/events.js';
 import type { AuditSink } from '../contract/finding.js';
 import type { AccessEvent, CollateralEvent, OrderEvent, Trade } from '../contract/records.js';
+import type { MarginEvent, SettlementEvent } from '../contract/recordsV2.js';
 import type { EventRecordType } from '../contract/streams.js';
 import { ReferenceLookups } from '../reference/lookups.js';
 import type { ReferenceData } from '../reference/referenceData.js';
@@ -36,6 +37,10 @@ export interface Rule {
   onTrade?(item: Located<Trade>, maker: OrderView | undefined, taker: OrderView | undefined, ctx: RuleContext): void;
   onCollateral?(item: Located<CollateralEvent>, ctx: RuleContext): void;
   onAccess?(item: Located<AccessEvent>, ctx: RuleContext): void;
+  /** Contract 2: a margin ledger event, in the margin stream's seq order. */
+  onMargin?(item: Located<MarginEvent>, ctx: RuleContext): void;
+  /** Contract 2: a settlement leg, in the settlements stream's seq order. */
+  onSettlement?(item: Located<SettlementEvent>, ctx: RuleContext): void;
   /** After every stream has ended: report what needed the whole stream (sessions, IPs, look-ahead windows). */
   finish?(ctx: RuleContext): void;
   /**
@@ -59,6 +64,8 @@ export const HOOK_OF = {
   trades: 'onTrade',
   collateral: 'onCollateral',
   access: 'onAccess',
+  margin: 'onMargin',
+  settlements: 'onSettlement',
 } as const satisfies Record<Consumed, keyof Rule>;
 
 export type HookName = (typeof HOOK_OF)[Consumed] | 'finish';

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { SEVERITIES } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
-import { FindingNotFoundError, StoreValidationError } from '../store/errors.js';
+import { FindingNotFoundError, RunNotFoundError, StoreValidationError } from '../store/errors.js';
 import { canonicalFinding, findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import { FINDING_STATUSES, type FindingFilters, type StoredFinding } from '../store/types.js';
@@ -65,7 +65,7 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
     .option('--venue <venue>', 'only this venue')
     .option('--from <time>', 'findings dated at or after (ts, else the period start)')
     .option('--to <time>', 'findings dated before')
-    .option('--include-retired', 'include findings that a later run of their period no longer reports')
+    .option('--include-retired', 'include findings the accepted run of their period does not report (retired)')
     .option('--json', 'one JSON object a line')
     .action(async (raw: Record<string, unknown>, cmd: Command) => {
       const o = parseOrExit(listOptions, raw, cmd);
@@ -106,7 +106,7 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
       deps.out(`${f.finding_id}  ${f.check_id}  ${f.severity}  ${f.status}${f.retired_by_run ? '  (retired)' : ''}`);
       deps.out(`  ${f.title}`);
       deps.out(`  ${f.detail}`);
-      deps.out(`  venue ${f.venue}, period ${f.period_start} to ${f.period_end}, last run ${f.run_id}`);
+      deps.out(`  venue ${f.venue}, period ${f.period_start} to ${f.period_end}, as run ${f.run_id} reported it`);
       deps.out(`  evidence ${JSON.stringify(f.evidence)}`);
       for (const h of f.history) deps.out(`  ${h.at}  ${h.by}: ${h.status}${h.note !== null ? ` — ${h.note}` : ''}`);
     });
@@ -132,15 +132,17 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
   return findings;
 }
 
-function parseOrExit<T>(schema: z.ZodType<T>, raw: unknown, cmd: Command): T {
+/** Parsed options, or exit 2 with one line naming every unusable option. */
+export function parseOrExit<T>(schema: z.ZodType<T>, raw: unknown, cmd: Command): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('; ');
   return cmd.error(`error: ${problems}`, { exitCode: 2, code: 'vatp.invalidArgument' });
 }
 
-async function withStore<T>(
-  deps: FindingsCommandDeps,
+/** Runs `fn` on the store and closes it; unknown findings or runs and refused input exit 2 with the message. */
+export async function withStore<T>(
+  deps: Pick<FindingsCommandDeps, 'openStore'>,
   cmd: Command,
   fn: (store: FindingsStore) => Promise<T>,
 ): Promise<T> {
@@ -150,7 +152,7 @@ async function withStore<T>(
     result = await fn(store);
   } catch (err) {
     await close();
-    if (err instanceof FindingNotFoundError || err instanceof StoreValidationError) {
+    if (err instanceof FindingNotFoundError || err instanceof RunNotFoundError || err instanceof StoreValidationError) {
       return cmd.error(`error: ${err.message}`, { exitCode: 2, code: 'vatp.invalidArgument' });
     }
     throw err;
@@ -197,6 +199,8 @@ function printTable(found: StoredFinding[], out: (line: string) => void): void {
       .trimEnd();
   out(line(header));
   for (const r of rows) out(line(r));
-  const retired = found.some((f) => f.retired_by_run !== null) ? ' (* retired: a later run no longer reports it)' : '';
+  const retired = found.some((f) => f.retired_by_run !== null)
+    ? ' (* retired: the accepted run of its period does not report it)'
+    : '';
   out(`${found.length} finding${found.length === 1 ? '' : 's'}${retired}`);
 }

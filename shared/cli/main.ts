@@ -12,6 +12,7 @@ import { registerFindingsCommands } from './findingsCommands.js';
 import { registerGenerateCommand } from './generateCommand.js';
 import { registerReportCommand } from './reportCommand.js';
 import { registerRunCommand } from './runCommand.js';
+import { registerRunsCommands } from './runsCommands.js';
 import { quietSdkNodeNotice } from './sdkNotice.js';
 import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
@@ -41,14 +42,12 @@ registerVerifyCommand(program, {
   out,
   err,
 });
-registerFindingsCommands(program, {
-  openStore: async () => {
-    const s = await services();
-    return { store: await s.store(), close: () => s.close() };
-  },
-  now: () => new Date(),
-  out,
-});
+const openStore = async () => {
+  const s = await services();
+  return { store: await s.store(), close: () => s.close() };
+};
+registerFindingsCommands(program, { openStore, now: () => new Date(), out });
+registerRunsCommands(program, { openStore, now: () => new Date(), out });
 registerReportCommand(program, { services, out, err });
 
 try {

@@ -1,4 +1,7 @@
-/** `vatp-audit report --venue V --from DATE --to DATE --out DIR`: the on-demand period report from the store. */
+/**
+ * `vatp-audit report --venue V --from DATE --to DATE --out DIR`: the on-demand period report from the store, built
+ * from the accepted run of each period in the range.
+ */
 import type { Command } from 'commander';
 import { TOOL_VERSION } from '../config/version.js';
 import { parseTimestampNs } from '../contract/time.js';
@@ -23,13 +26,34 @@ export function rangeBound(value: string, end: boolean): string {
   return value;
 }
 
+/**
+ * The range of a period report from `--from` and `--to` (see rangeBound): a reversed or empty range is a usage error,
+ * one line naming both ends.
+ */
+export function reportRange(from: string, to: string): { from: string; to: string } {
+  const range = { from: rangeBound(from, false), to: rangeBound(to, true) };
+  const start = parseTimestampNs(range.from) as bigint;
+  const end = parseTimestampNs(range.to) as bigint;
+  if (end < start) throw new UsageError(`--from ${from} is after --to ${to}: the range is reversed`);
+  if (end === start) throw new UsageError(`--from ${from} and --to ${to} give an empty range`);
+  return range;
+}
+
 export function registerReportCommand(
   program: Command,
-  deps: { services: () => Promise<CliServices>; out: (line: string) => void; err: (line: string) => void },
+  deps: {
+    services: () => Promise<CliServices>;
+    out: (line: string) => void;
+    err: (line: string) => void;
+    /** The report's "as of" instant; the command line's clock by default. */
+    now?: () => Date;
+  },
 ): void {
   program
     .command('report')
-    .description('period report across all runs of a venue in a date range (for SFC submission), with a signed pack')
+    .description(
+      'period report from the accepted runs of a venue in a date range (for SFC submission), with a signed pack',
+    )
     .requiredOption('--venue <venue>', 'venue id of the dataset manifests')
     .requiredOption('--from <date>', 'first day (YYYY-MM-DD, UTC) or RFC 3339 timestamp')
     .requiredOption('--to <date>', 'last day, inclusive (YYYY-MM-DD) or RFC 3339 timestamp, exclusive')
@@ -37,15 +61,15 @@ export function registerReportCommand(
     .option('--signing-key <pem>', 'ECDSA P-256 private key (PEM); default .vatp-audit/signing-key.pem')
     .action(async (o: { venue: string; from: string; to: string; out: string; signingKey?: string }) => {
       try {
-        const from = rangeBound(o.from, false);
-        const to = rangeBound(o.to, true);
+        const { from, to } = reportRange(o.from, o.to);
         const s = await deps.services();
+        const asOf = (deps.now ?? (() => new Date()))().toISOString();
         const result = await buildPeriodReport(
-          { venue: o.venue, from, to, toolVersion: TOOL_VERSION },
+          { venue: o.venue, from, to, toolVersion: TOOL_VERSION, asOf },
           { store: await s.store(), out: s.openSink(o.out), signer: s.signer(o.signingKey) },
         );
         deps.out(
-          `period report for ${o.venue}, ${from} .. ${to}: ${result.runs.length} run(s), ${result.findings} finding(s)`,
+          `period report for ${o.venue}, ${from} .. ${to}: ${result.runs.length} accepted run(s), ${result.findings} finding(s), ${result.uncoveredDays} day(s) without an accepted run`,
         );
         deps.out(`pack: ${o.out} (signing key fingerprint ${result.keyFingerprint})`);
         process.exitCode = 0;

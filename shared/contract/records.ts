@@ -1,5 +1,6 @@
 /**
- * Record schemas of DATA-CONTRACT v1. Types come from the schemas (z.infer). Decimals stay strings (validated; compare
+ * Record schemas of DATA-CONTRACT v1 (the additions of contract 2 are in recordsV2.ts). Types come from the schemas
+ * (z.infer). Decimals stay strings (validated; compare
  * them with compareDecimal/canonicalDecimal), timestamps stay strings (validated; parseTimestampNs for order).
  *
  * "Absent" and null are the same thing: optional fields are nullish. Unknown keys are stripped.
@@ -8,7 +9,11 @@ import { z } from 'zod';
 import { decimalIsNonNegative, decimalIsPositive, isDecimal } from './decimal.js';
 import { isTimestamp, parseTimestampNs } from './time.js';
 
-export const RECORD_TYPES = [
+/** The data contract versions this tool reads (manifest.json `contract`). */
+export const CONTRACT_VERSIONS = [1, 2] as const;
+export type ContractVersion = (typeof CONTRACT_VERSIONS)[number];
+
+export const RECORD_TYPES_V1 = [
   'accounts',
   'staff',
   'wallets',
@@ -18,7 +23,16 @@ export const RECORD_TYPES = [
   'collateral',
   'access',
 ] as const;
+/** Folders that only a contract-2 dataset has (V2.md); in a contract-1 dataset they are not record folders. */
+export const RECORD_TYPES_V2_ONLY = ['venues', 'margin', 'settlements'] as const;
+export const RECORD_TYPES = [...RECORD_TYPES_V1, ...RECORD_TYPES_V2_ONLY] as const;
+export type RecordTypeV1 = (typeof RECORD_TYPES_V1)[number];
 export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** The record folders of a dataset of this contract version. */
+export function recordTypesOf(contract: ContractVersion): readonly RecordType[] {
+  return contract === 1 ? RECORD_TYPES_V1 : RECORD_TYPES;
+}
 
 // ---- value types -------------------------------------------------------------------------------------------
 export const decimalSchema = z.string().refine(isDecimal, { message: 'not a decimal string (-?[0-9]+(.[0-9]+)?)' });
@@ -39,7 +53,7 @@ const opt = <T extends z.ZodType>(t: T) => t.nullish();
 // ---- manifest ----------------------------------------------------------------------------------------------
 export const manifestSchema = z
   .object({
-    contract: z.literal(1),
+    contract: z.union([z.literal(1), z.literal(2)]),
     venue: idSchema,
     operator_entity_id: idSchema,
     period_start: timestampSchema,
@@ -90,51 +104,56 @@ export const instrumentSchema = z.object({
   reference_asset: idSchema,
   retail_spot_approved: z.boolean(),
 });
-export type Instrument = z.infer<typeof instrumentSchema>;
+/** `reference_index_iosco` is read (default false) on contract-2 datasets only; a contract-1 record never has it. */
+export type Instrument = z.infer<typeof instrumentSchema> & { reference_index_iosco?: boolean };
 
 // ---- orders ------------------------------------------------------------------------------------------------
 export const ORDER_EVENTS = ['new', 'amend', 'cancel', 'expire', 'reject', 'snapshot'] as const;
-export const orderEventSchema = z
-  .object({
-    seq: seqSchema,
-    ts: timestampSchema,
-    event: z.enum(ORDER_EVENTS),
-    order_id: idSchema,
-    symbol: idSchema,
-    account_id: idSchema,
-    side: z.enum(['buy', 'sell']),
-    type: opt(z.enum(['limit', 'market'])),
-    price: opt(positiveDecimal),
-    qty: opt(positiveDecimal),
-    display_qty: opt(nonNegativeDecimal),
-    tif: opt(z.enum(['gtc', 'day', 'ioc', 'fok', 'post_only'])),
-    mm_tag: opt(z.boolean()),
-    user_id: opt(idSchema),
-    session_id: opt(idSchema),
-    source_ip: opt(z.string()),
-  })
-  .superRefine((o, ctx) => {
-    const need = (field: keyof typeof o) => {
-      if (o[field] === undefined || o[field] === null) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `required for a '${o.event}' event` });
-      }
-    };
-    if (o.event === 'new' || o.event === 'snapshot') {
-      need('type');
-      need('qty');
-      need('tif');
-      need('mm_tag');
-      if (o.type === 'limit') need('price');
-      if (o.event === 'snapshot' && o.type === 'market') {
-        ctx.addIssue({ code: 'custom', path: ['type'], message: "a 'snapshot' must be a limit order" });
-      }
-    } else if (o.event === 'amend') {
-      need('qty');
-      need('mm_tag');
-      // `price` is required when the amended order is a limit order: only the replay knows the order's type.
+export const orderEventObject = z.object({
+  seq: seqSchema,
+  ts: timestampSchema,
+  event: z.enum(ORDER_EVENTS),
+  order_id: idSchema,
+  symbol: idSchema,
+  account_id: idSchema,
+  side: z.enum(['buy', 'sell']),
+  type: opt(z.enum(['limit', 'market'])),
+  price: opt(positiveDecimal),
+  qty: opt(positiveDecimal),
+  display_qty: opt(nonNegativeDecimal),
+  tif: opt(z.enum(['gtc', 'day', 'ioc', 'fok', 'post_only'])),
+  mm_tag: opt(z.boolean()),
+  user_id: opt(idSchema),
+  session_id: opt(idSchema),
+  source_ip: opt(z.string()),
+});
+
+/** The fields each order event requires (DATA-CONTRACT "Required fields"); shared with contract 2's orders. */
+export function refineOrderEvent(o: z.infer<typeof orderEventObject>, ctx: z.RefinementCtx): void {
+  const need = (field: keyof typeof o) => {
+    if (o[field] === undefined || o[field] === null) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `required for a '${o.event}' event` });
     }
-  });
-export type OrderEvent = z.infer<typeof orderEventSchema>;
+  };
+  if (o.event === 'new' || o.event === 'snapshot') {
+    need('type');
+    need('qty');
+    need('tif');
+    need('mm_tag');
+    if (o.type === 'limit') need('price');
+    if (o.event === 'snapshot' && o.type === 'market') {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: "a 'snapshot' must be a limit order" });
+    }
+  } else if (o.event === 'amend') {
+    need('qty');
+    need('mm_tag');
+    // `price` is required when the amended order is a limit order: only the replay knows the order's type.
+  }
+}
+
+export const orderEventSchema = orderEventObject.superRefine(refineOrderEvent);
+/** `route` and `prefunded` are read on contract-2 datasets only (recordsV2.ts); a contract-1 record never has them. */
+export type OrderEvent = z.infer<typeof orderEventSchema> & { route?: string | null; prefunded?: string | null };
 
 // ---- trades ------------------------------------------------------------------------------------------------
 export const tradeSchema = z.object({
@@ -242,6 +261,7 @@ export const accessEventSchema = z.object({
 });
 export type AccessEvent = z.infer<typeof accessEventSchema>;
 
+/** The schemas of contract 1 (recordsV2.ts schemaFor gives the schema of a record type under either contract). */
 export const RECORD_SCHEMAS = {
   accounts: accountSchema,
   staff: staffSchema,
@@ -251,7 +271,7 @@ export const RECORD_SCHEMAS = {
   trades: tradeSchema,
   collateral: collateralEventSchema,
   access: accessEventSchema,
-} as const satisfies Record<RecordType, z.ZodType>;
+} as const satisfies Record<RecordTypeV1, z.ZodType>;
 
 /** JSON type of each contract field, so that CSV cells (always text) can be converted before validation. */
 export type CsvFieldKind = 'string' | 'integer' | 'boolean';
@@ -259,11 +279,15 @@ export const CSV_FIELD_KINDS: Record<RecordType, Record<string, CsvFieldKind>> =
   accounts: { securities_margin_client: 'boolean' },
   staff: {},
   wallets: {},
-  instruments: { retail_spot_approved: 'boolean' },
+  // reference_index_iosco is a contract-2 field; on a contract-1 dataset its converted cell is dropped as unnamed.
+  instruments: { retail_spot_approved: 'boolean', reference_index_iosco: 'boolean' },
   orders: { seq: 'integer', mm_tag: 'boolean' },
   trades: { seq: 'integer', maker_mm_tag: 'boolean', taker_mm_tag: 'boolean' },
   collateral: { seq: 'integer' },
   access: { seq: 'integer', granted: 'boolean' },
+  venues: { fatf_member: 'boolean', shared_book_approved: 'boolean' },
+  margin: { seq: 'integer' },
+  settlements: { seq: 'integer' },
 };
 
 /**

@@ -1,9 +1,13 @@
 /**
  * The accept/reject decision for one JSONL line or one CSV row of a record file, shared by the reader (readRecords)
  * and by the order pre-scan of the external sort, so both decide alike: the fast parser first (event types), then
- * the plain path (JSON.parse or csvRowToJson, then the zod schema), which accepts or says why not.
+ * the plain path (JSON.parse or csvRowToJson, then the zod schema), which accepts or says why not. The schema is the
+ * record type's under the dataset's contract version (recordsV2.ts schemaFor).
  */
-import { csvRowToJson, describeIssues, RECORD_SCHEMAS, type RecordType } from '../contract/records.js';
+import type { ContractVersion, RecordType } from '../contract/records.js';
+import { csvRowToJson, describeIssues } from '../contract/records.js';
+import { schemaFor } from '../contract/recordsV2.js';
+import { RecordKindError } from './errors.js';
 import { fastCsvBuilder, fastJsonParser } from './fastParse.js';
 
 /** Why a record fails the data contract (the DQ-1 reason); records themselves are plain objects. */
@@ -13,8 +17,17 @@ export class Rejected {
 
 export type Decoded = Record<string, unknown> | Rejected;
 
-function validate(type: RecordType): (obj: unknown) => Decoded {
-  const schema = RECORD_SCHEMAS[type];
+/** What a record file is read as: its record type under its dataset's contract version. */
+export interface RecordKind {
+  record_type: RecordType;
+  contract: ContractVersion;
+}
+
+function validate(kind: RecordKind): (obj: unknown) => Decoded {
+  const schema = schemaFor(kind.record_type, kind.contract);
+  if (schema === undefined) {
+    throw new RecordKindError(`${kind.record_type} is not a record folder of data contract ${kind.contract}`);
+  }
   return (obj) => {
     const r = schema.safeParse(obj);
     return r.success
@@ -24,9 +37,9 @@ function validate(type: RecordType): (obj: unknown) => Decoded {
 }
 
 /** Decides one non-blank JSONL line. `fast: false` runs the plain path only. */
-export function jsonLineDecoder(type: RecordType, fast: boolean): (text: string) => Decoded {
-  const parseFast = fast ? fastJsonParser(type) : null;
-  const check = validate(type);
+export function jsonLineDecoder(kind: RecordKind, fast: boolean): (text: string) => Decoded {
+  const parseFast = fast ? fastJsonParser(kind.record_type, kind.contract) : null;
+  const check = validate(kind);
   return (text) => {
     if (parseFast !== null) {
       const rec = parseFast(text);
@@ -47,12 +60,12 @@ export function jsonLineDecoder(type: RecordType, fast: boolean): (text: string)
 
 /** Decides one CSV row of as many cells as the header. */
 export function csvRowDecoder(
-  type: RecordType,
+  kind: RecordKind,
   header: readonly string[],
   fast: boolean,
 ): (cells: readonly string[]) => Decoded {
-  const build = fast ? fastCsvBuilder(type, header) : null;
-  const check = validate(type);
+  const build = fast ? fastCsvBuilder(kind.record_type, kind.contract, header) : null;
+  const check = validate(kind);
   return (cells) => {
     if (build !== null) {
       const rec = build(cells);
@@ -60,6 +73,6 @@ export function csvRowDecoder(
     }
     const row: Record<string, string> = {};
     for (let i = 0; i < header.length; i++) row[header[i]!] = cells[i]!;
-    return check(csvRowToJson(type, row));
+    return check(csvRowToJson(kind.record_type, row));
   };
 }

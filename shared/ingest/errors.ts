@@ -30,3 +30,11 @@ export class SourceReadError extends Error {
     super(message, options);
   }
 }
+
+/** A file was to be read as a record type that its dataset's contract version does not have (a caller's mistake). */
+export class RecordKindError extends Error {
+  override readonly name = 'RecordKindError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

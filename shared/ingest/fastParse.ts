@@ -1,5 +1,6 @@
 /**
- * Contract-aware fast parsers for the event record types (orders, trades, collateral, access): one pass over a JSONL
+ * Contract-aware fast parsers for the event record types (orders, trades, collateral, access; under contract 2 also
+ * margin and settlements, and orders with `route` and `prefunded`): one pass over a JSONL
  * line, or over the cells of a CSV row, that knows the contract's fields and builds the same record the plain path
  * (JSON.parse or csvRowToJson, then the zod schema of records.ts) would build: same keys in the same order (the
  * schema's), absent stays absent, null stays null, defaults applied.
@@ -16,9 +17,19 @@ import {
   ASSET_CLASSES,
   COLLATERAL_EVENTS,
   COLLATERAL_REQUIRED,
+  type ContractVersion,
   ORDER_EVENTS,
   type RecordType,
 } from '../contract/records.js';
+import {
+  INSURANCE_PAYOUT_REQUIRED,
+  MARGIN_ASSET_CLASSES,
+  MARGIN_EVENTS,
+  MARGIN_REQUIRED,
+  MARGIN_SIGNED_AMOUNT,
+  SETTLEMENT_LEGS,
+  SETTLEMENT_MECHANISMS,
+} from '../contract/recordsV2.js';
 import { isTimestamp } from '../contract/time.js';
 
 const K_SEQ = 0;
@@ -145,19 +156,21 @@ function build(fields: readonly Field[], vals: unknown[], present: number): Reco
 
 const given = (vals: unknown[], present: number, i: number): boolean => (present & (1 << i)) !== 0 && vals[i] !== null;
 
-/** orderEventSchema's superRefine: fields required by the event. */
-const finishOrder: Finish = (vals, present) => {
+/** orderEventSchema's superRefine (refineOrderEvent): fields required by the event. */
+function orderRulesHold(vals: unknown[], present: number): boolean {
   const event = vals[O_EVENT];
   if (event === 'new' || event === 'snapshot') {
-    if (!given(vals, present, O_TYPE) || !given(vals, present, O_QTY)) return undefined;
-    if (!given(vals, present, O_TIF) || !given(vals, present, O_MM)) return undefined;
-    if (vals[O_TYPE] === 'limit' && !given(vals, present, O_PRICE)) return undefined;
-    if (event === 'snapshot' && vals[O_TYPE] === 'market') return undefined;
+    if (!given(vals, present, O_TYPE) || !given(vals, present, O_QTY)) return false;
+    if (!given(vals, present, O_TIF) || !given(vals, present, O_MM)) return false;
+    if (vals[O_TYPE] === 'limit' && !given(vals, present, O_PRICE)) return false;
+    if (event === 'snapshot' && vals[O_TYPE] === 'market') return false;
   } else if (event === 'amend') {
-    if (!given(vals, present, O_QTY) || !given(vals, present, O_MM)) return undefined;
+    if (!given(vals, present, O_QTY) || !given(vals, present, O_MM)) return false;
   }
-  return buildOrder(vals, present);
-};
+  return true;
+}
+
+const finishOrder: Finish = (vals, present) => (orderRulesHold(vals, present) ? buildOrder(vals, present) : undefined);
 
 /**
  * The order record with literal keys in the schema's order: named stores keep V8's hidden classes few and its stores
@@ -237,12 +250,96 @@ function spec(fields: readonly Field[], finish: Finish): TypeSpec {
   return { fields, index: new Map(fields.map((f, i) => [f.name, i])), requiredMask, finish };
 }
 
+// ---- contract 2 (recordsV2.ts) ------------------------------------------------------------------------------------
+
+/** Orders under contract 2: the v1 fields, then `route` and `prefunded` (the schema's `.extend` order). */
+const ORDER_FIELDS_V2: readonly Field[] = [...ORDER_FIELDS, opt('route', K_ID), opt('prefunded', K_NONNEG)];
+const O_ROUTE = 16;
+const V1_ORDER_BITS = 0xffff;
+
+/** orderEventSchemaV2's superRefine: the v1 rules, and a snapshot never carries a route. */
+const finishOrderV2: Finish = (vals, present) => {
+  if (vals[O_EVENT] === 'snapshot' && given(vals, present, O_ROUTE)) return undefined;
+  return orderRulesHold(vals, present) ? buildOrderV2(vals, present) : undefined;
+};
+
+function buildOrderV2(v: unknown[], p: number): Record<string, unknown> {
+  const o = buildOrder(v, p & V1_ORDER_BITS);
+  if ((p & (1 << 16)) !== 0) o.route = v[16];
+  if ((p & (1 << 17)) !== 0) o.prefunded = v[17];
+  return o;
+}
+
+const MARGIN_FIELDS: readonly Field[] = [
+  req('seq', K_SEQ),
+  req('ts', K_TS),
+  req('event_id', K_ID),
+  req('event', K_ENUM, MARGIN_EVENTS),
+  opt('account_id', K_ID),
+  opt('symbol', K_ID),
+  opt('asset', K_ID),
+  opt('asset_class', K_ENUM, MARGIN_ASSET_CLASSES),
+  opt('amount', K_DEC),
+  opt('position_qty', K_DEC),
+  opt('mark_price', K_POS),
+  opt('rate', K_DEC),
+  opt('interval_start', K_TS),
+  opt('ref', K_ID),
+];
+const M_EVENT = 3;
+const M_AMOUNT = 8;
+const M_POSITION = 9;
+const MARGIN_INDEX = new Map(MARGIN_FIELDS.map((f, i) => [f.name, i]));
+const bitsOf = (names: readonly string[]) => names.map((n) => MARGIN_INDEX.get(n)!);
+const MARGIN_REQUIRED_BITS = Object.fromEntries(
+  Object.entries(MARGIN_REQUIRED).map(([event, names]) => [event, bitsOf(names)]),
+) as Record<string, number[]>;
+const PAYOUT_REQUIRED_BITS = bitsOf(INSURANCE_PAYOUT_REQUIRED);
+
+/** marginEventSchema's superRefine: the event's fields, a payout's account and ref, amount signs, position ≠ 0. */
+const finishMargin: Finish = (vals, present) => {
+  const event = vals[M_EVENT] as string;
+  for (const i of MARGIN_REQUIRED_BITS[event]!) if (!given(vals, present, i)) return undefined;
+  if (given(vals, present, M_AMOUNT)) {
+    const sign = decimalSign(vals[M_AMOUNT] as string);
+    if (!MARGIN_SIGNED_AMOUNT.has(event) && sign !== 1) return undefined;
+    if (event === 'insurance' && sign === -1) {
+      for (const i of PAYOUT_REQUIRED_BITS) if (!given(vals, present, i)) return undefined;
+    }
+  }
+  if (given(vals, present, M_POSITION) && decimalSign(vals[M_POSITION] as string) === 0) return undefined;
+  return build(MARGIN_FIELDS, vals, present);
+};
+
+const SETTLEMENT_FIELDS: readonly Field[] = [
+  req('seq', K_SEQ),
+  req('ts', K_TS),
+  req('event_id', K_ID),
+  req('exec_id', K_ID),
+  req('order_id', K_ID),
+  req('leg', K_ENUM, SETTLEMENT_LEGS),
+  req('qty', K_POS),
+  req('mechanism', K_ENUM, SETTLEMENT_MECHANISMS),
+  req('batch_id', K_ID),
+];
+
 const SPECS: Partial<Record<RecordType, TypeSpec>> = {
   orders: spec(ORDER_FIELDS, finishOrder),
   trades: spec(TRADE_FIELDS, (v, p) => buildTrade(v, p)),
   collateral: spec(COLLATERAL_FIELDS, finishCollateral),
   access: spec(ACCESS_FIELDS, (v, p) => build(ACCESS_FIELDS, v, p)),
 };
+const SPECS_V2: Partial<Record<RecordType, TypeSpec>> = {
+  ...SPECS,
+  orders: spec(ORDER_FIELDS_V2, finishOrderV2),
+  margin: spec(MARGIN_FIELDS, (v, p) => finishMargin(v, p)),
+  settlements: spec(SETTLEMENT_FIELDS, (v, p) => build(SETTLEMENT_FIELDS, v, p)),
+};
+
+/** The fast parser's spec of a record type under a contract version (undefined: the type has no fast path). */
+function specOf(type: RecordType, contract: ContractVersion): TypeSpec | undefined {
+  return (contract === 1 ? SPECS : SPECS_V2)[type];
+}
 
 // ---- value checks (the same decisions as records.ts) ---------------------------------------------------------------
 
@@ -311,8 +408,8 @@ function stringOk(f: Field, s: string): boolean {
 export type FastLineParser = (text: string) => Record<string, unknown> | undefined;
 
 /** The fast JSONL parser of a record type, or null when the type has none (reference types: small files). */
-export function fastJsonParser(type: RecordType): FastLineParser | null {
-  const s = SPECS[type];
+export function fastJsonParser(type: RecordType, contract: ContractVersion): FastLineParser | null {
+  const s = specOf(type, contract);
   if (s === undefined) return null;
   const vals: unknown[] = new Array(s.fields.length).fill(null);
   return (text) => parseJsonLine(s, vals, text);
@@ -499,8 +596,12 @@ export type FastRowBuilder = (cells: readonly string[]) => Record<string, unknow
  * names a contract field twice: the plain path keeps the last column, leave that to it). Cells are converted the way
  * csvRowToJson does (an empty cell is null, `true`/`false`, digit strings as integers) and checked like the schema.
  */
-export function fastCsvBuilder(type: RecordType, header: readonly string[]): FastRowBuilder | null {
-  const s = SPECS[type];
+export function fastCsvBuilder(
+  type: RecordType,
+  contract: ContractVersion,
+  header: readonly string[],
+): FastRowBuilder | null {
+  const s = specOf(type, contract);
   if (s === undefined) return null;
   const cols: number[] = [];
   const fieldOf: number[] = [];
@@ -559,17 +660,24 @@ export interface RecordLayout {
   build(vals: unknown[], present: number): Record<string, unknown>;
 }
 
-const LAYOUT_BUILDERS: Partial<Record<RecordType, (vals: unknown[], present: number) => Record<string, unknown>>> = {
+type Builder = (vals: unknown[], present: number) => Record<string, unknown>;
+const LAYOUT_BUILDERS: Partial<Record<RecordType, Builder>> = {
   orders: buildOrder,
   trades: buildTrade,
   collateral: (v, p) => build(COLLATERAL_FIELDS, v, p),
   access: (v, p) => build(ACCESS_FIELDS, v, p),
 };
+const LAYOUT_BUILDERS_V2: Partial<Record<RecordType, Builder>> = {
+  ...LAYOUT_BUILDERS,
+  orders: buildOrderV2,
+  margin: (v, p) => build(MARGIN_FIELDS, v, p),
+  settlements: (v, p) => build(SETTLEMENT_FIELDS, v, p),
+};
 
-/** The layout of an event record type (orders, trades, collateral, access), or null for reference types. */
-export function recordLayout(type: RecordType): RecordLayout | null {
-  const s = SPECS[type];
-  const buildFn = LAYOUT_BUILDERS[type];
+/** The layout of an event record type under a contract version, or null for reference types. */
+export function recordLayout(type: RecordType, contract: ContractVersion): RecordLayout | null {
+  const s = specOf(type, contract);
+  const buildFn = (contract === 1 ? LAYOUT_BUILDERS : LAYOUT_BUILDERS_V2)[type];
   if (s === undefined || buildFn === undefined) return null;
   return {
     names: s.fields.map((f) => f.name),

@@ -8,8 +8,13 @@
  *   record and is only listed as ignored;
  * - `manifest.json` at the root is the manifest; every other file (outside the record folders) is `ignored`.
  * Every file of every class is an input of the run (hashed and listed in the evidence manifest).
+ *
+ * The record folders are those of the manifest's contract version: `venues/`, `margin/` and `settlements/` are record
+ * folders of a contract-2 dataset only; in a contract-1 dataset they are folders like any other unknown one (their
+ * files are hashed and listed as ignored), so a contract-1 dataset is read exactly as before contract 2 existed.
  */
-import { RECORD_TYPES, type RecordType } from '../contract/records.js';
+import { type ContractVersion, RECORD_TYPES, type RecordType, recordTypesOf } from '../contract/records.js';
+import { EVENT_STREAMS } from '../contract/streams.js';
 import type { QuarantineEntry } from './readRecords.js';
 import type { SourceFile } from './source.js';
 
@@ -19,9 +24,16 @@ export const FILE_FORMATS: readonly FileFormat[] = ['jsonl.gz', 'csv.gz', 'jsonl
 export interface DataFile<K extends RecordType = RecordType> extends SourceFile {
   record_type: K;
   format: FileFormat;
+  /** The dataset's contract version: which schema its records are read with. */
+  contract: ContractVersion;
 }
 
+/** The record types read as ordered event streams (their own `seq`); the others are reference data. */
+export const EVENT_RECORD_TYPES = EVENT_STREAMS.flatMap((s) => s.records);
+
 export interface DatasetLayout {
+  /** The manifest's contract version. */
+  contract: ContractVersion;
   /** Every listed file, in path byte order. */
   files: SourceFile[];
   manifest: SourceFile | null;
@@ -33,9 +45,12 @@ export interface DatasetLayout {
   ignored: SourceFile[];
   /** An `access/` folder holding at least one file (an empty folder cannot be seen on S3, so it counts as absent). */
   hasAccessFolder: boolean;
+  /**
+   * The record folders holding at least one file (of any extension, empty or not), in RECORD_TYPES order: a folder
+   * of the contract absent from this list is absent from the dataset (its checks report "not tested").
+   */
+  folders: RecordType[];
 }
-
-const TYPES = new Set<string>(RECORD_TYPES);
 
 export function formatOf(path: string): FileFormat | null {
   const name = path.slice(path.lastIndexOf('/') + 1);
@@ -46,40 +61,56 @@ export function formatOf(path: string): FileFormat | null {
   return null;
 }
 
-export function recordTypeOf(path: string): RecordType | null {
+/** The record folder a path is in under this contract version, or null (the root, or any other folder). */
+export function recordTypeOf(path: string, contract: ContractVersion): RecordType | null {
   const slash = path.indexOf('/');
   if (slash <= 0) return null;
   const folder = path.slice(0, slash);
-  return TYPES.has(folder) ? (folder as RecordType) : null;
+  return (recordTypesOf(contract) as readonly string[]).includes(folder) ? (folder as RecordType) : null;
 }
 
-export function classifyLayout(files: readonly SourceFile[]): DatasetLayout {
+/** Classifies the listed files of a dataset whose manifest names this contract version. */
+export function classifyLayout(files: readonly SourceFile[], contract: ContractVersion): DatasetLayout {
   const records = Object.fromEntries(RECORD_TYPES.map((t) => [t, [] as DataFile[]])) as DatasetLayout['records'];
+  const seen = new Set<RecordType>();
   const layout: DatasetLayout = {
+    contract,
     files: [...files],
     manifest: null,
     records,
     unsupported: [],
     ignored: [],
     hasAccessFolder: false,
+    folders: [],
   };
   for (const f of files) {
     if (f.path === 'manifest.json') {
       layout.manifest = f;
       continue;
     }
-    const type = recordTypeOf(f.path);
+    const type = recordTypeOf(f.path, contract);
     if (type === null) {
       layout.ignored.push(f);
       continue;
     }
+    seen.add(type);
     if (type === 'access') layout.hasAccessFolder = true;
     const format = formatOf(f.path);
-    if (format !== null) (records[type] as DataFile[]).push({ ...f, record_type: type, format });
+    if (format !== null) (records[type] as DataFile[]).push({ ...f, record_type: type, format, contract });
     else if (f.size > 0) layout.unsupported.push({ ...f, record_type: type });
     else layout.ignored.push(f);
   }
+  layout.folders = RECORD_TYPES.filter((t) => seen.has(t));
   return layout;
+}
+
+/** The event record files of the layout (every ordered stream's), by path: what the seq-order pre-scan reads. */
+export function eventFiles(layout: DatasetLayout): Map<string, DataFile> {
+  const out = new Map<string, DataFile>();
+  for (const t of EVENT_RECORD_TYPES) {
+    for (const f of layout.records[t] as DataFile[]) out.set(f.path, f);
+  }
+  return out;
 }
 
 /** Whether the dataset has an access log folder (FS-4 / FS-5 scope). */

@@ -1,15 +1,19 @@
 /**
  * Reads `manifest.json` (OUTPUT.md: missing or invalid → exit 2 with a message naming the problem). The manifest is
- * small; it is read whole, but never more than MAX_MANIFEST_BYTES.
+ * small; it is read whole, but never more than MAX_MANIFEST_BYTES. `contract` must be 1 or 2 (V2.md); a caller that
+ * audits only some versions names them, and a dataset of another version is refused, never read in part.
  */
 import { isUtf8 } from 'node:buffer';
-import { type DatasetManifest, manifestSchema } from '../contract/records.js';
+import { CONTRACT_VERSIONS, type ContractVersion, type DatasetManifest, manifestSchema } from '../contract/records.js';
 import { ManifestError } from './errors.js';
 import { type DatasetSource, FileNotFoundError } from './source.js';
 
 const MAX_MANIFEST_BYTES = 1 << 20;
 
-export async function readDatasetManifest(source: DatasetSource): Promise<DatasetManifest> {
+export async function readDatasetManifest(
+  source: DatasetSource,
+  accepted: readonly ContractVersion[] = CONTRACT_VERSIONS,
+): Promise<DatasetManifest> {
   const where = `manifest.json in ${source.root}`;
   let bytes: Buffer;
   try {
@@ -49,10 +53,17 @@ export async function readDatasetManifest(source: DatasetSource): Promise<Datase
       const value = i.path.length === 1 ? (json as Record<string, unknown>)[String(i.path[0])] : undefined;
       const shown = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
       const msg =
-        field === 'contract' && value !== undefined ? 'must be 1 (this tool reads data contract v1)' : i.message;
+        field === 'contract' && value !== undefined
+          ? 'must be 1 or 2 (this tool reads data contracts v1 and v2)'
+          : i.message;
       return `field ${field} is invalid (${shown}): ${msg}`;
     });
     throw new ManifestError(`${where}: ${problems.join('; ')}`);
+  }
+  if (!accepted.includes(parsed.data.contract)) {
+    throw new ManifestError(
+      `${where}: data contract ${parsed.data.contract} is not audited by this build (it audits data contract ${accepted.join(' and ')})`,
+    );
   }
   return parsed.data;
 }

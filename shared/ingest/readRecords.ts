@@ -1,7 +1,8 @@
 /**
  * Reads one record file of a dataset as a stream: gunzip when `.gz`, text lines (lines.ts), JSONL or CSV records
  * (csv.ts), each validated with the zod schema of its record type. Accepted records are yielded with their file and
- * line; rejected ones go to the quarantine callback (DQ-1) with the reason and their text. A file that cannot be read
+ * line; rejected ones go to the quarantine callback (DQ-1) with the reason and their text. The schema is the one of
+ * the file's record type under its dataset's contract version (DataFile.contract). A file that cannot be read
  * to its end (truncated or corrupt gzip, bytes that are not UTF-8) keeps the records read before the fault and
  * reports one DQ-1 at the first line not read; the rest of its bytes are still read for the SHA-256 (computed over
  * the bytes as stored, during the same read). Invariant per file: records = accepted + quarantined.
@@ -9,16 +10,16 @@
  * JSON objects with a repeated key keep the last value (JSON.parse); a CSV header with a repeated column name
  * likewise keeps the last column's cell.
  *
- * Event records (orders, trades, collateral, access) first go through the contract-aware fast parser (fastParse.ts),
+ * Event records (orders, trades, collateral, access, margin, settlements) first go through the contract-aware fast parser (fastParse.ts),
  * which only accepts; whatever it does not accept runs the plain path (JSON.parse or csvRowToJson, then zod), which
  * accepts or quarantines. `parse: 'plain'` turns the fast parser off (the exactness tests compare both).
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import type { z } from 'zod';
 import type { Located } from '../contract/events.js';
-import type { RECORD_SCHEMAS, RecordType } from '../contract/records.js';
+import type { RecordType } from '../contract/records.js';
+import type { RecordTypeMap } from '../contract/recordsV2.js';
 import { CsvParser, isBlank } from './csv.js';
 import { csvRowDecoder, type Decoded, jsonLineDecoder, Rejected } from './decode.js';
 import { SourceReadError } from './errors.js';
@@ -26,7 +27,7 @@ import type { DataFile, FileFormat } from './layout.js';
 import { LineSplitter } from './lines.js';
 import type { DatasetSource } from './source.js';
 
-export type RecordOf<K extends RecordType> = z.output<(typeof RECORD_SCHEMAS)[K]>;
+export type RecordOf<K extends RecordType> = RecordTypeMap[K];
 
 export interface QuarantineEntry {
   /** Path relative to the dataset root, `/`-separated. */
@@ -174,7 +175,7 @@ async function* readBatches<K extends RecordType>(
               });
             } else {
               header = cells;
-              decodeRow = csvRowDecoder(type, header, fastPath);
+              decodeRow = csvRowDecoder(file, header, fastPath);
             }
             return;
           }
@@ -199,7 +200,7 @@ async function* readBatches<K extends RecordType>(
       { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
     );
   } else {
-    const decodeLine = jsonLineDecoder(type, fastPath);
+    const decodeLine = jsonLineDecoder(file, fastPath);
     splitter = new LineSplitter(
       {
         line(text, lineNo) {

@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Located, OrderFlowItem } from '../contract/events.js';
-import type { AccessEvent, CollateralEvent, RecordType } from '../contract/records.js';
+import type { AccessEvent, CollateralEvent, ContractVersion, RecordType } from '../contract/records.js';
+import type { MarginEvent, SettlementEvent } from '../contract/recordsV2.js';
+import type { EventStreamName } from '../contract/streams.js';
 import { SourceReadError } from '../ingest/errors.js';
 import { type FastLineParser, fastJsonParser } from '../ingest/fastParse.js';
 import type { DataFile, DatasetLayout } from '../ingest/layout.js';
@@ -35,14 +37,21 @@ import {
   sortBySeqBatches,
 } from './sortBySeq.js';
 
-export type OrderedStreamName = 'orders+trades' | 'collateral' | 'access';
+/** The ordered streams (contract/streams.ts): each has its own `seq` (orders and trades share one). */
+export type OrderedStreamName = EventStreamName;
 export type CollateralItem = { kind: 'collateral' } & Located<CollateralEvent>;
 export type AccessItem = { kind: 'access' } & Located<AccessEvent>;
+export type MarginItem = { kind: 'margin' } & Located<MarginEvent>;
+export type SettlementItem = { kind: 'settlement' } & Located<SettlementEvent>;
 export type OrderedItem<S extends OrderedStreamName> = S extends 'orders+trades'
   ? OrderFlowItem
   : S extends 'collateral'
     ? CollateralItem
-    : AccessItem;
+    : S extends 'margin'
+      ? MarginItem
+      : S extends 'settlements'
+        ? SettlementItem
+        : AccessItem;
 
 export interface OrderedStreamOptions {
   tmpDir: string;
@@ -91,9 +100,14 @@ const STREAM_TYPES: Record<OrderedStreamName, readonly [RecordType, string][]> =
   ],
   collateral: [['collateral', 'collateral']],
   access: [['access', 'access']],
+  margin: [['margin', 'margin']],
+  settlements: [['settlements', 'settlement']],
 };
 
-/** The stream's merged, ordered records in batches (fewer awaits for a hot loop). */
+/**
+ * The stream's merged, ordered records in batches (fewer awaits for a hot loop). A stream whose folder is not a record
+ * folder of the dataset's contract (margin or settlements of a contract-1 dataset) has no files: it yields nothing.
+ */
 export function readOrderedBatches<S extends OrderedStreamName>(
   source: DatasetSource,
   layout: DatasetLayout,
@@ -133,7 +147,7 @@ export function readOrderedBatches<S extends OrderedStreamName>(
       else if (opts.prescan !== false && (await fileIsInSeqOrder(source, file))) input.ordered = true;
       inputs.push(input);
     }
-    const decodeRecord = read.parse === 'plain' ? undefined : spilledRecordDecoder();
+    const decodeRecord = read.parse === 'plain' ? undefined : spilledRecordDecoder(layout.contract);
     yield* sortBySeqBatches(inputs, { ...opts, reopenSorted, decodeRecord });
   })() as AsyncIterable<OrderedItem<S>[]>;
 }
@@ -143,20 +157,23 @@ const KIND_TYPES: Record<string, RecordType> = {
   trade: 'trades',
   collateral: 'collateral',
   access: 'access',
+  margin: 'margin',
+  settlement: 'settlements',
 };
 
 /**
  * Spilled records come back through the fast parser of their type: the text is JSON.stringify of a record the
  * contract accepted, so what the fast parser builds from it is that record again (it builds what JSON.parse + the
- * schema would, and the schema returns a valid record unchanged). Text it leaves (escapes) goes to JSON.parse.
+ * schema would, and the schema returns a valid record unchanged). Text it leaves (escapes) goes to JSON.parse. The
+ * parser is the one of the dataset's contract: the v1 parser would drop a contract-2 order's route.
  */
-function spilledRecordDecoder(): (kind: string, json: string) => unknown {
+function spilledRecordDecoder(contract: ContractVersion): (kind: string, json: string) => unknown {
   const parsers = new Map<string, FastLineParser | null>();
   return (kind, json) => {
     let p = parsers.get(kind);
     if (p === undefined) {
       const type = KIND_TYPES[kind];
-      p = type === undefined ? null : fastJsonParser(type);
+      p = type === undefined ? null : fastJsonParser(type, contract);
       parsers.set(kind, p);
     }
     return (p === null ? undefined : p(json)) ?? JSON.parse(json);
@@ -251,7 +268,12 @@ async function* readInWorker(
   hooks: ReadHooks,
   opts: OrderedStreamOptions,
 ): AsyncIterable<OrderedItem<OrderedStreamName>[]> {
-  const streamFiles: StreamFile[] = files.map(([f, kind]) => ({ path: f.path, record_type: f.record_type, kind }));
+  const streamFiles: StreamFile[] = files.map(([f, kind]) => ({
+    path: f.path,
+    record_type: f.record_type,
+    contract: f.contract,
+    kind,
+  }));
   const { worker: _w, ...rest } = opts;
   const worker = startWorker({ root, layout, stream, files: streamFiles, opts: rest });
   const decoder = new BatchDecoder(streamFiles);

@@ -16,7 +16,7 @@
  * fast/plain pipeline comparison in test/ingest/fastPathPipeline.test.ts.
  */
 import type { Located } from '../contract/events.js';
-import type { RecordType } from '../contract/records.js';
+import type { ContractVersion, RecordType } from '../contract/records.js';
 import { type RecordLayout, recordLayout } from '../ingest/fastParse.js';
 
 /** A tagged item of an ordered stream (what readRecords builds with `kind`). */
@@ -29,7 +29,7 @@ export interface EncodedBatch {
   file: Int32Array;
   line: Float64Array;
   seq: Float64Array;
-  /** n × SLOTS field codes. */
+  /** n × slots field codes (slots: the most fields of a record layout of the stream). */
   codes: Int32Array;
   /** The batch's strings (codes ≤ LOCAL index them). */
   local: string[];
@@ -37,7 +37,6 @@ export interface EncodedBatch {
   whole: [number, Record<string, unknown>][];
 }
 
-const SLOTS = 16;
 const ABSENT = -1;
 const NULL = -2;
 const FALSE = -3;
@@ -46,15 +45,22 @@ const LOCAL = -5;
 export interface StreamFile {
   path: string;
   record_type: RecordType;
+  contract: ContractVersion;
   kind: string;
 }
 
 function layoutsOf(files: readonly StreamFile[]): (RecordLayout | null)[] {
-  const byType = new Map<RecordType, RecordLayout | null>();
+  const byType = new Map<string, RecordLayout | null>();
   return files.map((f) => {
-    if (!byType.has(f.record_type)) byType.set(f.record_type, recordLayout(f.record_type));
-    return byType.get(f.record_type)!;
+    const key = `${f.record_type}@${f.contract}`;
+    if (!byType.has(key)) byType.set(key, recordLayout(f.record_type, f.contract));
+    return byType.get(key)!;
   });
+}
+
+/** Codes per record: the most fields of any layout of the stream (both sides compute it from the same files). */
+function slotsOf(layouts: readonly (RecordLayout | null)[]): number {
+  return layouts.reduce((n, l) => Math.max(n, l?.names.length ?? 0), 1);
 }
 
 /**
@@ -72,13 +78,16 @@ export class BatchEncoder {
   readonly #layouts: (RecordLayout | null)[];
   /** Per file: copies the record's fields into an array, by name (named loads: fast for the few record shapes). */
   readonly #readers: ((rec: Record<string, unknown>, out: unknown[]) => void)[];
-  readonly #vals: unknown[] = new Array(SLOTS).fill(undefined);
+  readonly #slots: number;
+  readonly #vals: unknown[];
 
   constructor(files: readonly StreamFile[]) {
     files.forEach((f, i) => {
       this.#fileIndex.set(f.path, i);
     });
     this.#layouts = layoutsOf(files);
+    this.#slots = slotsOf(this.#layouts);
+    this.#vals = new Array(this.#slots).fill(undefined);
     const readers = new Map<RecordLayout | null, (rec: Record<string, unknown>, out: unknown[]) => void>();
     this.#readers = this.#layouts.map((l) => {
       let r = readers.get(l);
@@ -95,7 +104,8 @@ export class BatchEncoder {
     const file = new Int32Array(n);
     const line = new Float64Array(n);
     const seq = new Float64Array(n);
-    const codes = new Int32Array(n * SLOTS);
+    const slots = this.#slots;
+    const codes = new Int32Array(n * slots);
     const local: string[] = [];
     const whole: [number, Record<string, unknown>][] = [];
     for (let i = 0; i < n; i++) {
@@ -105,7 +115,7 @@ export class BatchEncoder {
       file[i] = f;
       line[i] = item.line;
       const layout = this.#layouts[f]!;
-      if (layout === null || !this.#encodeRecord(item.rec, layout, f, codes, i * SLOTS, seq, i, local)) {
+      if (layout === null || !this.#encodeRecord(item.rec, layout, f, codes, i * slots, seq, i, local)) {
         whole.push([i, item.rec]);
       }
     }
@@ -167,11 +177,14 @@ export class BatchEncoder {
 export class BatchDecoder {
   readonly #files: readonly StreamFile[];
   readonly #layouts: (RecordLayout | null)[];
-  readonly #vals: unknown[] = new Array(SLOTS).fill(null);
+  readonly #slots: number;
+  readonly #vals: unknown[];
 
   constructor(files: readonly StreamFile[]) {
     this.#files = files;
     this.#layouts = layoutsOf(files);
+    this.#slots = slotsOf(this.#layouts);
+    this.#vals = new Array(this.#slots).fill(null);
   }
 
   decode(b: EncodedBatch): StreamItem[] {
@@ -189,7 +202,7 @@ export class BatchDecoder {
         nextWhole = w < b.whole.length ? b.whole[w]![0] : -1;
       } else {
         const layout = this.#layouts[b.file[i]!]!;
-        const base = i * SLOTS;
+        const base = i * this.#slots;
         const nFields = layout.names.length;
         let present = 1;
         vals[0] = b.seq[i];

@@ -17,7 +17,6 @@
  * run instead of being audited out of order.
  */
 import type { Readable } from 'node:stream';
-import type { RecordType } from '../contract/records.js';
 import { CsvParser, isBlank } from '../ingest/csv.js';
 import { csvRowDecoder, type Decoded, jsonLineDecoder, Rejected } from '../ingest/decode.js';
 import type { DataFile } from '../ingest/layout.js';
@@ -50,7 +49,6 @@ export interface SeqOrderScanOptions {
 
 export function seqOrderScanner(file: DataFile, opts: SeqOrderScanOptions = {}): SeqOrderScanner {
   const fastPaths = opts.fastPaths !== false;
-  const type = file.record_type as RecordType;
   let last = -1;
   let failed = false;
   const see = (seq: number): void => {
@@ -76,7 +74,7 @@ export function seqOrderScanner(file: DataFile, opts: SeqOrderScanOptions = {}):
             header = cells;
             if (cells !== null) {
               seqCol = cells.lastIndexOf('seq');
-              decodeRow = csvRowDecoder(type, cells, true);
+              decodeRow = csvRowDecoder(file, cells, true);
             }
             return;
           }
@@ -136,7 +134,7 @@ export function seqOrderScanner(file: DataFile, opts: SeqOrderScanOptions = {}):
       },
       { maxLineBytes: MAX_RECORD_BYTES, rawCap: RAW_CAP },
     );
-  } else bytes = new JsonlByteScan(jsonLineDecoder(type, true), fastPaths);
+  } else bytes = new JsonlByteScan(jsonLineDecoder(file, true), fastPaths);
 
   const gz = file.format.endsWith('.gz') ? new GunzipFeeder() : null;
   // Decompressed (or plain) bytes; false when out of order or not readable (the ordinary path reports the fault).

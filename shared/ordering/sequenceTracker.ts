@@ -1,7 +1,8 @@
 /**
  * DQ-2 (a seq appears more than once in its sequence) and DQ-4 (a gap between the lowest and highest seq), for the
- * orders+trades sequence and the collateral sequence. Fed every accepted record's seq in order (after DQ-1: a
- * record set aside is not part of the dataset, so its seq can show as a gap). Why: a review is only as complete as
+ * orders+trades sequence, the collateral sequence and (contract 2) the margin and settlements sequences. Fed every
+ * accepted record's seq in order (after DQ-1: a record set aside is not part of the dataset, so its seq can show as a
+ * gap). Why: a review is only as complete as
  * its population; a duplicated or missing sequence number means records were altered or lost.
  *
  * Subjects: DQ-2 `<stream>:<seq>`, one finding per duplicated seq (with how many times it appears); DQ-4
@@ -13,6 +14,13 @@ import type { EVENT_STREAMS } from '../contract/streams.js';
 
 /** The streams that carry a seq of their own. */
 export type SequenceStream = Extract<(typeof EVENT_STREAMS)[number], { sequenced: true }>['name'];
+/** Why a sequence without any record is not tested. */
+const NO_RECORDS: Record<SequenceStream, string> = {
+  'orders+trades': 'no order or trade records',
+  collateral: 'no collateral records',
+  margin: 'no margin records',
+  settlements: 'no settlement records',
+};
 
 export interface SeqOrigin {
   file: string;
@@ -66,7 +74,7 @@ export class SequenceTracker {
   finish(): void {
     this.#flushDuplicate();
     if (this.#count === 0) {
-      const reason = this.#stream === 'collateral' ? 'no collateral records' : 'no order or trade records';
+      const reason = NO_RECORDS[this.#stream];
       this.#sink.notTested('DQ-2', reason);
       this.#sink.notTested('DQ-4', reason);
       return;

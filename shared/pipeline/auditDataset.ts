@@ -4,6 +4,7 @@
  * every event stream through every rule (auditStreams.ts). The evidence pack is written afterwards (finalizeRun.ts).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { AuditParameters } from '../config/parameters.js';
 import type { DatasetManifest } from '../contract/records.js';
 import { FindingCollector } from '../findings/collector.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
@@ -41,6 +42,8 @@ export interface AuditDeps {
 export interface AuditedDataset {
   runId: string;
   manifest: DatasetManifest;
+  /** The parameters in force for the dataset's contract version (config/parameters.ts parametersForContract). */
+  parameters: AuditParameters;
   collector: FindingCollector;
   quarantine: QuarantineLog;
   files: InputFileSummary[];
@@ -85,6 +88,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     return {
       runId: run.runId,
       manifest: run.manifest,
+      parameters: run.parameters,
       collector,
       quarantine,
       files: stats.summaries(),

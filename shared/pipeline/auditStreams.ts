@@ -12,7 +12,7 @@ import { RULE_PACK } from '../checks/pack.js';
 import type { AuditParameters } from '../config/parameters.js';
 import type { OrderFlowItem } from '../contract/events.js';
 import type { AuditSink } from '../contract/finding.js';
-import { EVENT_STREAMS, type EventStreamName, type GlobalStreamName, streamSpec } from '../contract/streams.js';
+import { type EventStreamName, type GlobalStreamName, streamSpec, streamsOf } from '../contract/streams.js';
 import type { DatasetLayout } from '../ingest/layout.js';
 import type { ReadHooks } from '../ingest/readRecords.js';
 import type { DatasetSource } from '../ingest/source.js';
@@ -25,6 +25,8 @@ export const STREAM_STAGES: Record<EventStreamName, string> = {
   'orders+trades': 'orders and trades',
   collateral: 'collateral',
   access: 'access log',
+  margin: 'margin',
+  settlements: 'settlements',
 };
 
 /** Observes the stages of auditStreams (progress, and the bench's timing of the replay apart from reading). */
@@ -78,7 +80,8 @@ export async function auditWholeStream<S extends GlobalStreamName>(
 }
 
 /**
- * Every event stream of a dataset, one after the other, through every rule of the pack, then every rule's finish.
+ * Every event stream of a dataset (those of its contract version), one after the other, through every rule of the
+ * pack, then every rule's finish.
  * Findings and populations go to `sink`, quarantined records and file statistics to `hooks`.
  */
 export async function auditStreams(
@@ -89,7 +92,7 @@ export async function auditStreams(
   observe: StreamsObserver = {},
 ): Promise<void> {
   const rules = new RuleSet({ ref: run.ref, params: run.parameters, sink }, RULE_PACK, { replays: ['orders+trades'] });
-  for (const { name, records } of EVENT_STREAMS) {
+  for (const { name, records } of streamsOf(run.layout.contract)) {
     let bytes = 0;
     for (const t of records) for (const f of run.layout.records[t]) bytes += f.size;
     observe.stage?.(STREAM_STAGES[name], bytes);

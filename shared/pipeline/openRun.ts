@@ -7,11 +7,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { openDatasetSource } from '../adapters/s3/datasetSource.js';
 import { RULES_VERSION } from '../checks/catalogue.js';
-import type { AuditParameters } from '../config/parameters.js';
-import type { DatasetManifest } from '../contract/records.js';
-import { EVENT_STREAMS } from '../contract/streams.js';
+import { type AuditParameters, parametersForContract } from '../config/parameters.js';
+import type { ContractVersion, DatasetManifest } from '../contract/records.js';
 import { ManifestError, SourceError } from '../ingest/errors.js';
-import { classifyLayout, type DataFile, type DatasetLayout, unsupportedFileEntry } from '../ingest/layout.js';
+import { classifyLayout, type DatasetLayout, eventFiles, unsupportedFileEntry } from '../ingest/layout.js';
 import { readDatasetManifest } from '../ingest/manifest.js';
 import type { FileStats, QuarantineEntry } from '../ingest/readRecords.js';
 import type { DatasetSource, SourceFile } from '../ingest/source.js';
@@ -23,6 +22,12 @@ import { UsageError } from './errors.js';
 import { runId as deriveRunId } from './ids.js';
 import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
 import type { RunProgress } from './progress.js';
+
+/**
+ * The data contract versions this pipeline audits. Contract 2 is read (ingest/, ordering/) but its checks do not run
+ * yet, and V2.md has a reader that cannot audit it refuse it (exit 2) rather than audit it in part.
+ */
+export const AUDITED_CONTRACTS: readonly ContractVersion[] = [1];
 
 export interface RunRequest {
   /** Dataset root: a folder or s3://bucket/prefix. */
@@ -49,6 +54,8 @@ export interface OpenRunOptions {
 }
 
 export interface OpenedRun extends RunRequest {
+  /** The parameters in force for the dataset's contract version (parametersForContract): what the run uses. */
+  parameters: AuditParameters;
   runId: string;
   source: DatasetSource;
   /** The listing that was hashed: every later stage reads these files and no others. */
@@ -79,12 +86,13 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
   }
   let manifest: DatasetManifest;
   try {
-    manifest = await readDatasetManifest(source);
+    manifest = await readDatasetManifest(source, AUDITED_CONTRACTS);
   } catch (error) {
     if (error instanceof ManifestError) throw new UsageError(`${req.input}: ${error.message}`, { cause: error });
     throw error;
   }
-  const layout = classifyLayout(listed);
+  const parameters = parametersForContract(req.parameters, manifest.contract);
+  const layout = classifyLayout(listed, manifest.contract);
 
   deps.progress?.stage(
     'hash inputs',
@@ -97,7 +105,7 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
     opts.scanOrder === true ? eventFiles(layout) : new Map(),
     (n) => deps.progress?.advance(n),
   );
-  const runId = deriveRunId({ inputs: inputHashes, parameters: req.parameters, rules_version: RULES_VERSION });
+  const runId = deriveRunId({ inputs: inputHashes, parameters, rules_version: RULES_VERSION });
   const runRecord = {
     run_id: runId,
     venue: manifest.venue,
@@ -106,7 +114,7 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
     period_end: manifest.period_end,
     dataset_root: req.input,
     inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
-    parameters: req.parameters,
+    parameters,
     rules_version: RULES_VERSION,
     tool_version: req.toolVersion,
     started_at: deps.now(),
@@ -124,6 +132,7 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
     );
     return {
       ...req,
+      parameters,
       runId,
       source,
       listed,
@@ -166,13 +175,4 @@ export function openingStats(
   for (const f of layout.unsupported) stats.unsupported(f, unsupportedFileEntry(f), () => undefined);
   for (const s of fileStats) stats.record(s);
   return stats;
-}
-
-/** The event record files (every stream's) by path: the ones the merge pre-scans for order. */
-export function eventFiles(layout: DatasetLayout): Map<string, DataFile> {
-  const out = new Map<string, DataFile>();
-  for (const stream of EVENT_STREAMS) {
-    for (const t of stream.records) for (const f of layout.records[t] as DataFile[]) out.set(f.path, f);
-  }
-  return out;
 }

@@ -1,16 +1,17 @@
 /**
- * Loads the reference folders (accounts, staff, wallets, instruments) into indexed maps. Each key (account_id,
- * user_id, wallet_id, symbol) must be unique: a later record with a key already seen (in file path order, then
+ * Loads the reference folders (accounts, staff, wallets, instruments; venues on a contract-2 dataset) into indexed
+ * maps. Each key (account_id, user_id, wallet_id, symbol, venue_id) must be unique: a later record with a key already seen (in file path order, then
  * line) is set aside as DQ-1 ("duplicate account_id 'X', first at file:line") and the first one is kept, so that
  * the audit never silently picks between two versions of the same account.
  */
 import type { Account, DatasetManifest, Instrument, RecordType, Staff, Wallet } from '../contract/records.js';
+import type { Venue } from '../contract/recordsV2.js';
 import type { DatasetLayout } from '../ingest/layout.js';
 import { type FileStats, type QuarantineEntry, RAW_CAP, readRecords } from '../ingest/readRecords.js';
 import type { DatasetSource } from '../ingest/source.js';
 import { buildReferenceData, type ReferenceData } from './referenceData.js';
 
-type Keyed = 'accounts' | 'staff' | 'wallets' | 'instruments';
+type Keyed = 'accounts' | 'staff' | 'wallets' | 'instruments' | 'venues';
 
 async function loadKeyed<T>(
   source: DatasetSource,
@@ -91,5 +92,15 @@ export async function loadReferenceData(
     quarantine,
     stats,
   );
-  return buildReferenceData({ manifest, accounts, staff, wallets, instruments, hasAccessLog: layout.hasAccessFolder });
+  // A contract-1 layout has no venues folder: nothing is read and the map stays empty.
+  const venues = await loadKeyed<Venue>(source, layout, 'venues', (r) => r.venue_id, 'venue_id', quarantine, stats);
+  return buildReferenceData({
+    manifest,
+    accounts,
+    staff,
+    wallets,
+    instruments,
+    venues,
+    hasAccessLog: layout.hasAccessFolder,
+  });
 }

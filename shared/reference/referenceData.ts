@@ -1,4 +1,5 @@
 import type { Account, DatasetManifest, Instrument, Staff, Wallet } from '../contract/records.js';
+import type { Venue } from '../contract/recordsV2.js';
 
 /** Reference data of one dataset, indexed. Built once, read by every check. */
 export interface ReferenceData {
@@ -7,16 +8,21 @@ export interface ReferenceData {
   staff: ReadonlyMap<string, Staff>;
   wallets: ReadonlyMap<string, Wallet>;
   instruments: ReadonlyMap<string, Instrument>;
+  /** Overseas venues an order may be routed to (contract 2's `venues/`; empty on a contract-1 dataset). */
+  venues: ReadonlyMap<string, Venue>;
   /** Entities that own an affiliated_mm account (RULES "MM entity"). */
   mmEntities: ReadonlySet<string>;
   /** Whether the dataset has an `access/` folder (FS-4 / FS-5 scope). */
   hasAccessLog: boolean;
 }
 
-export function buildReferenceData(parts: Omit<ReferenceData, 'mmEntities'>): ReferenceData {
+/** The reference data from its parts; `venues` may be left out (a dataset without them: no venue is known). */
+export function buildReferenceData(
+  parts: Omit<ReferenceData, 'mmEntities' | 'venues'> & { venues?: ReadonlyMap<string, Venue> },
+): ReferenceData {
   const mmEntities = new Set<string>();
   for (const a of parts.accounts.values()) if (a.role === 'affiliated_mm') mmEntities.add(a.entity_id);
-  return { ...parts, mmEntities };
+  return { ...parts, venues: parts.venues ?? new Map(), mmEntities };
 }
 
 /** RULES "Protected" accounts: role client or third_party_mm. */

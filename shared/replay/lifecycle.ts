@@ -2,7 +2,8 @@
  * How an order event stands against what the replay knows of its order, before it is applied. Two outcomes keep an
  * event away from the book:
  * - a context-only contract failure (DATA-CONTRACT: an `amend` carries `price` when the order is a limit order; only
- *   the replay knows the order's type), which the pipeline quarantines like any DQ-1 record, so its seq is absent;
+ *   the replay knows the order's type), which the pipeline quarantines like any DQ-1 record, so its seq is absent.
+ *   Only for an order the replay holds open: an amend of an unknown or closed order is DQ-6 whatever else it lacks;
  * - a lifecycle problem (RULES DQ-6: amend/cancel/expire/reject of an unknown or closed order, or a second
  *   new/snapshot of a known order), which DQ-6 reports and which is otherwise ignored.
  */
@@ -11,7 +12,8 @@ import type { OrderEvent } from '../contract/records.js';
 
 /** Why the record fails the contract given its order, or undefined when it does not. */
 export function contractFailure(rec: OrderEvent, before: OrderView | undefined): string | undefined {
-  if (rec.event === 'amend' && before !== undefined && before.type === 'limit' && rec.price == null) {
+  // Only an order the replay holds open: an amend of an unknown or closed order is DQ-6 whatever else it lacks.
+  if (rec.event === 'amend' && before !== undefined && !before.closed && before.type === 'limit' && rec.price == null) {
     return `amend of limit order ${rec.order_id} has no price (DATA-CONTRACT: an amend carries price when the order is a limit order)`;
   }
   return undefined;

@@ -1,17 +1,28 @@
 /**
- * The period report: many runs (normally one per trading day) of one venue, summarised as per-day trends. Built from
- * each run's summary (populations and findings by severity), never from the findings themselves, so a quarter of
- * runs costs as little memory as its number of days. Pure and deterministic.
+ * The period report: the accepted run of each audit period of one venue in the range asked for, summarised as
+ * per-day trends (from each run's summary: populations and findings by severity), what of the range has no accepted
+ * run, and the case file (every finding of those runs with its review status and response history). Pure and
+ * deterministic: "as of" is passed in.
  */
 import { CHECK_BY_ID, CHECKS, type CheckFamily } from '../checks/catalogue.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { ReportError } from './errors.js';
 import { countTotal, emptyCounts, type SeverityCounts } from './model.js';
+import { buildCaseFile, type CaseFile, type PeriodFindingInput } from './periodCaseFile.js';
+import { type OtherRunInput, rangeCoverage, type UncoveredDays } from './periodCoverage.js';
+
+export interface RunAcceptanceInput {
+  by: string;
+  at: string;
+  note: string | null;
+}
 
 export interface PeriodRunInput {
   run_id: string;
   period_start: string;
   period_end: string;
+  started_at: string;
+  acceptance: RunAcceptanceInput;
   input_digest?: string | null;
   /** Per check id: examined, not tested (total) and findings by severity. */
   checks: Readonly<Record<string, { examined: number; not_tested: number; findings: SeverityCounts }>>;
@@ -23,8 +34,16 @@ export interface PeriodReportInput {
   tool_version: string;
   rules_version: string;
   key_fingerprint: string;
+  /** The range asked for: period starts in [from, to) (RFC 3339 UTC). */
+  range: { from: string; to: string };
+  /** The instant the report is as of (ages are measured to it); also the document date. */
+  as_of: string;
+  /** The accepted run of each period in the range. */
   runs: readonly PeriodRunInput[];
-  issued_at?: string | null;
+  /** The other runs of the range: drafts of any status and superseded runs. */
+  other_runs: readonly OtherRunInput[];
+  /** The findings of the accepted runs with their review state. */
+  findings: readonly PeriodFindingInput[];
 }
 
 export interface PeriodRunRow {
@@ -37,6 +56,9 @@ export interface PeriodRunRow {
   findings_total: number;
   checks_with_exceptions: number;
   checks_not_tested: number;
+  acceptance: RunAcceptanceInput;
+  /** Completed drafts of the same period started after this run. */
+  newer_drafts: string[];
 }
 
 export interface PeriodCheckTrend {
@@ -54,22 +76,30 @@ export interface PeriodCheckTrend {
   runs_not_tested: number;
 }
 
-export interface PeriodReportModel {
+export interface PeriodReportModel extends CaseFile {
   kind: 'period';
   venue: string;
   operator_entity_id: string | null;
+  range_from: string;
+  range_to: string;
+  /** The range as whole days, when it is one ("2026-02-01 to 2026-02-28 (28 days)"). */
+  range_days: string | null;
+  /** Start of the first and end of the last accepted run's period. */
   period_start: string;
   period_end: string;
   tool_version: string;
   rules_version: string;
   key_fingerprint: string;
-  issued_at: string | null;
+  as_of: string;
   document_date: string;
   runs: PeriodRunRow[];
   checks: PeriodCheckTrend[];
   totals: { findings: SeverityCounts; findings_total: number };
-  /** Runs whose periods overlap an earlier run's period (e.g. a re-run passed twice). */
+  /** Runs whose periods overlap an earlier run's period. */
   overlaps: { run_id: string; overlaps_run_id: string }[];
+  /** UTC days of the range with no accepted run. */
+  uncovered: UncoveredDays[];
+  uncovered_days: number;
 }
 
 function byKey(a: string, b: string): number {
@@ -77,7 +107,8 @@ function byKey(a: string, b: string): number {
 }
 
 export function buildPeriodReportModel(input: PeriodReportInput): PeriodReportModel {
-  if (input.runs.length === 0) throw new ReportError('a period report needs at least one run');
+  if (input.runs.length === 0) throw new ReportError('a period report needs at least one accepted run');
+  const coverage = rangeCoverage(input.range, input.runs, input.other_runs);
   const runs = input.runs.map((r) => {
     const s = parseTimestampNs(r.period_start);
     const e = parseTimestampNs(r.period_end);
@@ -124,6 +155,8 @@ export function buildPeriodReportModel(input: PeriodReportInput): PeriodReportMo
       findings_total: countTotal(counts),
       checks_with_exceptions: withExceptions,
       checks_not_tested: notTested,
+      acceptance: { ...r.acceptance },
+      newer_drafts: coverage.newer_drafts.get(r.run_id) ?? [],
     };
   });
 
@@ -152,16 +185,22 @@ export function buildPeriodReportModel(input: PeriodReportInput): PeriodReportMo
     kind: 'period',
     venue: input.venue,
     operator_entity_id: input.operator_entity_id ?? null,
+    range_from: input.range.from,
+    range_to: input.range.to,
+    range_days: coverage.range_days,
     period_start: first.r.period_start,
     period_end: last.r.period_end,
     tool_version: input.tool_version,
     rules_version: input.rules_version,
     key_fingerprint: input.key_fingerprint,
-    issued_at: input.issued_at ?? null,
-    document_date: input.issued_at ?? last.r.period_end,
+    as_of: input.as_of,
+    document_date: input.as_of,
     runs: rows,
     checks,
     totals: { findings: totals, findings_total: countTotal(totals) },
     overlaps,
+    uncovered: coverage.uncovered,
+    uncovered_days: coverage.uncovered_days,
+    ...buildCaseFile(input.findings, input.as_of),
   };
 }

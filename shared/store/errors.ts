@@ -13,7 +13,7 @@ export class StoreConfigError extends StoreError {
 
 /** Input the store refuses (bad status, a finding of another run, duplicate finding ids, missing note…). */
 export class StoreValidationError extends StoreError {
-  override readonly name = 'StoreValidationError';
+  override readonly name: string = 'StoreValidationError';
 }
 
 export class FindingNotFoundError extends StoreError {
@@ -27,6 +27,17 @@ export class RunNotFoundError extends StoreError {
   override readonly name = 'RunNotFoundError';
   constructor(readonly runId: string) {
     super(`no run ${runId}`);
+  }
+}
+
+/** A run that cannot be accepted: not completed, already accepted, or another run of its period accepted meanwhile. */
+export class RunNotAcceptableError extends StoreValidationError {
+  override readonly name = 'RunNotAcceptableError';
+  constructor(
+    readonly runId: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 

@@ -32,6 +32,8 @@ export const SK_FINDING = 'FINDING';
 /** The review record of a finding (status, version, history): written by responders only, never by ingestion. */
 export const SK_REVIEW = 'REVIEW';
 export const SK_RUN = 'RUN';
+/** The accepted run of a venue and period: the one item acceptances of that period are serialised on. */
+export const SK_ACCEPTED = 'ACCEPTED';
 
 /** 20-digit zero-padded nanoseconds since the epoch: sorts as text exactly as the instants sort. */
 export function instantKey(ts: string): string | undefined {
@@ -59,9 +61,15 @@ export const keys = {
   review: (findingId: string) => ({ pk: `F#${findingId}`, sk: SK_REVIEW }),
   run: (runId: string) => ({ pk: `R#${runId}`, sk: SK_RUN }),
   occurrence: (runId: string, findingId: string) => ({ pk: `R#${runId}`, sk: `F#${findingId}` }),
+  accepted: (venue: string, periodStartKey: string, periodEndKey: string) => ({
+    pk: `P#${venue}#${periodStartKey}#${periodEndKey}`,
+    sk: SK_ACCEPTED,
+  }),
   runPartition: (runId: string) => `R#${runId}`,
   byCheck: (checkId: string) => `CHECK#${checkId}`,
   runsOfVenue: (venue: string) => `RUNS#${venue}`,
+  /** gsi3 partition of every run item, sorted by start time (runs list across venues). */
+  allRuns: 'RUNS',
   byAccount: (accountId: string) => `ACCT#${accountId}`,
   byVenueStatus: (venue: string, status: FindingStatus) => `VS#${venue}#${status}`,
   byVenuePeriod: (venue: string, periodStartKey: string, periodEndKey: string) =>

@@ -32,8 +32,9 @@ export interface StoredFinding extends Finding, Period {
   /** The first run that reported this finding. */
   first_run_id: string;
   /**
-   * Set when a later completed run of the same venue and period no longer reported the finding (for example after
-   * corrected files); cleared when a run reports it again. The review status is kept either way.
+   * Null while the finding is in the current view of its venue and period. Set to the accepted run of that period
+   * when that run does not report the finding (accepting a corrected run retires what it no longer reports); cleared
+   * when the accepted run reports it again. The review status is kept either way.
    */
   retired_by_run: string | null;
 }
@@ -85,6 +86,42 @@ export interface RunRecord extends Period {
   findings_total: number | null;
   /** How many times the run was started (a rerun of a failed run increments it). */
   attempts: number;
+  /** The sign-off: null while the run is a draft. Only a completed run can be accepted; an accepted run is frozen. */
+  acceptance: RunAcceptance | null;
+  /** The run that was the accepted run of the same venue and period when this one was accepted. */
+  supersedes: string | null;
+  /** The run accepted later for the same venue and period, which replaced this one as the official run. */
+  superseded_by: string | null;
+}
+
+/** Who accepted a run, when and why. */
+export interface RunAcceptance {
+  by: string;
+  at: string;
+  note: string | null;
+}
+
+export interface AcceptRunInput {
+  by: string;
+  note?: string | null;
+  /** Passed in: the store has no clock. */
+  at: Date | string;
+}
+
+/** A finding that left the current view when a run was accepted. */
+export interface RetiredFinding {
+  finding_id: string;
+  check_id: string;
+  severity: Severity;
+  subject: string;
+}
+
+export interface AcceptRunResult {
+  run: RunRecord;
+  /** The previously accepted run of the same venue and period, now superseded (null for the first acceptance). */
+  superseded: string | null;
+  /** The findings of the period that the accepted run does not report, retired by this acceptance. */
+  retired: RetiredFinding[];
 }
 
 /** What identifies the run a batch of findings belongs to. */

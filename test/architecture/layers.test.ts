@@ -24,16 +24,17 @@ const LAYERS: { folders: string[]; coupled?: boolean; pure?: boolean }[] = [
   { folders: ['ingest'] },
   { folders: ['ordering'] },
   { folders: ['reference'], pure: true },
-  { folders: ['replay', 'collateral'], pure: true },
+  { folders: ['replay', 'collateral', 'margin', 'sharedbook'], pure: true },
   { folders: ['checks'], pure: true },
   { folders: ['audit'], pure: true },
   { folders: ['findings'], pure: true },
-  // The report model and its PDF layout are one layer: renderPdf lays the model out with the templates.
-  { folders: ['report', 'templates'], coupled: true },
   { folders: ['evidence'] },
   { folders: ['adapters'] },
   { folders: ['local'] },
   { folders: ['store'] },
+  // The report model and its PDF layout are one layer (renderPdf lays the model out with the templates); the period
+  // report is built from stored findings and runs.
+  { folders: ['report', 'templates'], coupled: true },
   { folders: ['pipeline'] },
   { folders: ['generator'] },
   { folders: ['cli', 'lambdas', 'cdk', 'web'] },

@@ -5,23 +5,30 @@ import { csvRowToJson, type OrderEvent, orderEventSchema, tradeSchema } from '#s
 import { Flow, refData, run } from './flow.js';
 
 describe('OrderFlowAuditor', () => {
-  it('quarantines an amend without price of a limit order (open or closed) and does not apply it', () => {
+  it('quarantines an amend without price of an open limit order and does not apply it', () => {
     const f = new Flow();
     f.new({ id: 'a', acct: 'C-1', side: 'sell', qty: '1' });
     f.amend('a', { qty: '5', price: null });
+    const r = run(f.items);
+    expect(r.quarantined.map((q) => [q.file, q.line, q.record_type])).toEqual([['orders/o.jsonl', 2, 'orders']]);
+    expect(r.quarantined[0]!.reason).toContain('has no price');
+    expect(JSON.parse(r.quarantined[0]!.raw)).toMatchObject({ event: 'amend', order_id: 'a', qty: '5' });
+    expect(r.findings).toEqual([]);
+    expect(r.auditor.replay.formatQty(r.auditor.replay.openOrder('a')!.open)).toBe('1');
+  });
+
+  it('an amend without price of a closed or unknown order is DQ-6, whatever else it lacks (DATA-CONTRACT)', () => {
+    const f = new Flow();
     f.new({ id: 'b', acct: 'C-1', side: 'sell', qty: '1' });
     f.cancel('b');
     f.amend('b', { qty: '5', price: null });
+    f.amend('z', { qty: '5', price: null });
     const r = run(f.items);
-    expect(r.quarantined.map((q) => [q.file, q.line, q.record_type])).toEqual([
-      ['orders/o.jsonl', 2, 'orders'],
-      ['orders/o.jsonl', 5, 'orders'],
+    expect(r.quarantined).toEqual([]);
+    expect(r.findings.map((x) => [x.check_id, x.subject])).toEqual([
+      ['DQ-6', 'b'],
+      ['DQ-6', 'z'],
     ]);
-    expect(r.quarantined[0]!.reason).toContain('has no price');
-    expect(JSON.parse(r.quarantined[0]!.raw)).toMatchObject({ event: 'amend', order_id: 'a', qty: '5' });
-    expect(r.findings).toEqual([]); // not DQ-6 for b: a record set aside is not part of the dataset
-    expect(r.collector.population('DQ-6').examined).toBe(3);
-    expect(r.auditor.replay.formatQty(r.auditor.replay.openOrder('a')!.open)).toBe('1');
   });
 
   it('process() returns false only for a set-aside record', () => {
@@ -87,7 +94,7 @@ describe('OrderFlowAuditor', () => {
     expect(r.get('CP-1', 't-1')!.severity).toBe('high');
   });
 
-  it('the worked example (shared/spec/example): CP-1 high on t-1 and nothing else from these checks', () => {
+  it('the worked example (test/fixtures/worked-example): CP-1 high on t-1 and nothing else from these checks', () => {
     // orders/orders-1.jsonl and trades/trades-1.csv of the worked example, verbatim.
     const orderLines = [
       '{"seq":1,"ts":"2026-02-12T01:00:00.000001Z","event":"new","order_id":"o-mm","symbol":"BTC-USD","account_id":"MM-1","side":"sell","type":"limit","price":"97000.1","qty":"1","display_qty":null,"tif":"gtc","mm_tag":true,"user_id":"u-mm1","session_id":"s-mm","source_ip":"10.1.0.5"}',

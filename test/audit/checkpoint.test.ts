@@ -5,7 +5,6 @@
  * replay restored must be the same replay (books, priorities, each level's protected orders in order).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError } from '#shared/audit/errors.js';
@@ -34,6 +33,7 @@ import {
 } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
+import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { Flow, refData } from './flow.js';
 
 /** A fresh auditor with the pack's rules the order flow drives (or `declarations`), then `extra`. */
@@ -119,9 +119,9 @@ function csvRows(path: string): Record<string, string>[] {
   });
 }
 
-/** The worked example of the spec (shared/spec/example): its reference data and order flow in seq order. */
+/** The worked example (test/fixtures/worked-example): its reference data and order flow in seq order. */
 function workedExample(): { ref: ReferenceData; items: OrderFlowItem[] } {
-  const dir = resolve(__dirname, '../../../shared/spec/example');
+  const dir = WORKED_EXAMPLE;
   const jsonl = <T>(p: string, parse: (x: unknown) => T) => readLines(`${dir}/${p}`).map((l) => parse(JSON.parse(l)));
   const accounts = jsonl<Account>('accounts/accounts.jsonl', (x) => accountSchema.parse(x));
   const instruments = jsonl<Instrument>('instruments/instruments.jsonl', (x) => instrumentSchema.parse(x));

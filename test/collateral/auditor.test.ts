@@ -9,7 +9,7 @@ import { COLLATERAL_RULES, collateralAudit, draw, events, pledge, reference, run
 
 const COLLATERAL_CHECK_IDS = checkIdsOf(COLLATERAL_RULES);
 
-// The worked example of the spec (shared/spec/example), collateral part, verbatim.
+// The worked example (test/fixtures/worked-example), collateral part, verbatim.
 const EXAMPLE_COLLATERAL = [
   '{"seq":1,"ts":"2026-02-12T02:00:00Z","event_id":"c-1","event":"pledge","account_id":"C-1","asset":"BTC","asset_class":"virtual_asset","qty":"2","from_wallet":"W-C1-FREE","to_wallet":"W-COLL-1","loan_id":"L-1","price":"97000","haircut":"0.6","amount":null,"counterparty":null}',
   '{"seq":2,"ts":"2026-02-12T02:00:05Z","event_id":"c-2","event":"loan_draw","account_id":"C-1","asset":null,"asset_class":null,"qty":null,"from_wallet":null,"to_wallet":null,"loan_id":"L-1","price":null,"haircut":null,"amount":"70000","counterparty":null}',

@@ -9,10 +9,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
-const EXAMPLE = resolve(ROOT, '../shared/spec/example');
+const EXAMPLE = WORKED_EXAMPLE;
 
 let work: string;
 let cli: string;
@@ -65,12 +66,31 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
     expect(listed.stdout).toBe(findings);
   });
 
-  it('builds a signed period report from the store across the runs of a date range', async () => {
+  it('builds a signed period report from the store across the accepted runs of a date range', async () => {
     const out = join(work, 'period');
-    const r = await vatp(['report', '--venue', 'HKVX', '--from', '2026-02-01', '--to', '2026-02-28', '--out', out]);
+    const args = ['report', '--venue', 'HKVX', '--from', '2026-02-01', '--to', '2026-02-28', '--out', out];
+    const draft = await vatp(args);
+    expect(draft.code).toBe(2);
+    expect(draft.stderr).toMatch(/no accepted run of venue HKVX .*: 1 completed draft run\(s\)/);
+    const listed = await vatp(['runs', 'list', '--venue', 'HKVX', '--json']);
+    expect(listed.code).toBe(0);
+    const [run] = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(run).toMatchObject({ venue: 'HKVX', status: 'completed', acceptance: null });
+    const accepted = await vatp(['runs', 'accept', run.run_id, '--by', 'J. Chan', '--note', 'worked example']);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(new RegExp(`^accepted run ${run.run_id} \\(HKVX, `));
+    const again = await vatp(['runs', 'accept', run.run_id, '--by', 'M. Wong']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/was already accepted by J\. Chan/);
+    expect((await vatp(['runs', 'accept', 'r-nope', '--by', 'M. Wong'])).code).toBe(2);
+
+    const r = await vatp(args);
     expect(r.stderr).not.toMatch(/report:/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/1 run\(s\), 2 finding\(s\)/);
+    expect(r.stdout).toMatch(/1 accepted run\(s\), 2 finding\(s\), 27 day\(s\) without an accepted run/);
     const findings = (await readFile(join(out, 'findings.jsonl'), 'utf8'))
       .trim()
       .split('\n')
@@ -92,7 +112,20 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
       join(work, 'p0'),
     ]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/no completed run/);
+    expect(none.stderr).toMatch(/no accepted run of venue HKVX .*: 0 completed draft run\(s\)/);
+    const reversed = await vatp([
+      'report',
+      '--venue',
+      'HKVX',
+      '--from',
+      '2026-02-28',
+      '--to',
+      '2026-02-01',
+      '--out',
+      out,
+    ]);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/the range is reversed/);
   });
 
   it('exits 3 with --fail-on at or below the worst severity found, 0 above it', async () => {
@@ -110,10 +143,17 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
 
     const badManifest = join(work, 'bad-manifest');
     await cp(EXAMPLE, badManifest, { recursive: true });
-    await writeFile(join(badManifest, 'manifest.json'), '{"contract": 2, "venue": "HKVX"}');
+    await writeFile(join(badManifest, 'manifest.json'), '{"contract": 3, "venue": "HKVX"}');
     const b = await vatp(['run', '--input', badManifest, '--out', join(work, 'p6')]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/contract/);
+
+    // A valid contract-2 manifest is refused until this build audits contract 2: never audited in part (V2.md).
+    const example = JSON.parse(await readFile(join(EXAMPLE, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(badManifest, 'manifest.json'), JSON.stringify({ ...example, contract: 2 }));
+    const v2 = await vatp(['run', '--input', badManifest, '--out', join(work, 'p6b')]);
+    expect(v2.code).toBe(2);
+    expect(v2.stderr).toMatch(/data contract 2 is not audited by this build/);
 
     expect((await vatp(['run', '--input', EXAMPLE])).code).toBe(2);
     expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p7'), '--fail-on', 'severe'])).code).toBe(2);

@@ -1,18 +1,19 @@
 /**
- * The worked example of the spec (shared/spec/example) through the whole pipeline: exactly the expected findings,
+ * The worked example (test/fixtures/worked-example) through the whole pipeline: exactly the expected findings,
  * a complete evidence pack that verifies, and byte-identical output on a rerun.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import { LocalFileSigner } from '#shared/evidence/signer.js';
 import { verifyEvidencePack } from '#shared/evidence/verify.js';
 import { runAudit } from '#shared/pipeline/runAudit.js';
+import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 
-const EXAMPLE = resolve(__dirname, '../../../shared/spec/example');
+const EXAMPLE = WORKED_EXAMPLE;
 
 let work: string;
 beforeAll(async () => {
@@ -37,7 +38,7 @@ async function audit(outName: string) {
   return { out, result };
 }
 
-describe('worked example (shared/spec/example)', () => {
+describe('worked example (test/fixtures/worked-example)', () => {
   it('produces exactly the expected findings', async () => {
     const { out } = await audit('pack-1');
     const expected = (await readFile(join(EXAMPLE, 'expected-findings.jsonl'), 'utf8'))

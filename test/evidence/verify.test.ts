@@ -1,15 +1,16 @@
 /** verify: a fresh pack passes; one changed byte, a removed file, a replaced signature or a wrong pin each fail. */
 import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import { keyFingerprint, LocalFileSigner } from '#shared/evidence/signer.js';
 import { verifyEvidencePack } from '#shared/evidence/verify.js';
 import { runAudit } from '#shared/pipeline/runAudit.js';
+import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 
-const EXAMPLE = resolve(__dirname, '../../../shared/spec/example');
+const EXAMPLE = WORKED_EXAMPLE;
 let work: string;
 let pack: string;
 let fingerprint: string;

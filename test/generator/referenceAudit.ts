@@ -153,7 +153,7 @@ export function parseDataset(root: string): ParsedDataset {
     } catch {
       continue;
     }
-    const schema = RECORD_SCHEMAS[type];
+    const schema = RECORD_SCHEMAS[type as keyof typeof RECORD_SCHEMAS];
     for (const p of paths.map((x) => relative(root, x).split('\\').join('/')).sort()) {
       let bytes = readFileSync(join(root, p));
       if (p.endsWith('.gz')) bytes = gunzipSync(bytes);

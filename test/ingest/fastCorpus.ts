@@ -1,11 +1,31 @@
 /**
  * Adversarial JSONL lines and CSV rows for the event record types, to compare the fast parser with the plain path
  * (JSON.parse / csvRowToJson + zod). Every variant of a valid base record: each field deleted, null, or replaced by
- * values of the wrong type or form; keys reordered, spaced, repeated, escaped, unknown; broken JSON.
+ * values of the wrong type or form; keys reordered, spaced, repeated, escaped, unknown; broken JSON. Each corpus is of
+ * a record type under a contract version (contract 2: orders with route and prefunded, margin, settlements).
  */
 import { COLLATERAL_EVENTS, COLLATERAL_REQUIRED, ORDER_EVENTS } from '#shared/contract/records.js';
+import { MARGIN_EVENTS, MARGIN_REQUIRED } from '#shared/contract/recordsV2.js';
 
-export type EventType = 'orders' | 'trades' | 'collateral' | 'access';
+export type EventType = 'orders' | 'trades' | 'collateral' | 'access' | 'margin' | 'settlements';
+
+/** A record type under a contract version. */
+export interface CorpusKind {
+  type: EventType;
+  contract: 1 | 2;
+}
+
+export const CORPUS_KINDS: readonly CorpusKind[] = [
+  { type: 'orders', contract: 1 },
+  { type: 'trades', contract: 1 },
+  { type: 'collateral', contract: 1 },
+  { type: 'access', contract: 1 },
+  { type: 'orders', contract: 2 },
+  { type: 'margin', contract: 2 },
+  { type: 'settlements', contract: 2 },
+];
+
+export const kindName = (k: CorpusKind): string => (k.contract === 1 ? k.type : `${k.type}, contract 2`);
 
 type Rec = Record<string, unknown>;
 
@@ -58,6 +78,37 @@ const COLLATERAL_FULL: Rec = {
   haircut: '0.6',
   amount: '10',
   counterparty: 'E-X',
+};
+
+const ORDER_FULL_V2: Rec = { ...ORDER_FULL, route: 'V-SG', prefunded: '1940.2' };
+
+const MARGIN_FULL: Rec = {
+  seq: 11,
+  ts: '2026-02-12T04:00:00.25Z',
+  event_id: 'm-1',
+  event: 'funding',
+  account_id: 'C-1',
+  symbol: 'BTC-PERP',
+  asset: 'HKD',
+  asset_class: 'hkma_stablecoin',
+  amount: '9.70001',
+  position_qty: '-0.5',
+  mark_price: '97000.02',
+  rate: '0.0002',
+  interval_start: '2026-02-12T00:00:00Z',
+  ref: 'm-0',
+};
+
+const SETTLEMENT: Rec = {
+  seq: 6,
+  ts: '2026-02-12T05:00:00Z',
+  event_id: 's-1',
+  exec_id: 'x-1',
+  order_id: 'o-1',
+  leg: 'cash',
+  qty: '97000.5',
+  mechanism: 'dvp',
+  batch_id: 'b-1',
 };
 
 const ACCESS: Rec = {
@@ -146,6 +197,11 @@ export const ODD_VALUES: unknown[] = [
   'credit_limit',
   'restricted',
   'virtual_asset',
+  'funding',
+  'insurance',
+  'hkma_stablecoin',
+  'dvp',
+  'asset',
   true,
   false,
   null,
@@ -167,18 +223,21 @@ function* recordVariants(base: Rec): Generator<Rec> {
   yield Object.fromEntries(Object.entries(base).reverse());
 }
 
-/** Bases per type: the full record plus event-specific shapes (each event kind, required fields dropped). */
-function bases(type: EventType): Rec[] {
+/** Bases per kind: the full record plus event-specific shapes (each event kind, required fields dropped). */
+function bases(k: CorpusKind): Rec[] {
+  const type = k.type;
   if (type === 'trades') {
     const { phase: _p, ...noPhase } = TRADE;
     return [TRADE, noPhase, { ...TRADE, phase: null }];
   }
   if (type === 'access') return [ACCESS, { ...ACCESS, user_id: null, source_ip: null }];
+  if (type === 'settlements') return [SETTLEMENT, { ...SETTLEMENT, leg: 'asset', mechanism: 'free_of_payment' }];
   if (type === 'orders') {
+    const full = k.contract === 1 ? ORDER_FULL : ORDER_FULL_V2;
     const out: Rec[] = [];
     for (const event of ORDER_EVENTS) {
-      out.push({ ...ORDER_FULL, event });
-      out.push({ ...ORDER_FULL, event, type: 'market', price: null });
+      out.push({ ...full, event });
+      out.push({ ...full, event, type: 'market', price: null });
       out.push({
         seq: 2,
         ts: ORDER_FULL.ts,
@@ -188,8 +247,22 @@ function bases(type: EventType): Rec[] {
         account_id: 'C-2',
         side: 'sell',
       });
-      for (const f of ['type', 'qty', 'tif', 'mm_tag', 'price']) out.push({ ...ORDER_FULL, event, [f]: null });
+      for (const f of ['type', 'qty', 'tif', 'mm_tag', 'price']) out.push({ ...full, event, [f]: null });
+      // Contract 1 drops route and prefunded (a routed snapshot is valid); contract 2 reads them.
+      out.push({ ...full, event, route: null, prefunded: '0' }, { ...ORDER_FULL, event, route: 'V-SG' });
     }
+    return out;
+  }
+  if (type === 'margin') {
+    const out: Rec[] = [];
+    for (const event of MARGIN_EVENTS) {
+      const rec: Rec = { seq: 12, ts: MARGIN_FULL.ts, event_id: `m-${event}`, event };
+      for (const f of MARGIN_REQUIRED[event]) rec[f] = MARGIN_FULL[f];
+      out.push(rec, { ...MARGIN_FULL, event });
+      out.push({ ...rec, amount: '0' }, { ...rec, amount: '-0.00', position_qty: '-0' }, { ...rec, amount: '-5' });
+    }
+    const payout = { seq: 13, ts: MARGIN_FULL.ts, event_id: 'm-p', event: 'insurance', amount: '-5' };
+    out.push(payout, { ...payout, account_id: 'C-1' }, { ...payout, account_id: 'C-1', ref: 'm-0' });
     return out;
   }
   const out: Rec[] = [];
@@ -203,10 +276,10 @@ function bases(type: EventType): Rec[] {
 }
 
 /** Every variant of every base; `small`: of the first two bases of each event kind only (CSV: keeps tests quick). */
-export function recordCorpus(type: EventType, small = false): Rec[] {
+export function recordCorpus(k: CorpusKind, small = false): Rec[] {
   const out: Rec[] = [];
-  const all = bases(type);
-  const group = type === 'orders' ? 8 : type === 'collateral' ? 5 : all.length;
+  const all = bases(k);
+  const group = k.type === 'orders' ? 10 : k.type === 'collateral' || k.type === 'margin' ? 5 : all.length;
   all.forEach((b, i) => {
     if (small && i % group >= 2) return;
     for (const r of recordVariants(b)) out.push(r);
@@ -268,10 +341,10 @@ export function textVariants(rec: Rec): string[] {
   return out;
 }
 
-export function jsonlCorpus(type: EventType): string[] {
+export function jsonlCorpus(k: CorpusKind): string[] {
   const lines = new Set<string>();
-  for (const rec of recordCorpus(type)) lines.add(JSON.stringify(rec));
-  for (const b of bases(type)) for (const t of textVariants(b)) lines.add(t);
+  for (const rec of recordCorpus(k)) lines.add(JSON.stringify(rec));
+  for (const b of bases(k)) for (const t of textVariants(b)) lines.add(t);
   // A line never holds a line feed; the splitter hands over lines without it.
   return [...lines].filter((l) => !l.includes('\n'));
 }
@@ -284,29 +357,36 @@ function cellOf(v: unknown): string {
 }
 
 /** Headers (column lists) to try for a type: in order, reversed, with unknown, missing and repeated columns. */
-export function csvHeaders(type: EventType): string[][] {
-  const cols = Object.keys(
-    type === 'orders' ? ORDER_FULL : type === 'trades' ? TRADE : type === 'collateral' ? COLLATERAL_FULL : ACCESS,
-  );
+const FULL: Record<EventType, Rec> = {
+  orders: ORDER_FULL,
+  trades: TRADE,
+  collateral: COLLATERAL_FULL,
+  access: ACCESS,
+  margin: MARGIN_FULL,
+  settlements: SETTLEMENT,
+};
+
+export function csvHeaders(k: CorpusKind): string[][] {
+  const cols = Object.keys(k.type === 'orders' && k.contract === 2 ? ORDER_FULL_V2 : FULL[k.type]);
   return [
     cols,
     [...cols].reverse(),
     ['note', ...cols, 'extra'],
     cols.slice(1),
     cols.filter((c) => c !== 'ts'),
-    cols.filter((c) => c !== 'source_ip' && c !== 'phase' && c !== 'counterparty'),
+    cols.filter((c) => !['source_ip', 'phase', 'counterparty', 'ref', 'route'].includes(c)),
     [...cols, cols[2]!],
     [...cols, 'note', 'note'],
   ];
 }
 
 /** Rows (cells) for a header, from the record corpus and some cell-level oddities. */
-export function csvRows(type: EventType, header: readonly string[]): string[][] {
+export function csvRows(k: CorpusKind, header: readonly string[]): string[][] {
   const rows: string[][] = [];
-  for (const rec of recordCorpus(type, true)) {
+  for (const rec of recordCorpus(k, true)) {
     rows.push(header.map((h) => (h === 'note' || h === 'extra' ? 'n' : cellOf(rec[h]))));
   }
-  const base = recordCorpus(type)[0]!;
+  const base = recordCorpus(k)[0]!;
   for (const odd of [
     '007',
     '0',

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { RecordType } from '#shared/contract/records.js';
+import type { ContractVersion, RecordType } from '#shared/contract/records.js';
 import { classifyLayout, type DataFile, formatOf } from '#shared/ingest/layout.js';
 import { type FileStats, type QuarantineEntry, readRecords } from '#shared/ingest/readRecords.js';
 import { type DatasetSource, LocalDatasetSource } from '#shared/ingest/source.js';
@@ -24,12 +24,12 @@ export interface ReadResult<T = Record<string, unknown>> {
 }
 
 /** Reads one file of a source through readRecords and collects everything. */
-export async function readAll(source: DatasetSource, path: string): Promise<ReadResult> {
+export async function readAll(source: DatasetSource, path: string, contract: ContractVersion = 1): Promise<ReadResult> {
   const type = path.split('/')[0] as RecordType;
   const format = formatOf(path);
   if (format === null) throw new Error(`no format for ${path}`);
   const size = 0;
-  const file: DataFile = { path, size, record_type: type, format };
+  const file: DataFile = { path, size, record_type: type, format, contract };
   const out: ReadResult = { accepted: [], quarantine: [], stats: undefined };
   for await (const x of readRecords(source, file, {
     quarantine: (q) => out.quarantine.push(q),
@@ -43,17 +43,21 @@ export async function readAll(source: DatasetSource, path: string): Promise<Read
 }
 
 /** Writes one file to a fresh dataset and reads it. */
-export async function readOne(path: string, content: string | Buffer): Promise<ReadResult> {
+export async function readOne(
+  path: string,
+  content: string | Buffer,
+  contract: ContractVersion = 1,
+): Promise<ReadResult> {
   const ds = tempDataset({ [path]: content });
   try {
-    return await readAll(new LocalDatasetSource(ds.root), path);
+    return await readAll(new LocalDatasetSource(ds.root), path, contract);
   } finally {
     ds.remove();
   }
 }
 
-export function layoutOf(source: DatasetSource) {
-  return source.list().then(classifyLayout);
+export function layoutOf(source: DatasetSource, contract: ContractVersion = 1) {
+  return source.list().then((files) => classifyLayout(files, contract));
 }
 
 export const jsonl = (...rows: unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
@@ -109,5 +113,27 @@ export const VALID = {
     classification: 'restricted',
     action: 'read',
     granted: true,
+  },
+  venues: { venue_id: 'V-SG', jurisdiction: 'SG', fatf_member: true, shared_book_approved: true },
+  margin: {
+    seq: 1,
+    ts: '2026-02-12T03:00:00Z',
+    event_id: 'm-1',
+    event: 'deposit',
+    account_id: 'C-1',
+    asset: 'HKD',
+    asset_class: 'fiat',
+    amount: '1000',
+  },
+  settlements: {
+    seq: 1,
+    ts: '2026-02-12T04:00:00Z',
+    event_id: 's-1',
+    exec_id: 'x-1',
+    order_id: 'o-1',
+    leg: 'asset',
+    qty: '0.5',
+    mechanism: 'dvp',
+    batch_id: 'b-1',
   },
 } as const satisfies Record<RecordType, Record<string, unknown>>;

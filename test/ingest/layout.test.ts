@@ -6,22 +6,25 @@ const f = (path: string, size = 10) => ({ path, size });
 
 describe('classifyLayout', () => {
   it('sorts files into record folders by format, the manifest, unsupported and ignored files', () => {
-    const layout = classifyLayout([
-      f('README.md'),
-      f('accounts/a.jsonl'),
-      f('access/x.csv.gz'),
-      f('manifest.json'),
-      f('orders/2026/part-1.jsonl.gz'),
-      f('orders/notes.txt'),
-      f('orders/_SUCCESS', 0),
-      f('orders/part-2.CSV'),
-      f('orders/part.json'),
-      f('orders/p.csv'),
-      f('trades/t.jsonl'),
-      f('orders.jsonl'),
-      f('Orders/o.jsonl'),
-      f('staff/manifest.json'),
-    ]);
+    const layout = classifyLayout(
+      [
+        f('README.md'),
+        f('accounts/a.jsonl'),
+        f('access/x.csv.gz'),
+        f('manifest.json'),
+        f('orders/2026/part-1.jsonl.gz'),
+        f('orders/notes.txt'),
+        f('orders/_SUCCESS', 0),
+        f('orders/part-2.CSV'),
+        f('orders/part.json'),
+        f('orders/p.csv'),
+        f('trades/t.jsonl'),
+        f('orders.jsonl'),
+        f('Orders/o.jsonl'),
+        f('staff/manifest.json'),
+      ],
+      1,
+    );
     expect(layout.manifest).toEqual(f('manifest.json'));
     expect(layout.records.orders.map((x) => [x.path, x.format])).toEqual([
       ['orders/2026/part-1.jsonl.gz', 'jsonl.gz'],
@@ -46,11 +49,11 @@ describe('classifyLayout', () => {
   });
 
   it('has no access folder when no file is under access/', () => {
-    expect(hasAccessFolder(classifyLayout([f('orders/a.jsonl'), f('access.jsonl')]))).toBe(false);
+    expect(hasAccessFolder(classifyLayout([f('orders/a.jsonl'), f('access.jsonl')], 1))).toBe(false);
   });
 
   it('DQ-1: an unsupported file in a record folder is one DQ-1 at path:1', () => {
-    const layout = classifyLayout([f('orders/part-3.parquet')]);
+    const layout = classifyLayout([f('orders/part-3.parquet')], 1);
     const entry = unsupportedFileEntry(layout.unsupported[0]!);
     expect(entry).toMatchObject({ file: 'orders/part-3.parquet', line: 1, record_type: 'orders', scope: 'file' });
     const finding = quarantineToFinding(entry);

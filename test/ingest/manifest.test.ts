@@ -12,10 +12,10 @@ const GOOD = {
   period_end: '2026-02-13T00:00:00Z',
 };
 
-async function read(content: string | Buffer | undefined) {
+async function read(content: string | Buffer | undefined, accepted?: readonly (1 | 2)[]) {
   const ds = tempDataset(content === undefined ? { 'orders/a.jsonl': '' } : { 'manifest.json': content });
   try {
-    return await readDatasetManifest(new LocalDatasetSource(ds.root));
+    return await readDatasetManifest(new LocalDatasetSource(ds.root), accepted);
   } finally {
     ds.remove();
   }
@@ -32,7 +32,11 @@ describe('readDatasetManifest', () => {
       ['{"contract": 1,', /not valid JSON/],
       ['[1]', /not a JSON object/],
       [Buffer.from([0x7b, 0xff, 0x7d]), /not UTF-8/],
-      [JSON.stringify({ ...GOOD, contract: 2 }), /field contract is invalid \(got 2\): must be 1/],
+      [JSON.stringify({ ...GOOD, contract: 3 }), /field contract is invalid \(got 3\): must be 1 or 2/],
+      [JSON.stringify({ ...GOOD, contract: 0 }), /field contract is invalid \(got 0\): must be 1 or 2/],
+      [JSON.stringify({ ...GOOD, contract: '2' }), /field contract is invalid \(got "2"\): must be 1 or 2/],
+      [JSON.stringify({ ...GOOD, contract: 2.5 }), /field contract is invalid \(got 2.5\): must be 1 or 2/],
+      [JSON.stringify({ ...GOOD, contract: undefined }), /field contract is invalid \(missing\)/],
       [JSON.stringify({ ...GOOD, venue: undefined }), /field venue is invalid \(missing\)/],
       [JSON.stringify({ ...GOOD, operator_entity_id: '' }), /field operator_entity_id/],
       [JSON.stringify({ ...GOOD, period_start: '2026-02-12' }), /field period_start/],
@@ -43,5 +47,15 @@ describe('readDatasetManifest', () => {
       expect(err, String(content)).toBeInstanceOf(ManifestError);
       expect((err as Error).message).toMatch(message);
     }
+  });
+
+  it('reads contract 2; a caller that audits contract 1 only refuses it, naming both versions', async () => {
+    expect(await read(JSON.stringify({ ...GOOD, contract: 2 }))).toEqual({ ...GOOD, contract: 2 });
+    expect(await read(JSON.stringify(GOOD), [1])).toEqual(GOOD);
+    const err = await read(JSON.stringify({ ...GOOD, contract: 2 }), [1]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ManifestError);
+    expect((err as Error).message).toMatch(
+      /data contract 2 is not audited by this build \(it audits data contract 1\)/,
+    );
   });
 });

@@ -142,7 +142,7 @@ describe('S3DatasetSource against an embedded s3rver', () => {
   it('streams objects byte for byte and reads records from them', async () => {
     const src = new S3DatasetSource('s3://raw-logs/venue=HKVX/date=2026-02-12/', s3);
     expect((await streamText(await src.open('orders/part-3.jsonl'))).toString()).toBe('3');
-    const layout = classifyLayout(await src.list());
+    const layout = classifyLayout(await src.list(), 1);
     const recs = [];
     for await (const r of readRecords(src, layout.records.staff[0]!, { quarantine: () => {} })) recs.push(r);
     expect(recs.map((r) => [r.file, r.line, r.rec.user_id])).toEqual([

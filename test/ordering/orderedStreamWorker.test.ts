@@ -38,7 +38,7 @@ const tradeRow = (seq: number, phase = 'continuous') =>
 /** Everything a read of one stream delivers, as text that keeps key order. */
 async function readAll(root: string, stream: 'orders+trades' | 'collateral' | 'access', opts: OrderedStreamOptions) {
   const source = new LocalDatasetSource(root);
-  const layout = classifyLayout(await source.list());
+  const layout = classifyLayout(await source.list(), 1);
   const quarantine: QuarantineEntry[] = [];
   const stats: FileStats[] = [];
   const items: string[] = [];
@@ -96,7 +96,7 @@ describe('ordered stream in a worker thread', () => {
     const ds = tempDataset({ 'orders/big.jsonl': jsonl(...many) });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       let seen = 0;
       for await (const item of readOrderedStream(
         source,
@@ -125,7 +125,7 @@ describe('ordered stream in a worker thread', () => {
     const ds = tempDataset({ 'orders/a.jsonl': jsonl(order(1)), 'orders/b.jsonl': jsonl(order(2)) });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       unlinkSync(join(ds.root, 'orders', 'b.jsonl'));
       const run = async (worker: boolean) => {
         try {
@@ -162,10 +162,10 @@ describe('ordered stream in a worker thread', () => {
 describe('recordCodec', () => {
   it('round-trips records of every event type with their key order; other shapes travel whole', () => {
     const files = [
-      { path: 'orders/a.jsonl', record_type: 'orders' as const, kind: 'order' },
-      { path: 'trades/t.csv', record_type: 'trades' as const, kind: 'trade' },
-      { path: 'collateral/c.jsonl', record_type: 'collateral' as const, kind: 'collateral' },
-      { path: 'access/a.jsonl', record_type: 'access' as const, kind: 'access' },
+      { path: 'orders/a.jsonl', record_type: 'orders' as const, contract: 1 as const, kind: 'order' },
+      { path: 'trades/t.csv', record_type: 'trades' as const, contract: 1 as const, kind: 'trade' },
+      { path: 'collateral/c.jsonl', record_type: 'collateral' as const, contract: 1 as const, kind: 'collateral' },
+      { path: 'access/a.jsonl', record_type: 'access' as const, contract: 1 as const, kind: 'access' },
     ];
     // Records as the reader yields them: the contract's schema gives the keys in its order.
     const as = (type: 'orders' | 'trades' | 'collateral' | 'access', rec: Record<string, unknown>) =>
@@ -269,7 +269,7 @@ describe('ordered stream sorted by several workers', () => {
     });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       const seqs: number[] = [];
       for await (const item of readOrderedStream(
         source,
@@ -296,7 +296,7 @@ describe('ordered stream sorted by several workers', () => {
     });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       unlinkSync(join(ds.root, 'orders', 'b.jsonl'));
       const read = async () => {
         for await (const _ of readOrderedStream(
@@ -320,7 +320,7 @@ describe('ordered stream sorted by several workers', () => {
 
 describe('shareFiles', () => {
   const file = (path: string, size: number): [DataFile, string] => [
-    { path, size, record_type: 'orders', format: 'jsonl' },
+    { path, size, record_type: 'orders', format: 'jsonl', contract: 1 },
     'order',
   ];
   const files = [

@@ -32,7 +32,7 @@ describe('readOrderedStream', () => {
     });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       const quarantine: QuarantineEntry[] = [];
       const stats: FileStats[] = [];
       const hooks = { quarantine: (q: QuarantineEntry) => quarantine.push(q), stats: (s: FileStats) => stats.push(s) };
@@ -91,7 +91,7 @@ describe('readOrderedStream', () => {
       });
       try {
         const source = new LocalDatasetSource(ds.root);
-        const layout = classifyLayout(await source.list());
+        const layout = classifyLayout(await source.list(), 1);
         const quarantine: QuarantineEntry[] = [];
         const stats: FileStats[] = [];
         const hooks = {

@@ -29,7 +29,13 @@ async function scan(path: string, content: string | Buffer): Promise<{ inOrder: 
   const ds = tempDataset({ [path]: content });
   try {
     const source = new LocalDatasetSource(ds.root);
-    const file: DataFile = { path, size: 0, record_type: path.split('/')[0] as RecordType, format: formatOf(path)! };
+    const file: DataFile = {
+      path,
+      size: 0,
+      record_type: path.split('/')[0] as RecordType,
+      format: formatOf(path)!,
+      contract: 1,
+    };
     const seqs: number[] = [];
     for await (const x of readRecords(source, file, { quarantine: () => undefined })) {
       seqs.push((x.rec as { seq: number }).seq);
@@ -216,6 +222,7 @@ function inMemory(path: string, bytes: Buffer, cuts: number[]): { source: Datase
     size: bytes.length,
     record_type: path.split('/')[0] as RecordType,
     format: formatOf(path)!,
+    contract: 1,
   };
   return { source, file };
 }

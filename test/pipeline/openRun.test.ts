@@ -7,16 +7,16 @@
 import { rmSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES_VERSION } from '#shared/checks/catalogue.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import { UsageError } from '#shared/pipeline/errors.js';
 import { runId } from '#shared/pipeline/ids.js';
 import { openRun } from '#shared/pipeline/openRun.js';
+import { WORKED_EXAMPLE as EXAMPLE } from '../fixtures/workedExample.js';
 import { type Harness, openHarness } from '../store/harness.js';
 
-const EXAMPLE = resolve(__dirname, '../../../shared/spec/example');
 const noS3 = () => {
   throw new Error('no S3 in this test');
 };

@@ -25,7 +25,7 @@ describe('loadReferenceData', () => {
     });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       const stats: FileStats[] = [];
       const ref = await loadReferenceData(
         source,
@@ -64,7 +64,7 @@ describe('loadReferenceData', () => {
     });
     try {
       const source = new LocalDatasetSource(ds.root);
-      const layout = classifyLayout(await source.list());
+      const layout = classifyLayout(await source.list(), 1);
       const quarantine: QuarantineEntry[] = [];
       const stats: FileStats[] = [];
       const ref = await loadReferenceData(
@@ -91,6 +91,59 @@ describe('loadReferenceData', () => {
         ['accounts/2.jsonl', 2, 1, 1],
         ['wallets/w.jsonl', 2, 1, 1],
       ]);
+    } finally {
+      ds.remove();
+    }
+  });
+
+  it('contract 2: venues are loaded (a duplicate venue_id is DQ-1, the first kept); instruments carry the IOSCO flag', async () => {
+    const ds = tempDataset({
+      'venues/a.jsonl': jsonl(VALID.venues, {
+        ...VALID.venues,
+        venue_id: 'V-JP',
+        jurisdiction: 'JP',
+        fatf_member: false,
+      }),
+      'venues/b.csv': 'venue_id,jurisdiction,fatf_member,shared_book_approved\nV-SG,SG,false,false\n',
+      'instruments/i.jsonl': jsonl({ ...VALID.instruments, product: 'perpetual', reference_index_iosco: true }),
+    });
+    try {
+      const source = new LocalDatasetSource(ds.root);
+      const quarantine: QuarantineEntry[] = [];
+      const stats: FileStats[] = [];
+      const v2 = await loadReferenceData(
+        source,
+        classifyLayout(await source.list(), 2),
+        { ...MANIFEST, contract: 2 },
+        (q) => quarantine.push(q),
+        (s) => stats.push(s),
+      );
+      expect([...v2.venues.values()]).toEqual([
+        { venue_id: 'V-SG', jurisdiction: 'SG', fatf_member: true, shared_book_approved: true },
+        { venue_id: 'V-JP', jurisdiction: 'JP', fatf_member: false, shared_book_approved: true },
+      ]);
+      expect(quarantine.map((q) => [q.file, q.line, q.reason])).toEqual([
+        ['venues/b.csv', 2, 'duplicate venue_id "V-SG", first at venues/a.jsonl:1; the first record is kept'],
+      ]);
+      expect(stats.map((s) => [s.path, s.accepted, s.quarantined])).toEqual([
+        ['instruments/i.jsonl', 1, 0],
+        ['venues/a.jsonl', 2, 0],
+        ['venues/b.csv', 0, 1],
+      ]);
+      expect(v2.instruments.get('BTC-USD')!.reference_index_iosco).toBe(true);
+
+      // The same files as a contract-1 dataset: venues/ is not read, and the instrument has no such field.
+      const v1Stats: FileStats[] = [];
+      const v1 = await loadReferenceData(
+        source,
+        classifyLayout(await source.list(), 1),
+        MANIFEST,
+        () => {},
+        (s) => v1Stats.push(s),
+      );
+      expect(v1.venues.size).toBe(0);
+      expect(v1Stats.map((s) => s.path)).toEqual(['instruments/i.jsonl']);
+      expect('reference_index_iosco' in v1.instruments.get('BTC-USD')!).toBe(false);
     } finally {
       ds.remove();
     }

@@ -7,7 +7,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBucket, uploadDirectory } from '#shared/adapters/s3/objects.js';
@@ -27,6 +27,7 @@ import { FindingsStore } from '#shared/store/findingsStore.js';
 import { partition } from '../../lambdas/partition.js';
 import { createServices, type LambdaConfig } from '../../lambdas/runtime.js';
 import { cleanupAssemblies } from '../cdk/synthHelpers.js';
+import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { executeLocally } from './localExecution.js';
 
 const RAW = 'raw-logs';
@@ -34,7 +35,7 @@ const WORK = 'work-area';
 const EVIDENCE = 'evidence';
 const TABLE = 'vatp-audit-findings';
 const TOOL_VERSION = 'statemachine-test';
-const EXAMPLE = resolve(__dirname, '../../../shared/spec/example');
+const EXAMPLE = WORKED_EXAMPLE;
 const FIXED_NOW = () => new Date('2026-02-13T02:30:00Z');
 
 let dir: string;
@@ -337,11 +338,8 @@ describe('failures', () => {
     expect(run?.error).toContain('signing service unavailable');
   });
 
-  it('a dataset without manifest.json fails in Plan, before any run exists', async () => {
-    const empty = join(dir, 'no-manifest');
-    await mkdir(join(empty, 'orders'), { recursive: true });
-    await writeFile(join(empty, 'orders', 'o.jsonl'), '');
-    const input = await upload(empty, 'venue=HKVX/date=no-manifest/');
+  /** Executes the state machine on an input that must fail; returns the states its failure step recorded. */
+  async function failedPlan(input: string): Promise<unknown[]> {
     const failures: unknown[] = [];
     await expect(
       executeLocally(
@@ -355,24 +353,39 @@ describe('failures', () => {
         },
       ),
     ).rejects.toThrow();
+    return failures;
+  }
+
+  it('a dataset without manifest.json fails in Plan, before any run exists', async () => {
+    const empty = join(dir, 'no-manifest');
+    await mkdir(join(empty, 'orders'), { recursive: true });
+    await writeFile(join(empty, 'orders', 'o.jsonl'), '');
+    const failures = await failedPlan(await upload(empty, 'venue=HKVX/date=no-manifest/'));
     expect(JSON.stringify(failures)).toContain('manifest.json');
     expect((failures[0] as { run?: unknown }).run).toBeUndefined();
   });
 
+  it('a contract-2 dataset is refused by Plan until contract 2 is audited (never audited in part)', async () => {
+    const v2 = join(dir, 'contract-2');
+    await mkdir(join(v2, 'margin'), { recursive: true });
+    await writeFile(
+      join(v2, 'manifest.json'),
+      JSON.stringify({
+        contract: 2,
+        venue: 'HKVX',
+        operator_entity_id: 'E-OP',
+        period_start: '2026-02-12T00:00:00Z',
+        period_end: '2026-02-13T00:00:00Z',
+      }),
+    );
+    await writeFile(join(v2, 'margin', 'm.jsonl'), '');
+    const failures = await failedPlan(await upload(v2, 'venue=HKVX/date=contract-2/'));
+    expect(JSON.stringify(failures)).toContain('data contract 2 is not audited by this build');
+    expect((failures[0] as { run?: unknown }).run).toBeUndefined();
+  });
+
   it('an unusable execution input is refused by Plan', async () => {
-    const failures: unknown[] = [];
-    await expect(
-      executeLocally(
-        { trigger: 'on-demand', input: '/local/folder' },
-        { config, s3: stack.s3, dynamo: stack.dynamo, signer, now: FIXED_NOW },
-        {
-          recordFailure: async (state) => {
-            failures.push(state);
-            return state;
-          },
-        },
-      ),
-    ).rejects.toThrow();
+    const failures = await failedPlan('/local/folder');
     expect(JSON.stringify(failures)).toContain('s3:// dataset root');
   });
 });

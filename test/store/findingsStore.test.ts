@@ -209,12 +209,16 @@ describe('findings', () => {
     expect((await h.store.listFindings({ run_id: 'r-1' }))[0]?.status).toBe('acknowledged');
   });
 
-  it('retires findings a later completed run no longer reports, keeps their status, and revives them', async () => {
+  it('a completed run retires nothing; accepting one retires what it does not report (status kept) and revives', async () => {
     const fs = [finding('r-1', 'HKVX', 'CP-1', 't-1'), finding('r-1', 'HKVX', 'CP-1', 't-2')];
     await fullRun(h.store, 'r-1', 'HKVX', fs);
+    await h.store.acceptRun('r-1', { by: 'officer', at: AT });
     const gone = fs[1]?.finding_id as string;
     await h.store.respond(gone, { status: 'acknowledged', by: 'bob', at: AT });
     await fullRun(h.store, 'r-2', 'HKVX', [finding('r-2', 'HKVX', 'CP-1', 't-1')], DAY1, '2026-02-14T03:00:00.000Z');
+    expect((await h.store.getFinding(gone))?.retired_by_run).toBeNull();
+    const accepted = await h.store.acceptRun('r-2', { by: 'officer', at: AT });
+    expect(accepted.retired.map((f) => f.finding_id)).toEqual([gone]);
     expect((await h.store.getFinding(gone))?.retired_by_run).toBe('r-2');
     expect((await h.store.getFinding(gone))?.status).toBe('acknowledged');
     expect((await h.store.listFindings({ venue: 'HKVX' })).map((f) => f.subject)).toEqual(['t-1']);
@@ -225,6 +229,7 @@ describe('findings', () => {
     // r-1 still lists both: a run listing is what that run reported
     expect(await h.store.runFindings('r-1')).toHaveLength(2);
     await fullRun(h.store, 'r-3', 'HKVX', [finding('r-3', 'HKVX', 'CP-1', 't-2')], DAY1, '2026-02-14T04:00:00.000Z');
+    await h.store.acceptRun('r-3', { by: 'officer', at: AT });
     expect(await h.store.getFinding(gone)).toMatchObject({
       retired_by_run: null,
       status: 'acknowledged',

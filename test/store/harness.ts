@@ -141,3 +141,34 @@ export function dropFromFirstBatchWrite(client: DynamoDBClient, drop: number): {
   );
   return { dropped: () => dropped };
 }
+
+let hooks = 0;
+
+/**
+ * Runs `fn` once, just before the first command sent through the client that `match` selects; then sends that
+ * command. Used to land another writer's work exactly between a reader and its write.
+ */
+export function onceBefore(
+  client: DynamoDBClient,
+  match: (commandName: string, input: Record<string, unknown>) => boolean,
+  fn: () => Promise<void>,
+): { fired: () => boolean } {
+  let fired = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!fired && match(context.commandName ?? '', args.input as Record<string, unknown>)) {
+        fired = true;
+        await fn();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `onceBefore${++hooks}` },
+  );
+  return { fired: () => fired };
+}
+
+/** Whether a BatchWriteItem input puts current (view) items of findings. */
+export function putsViewItems(input: Record<string, unknown>): boolean {
+  const requests = input.RequestItems as Record<string, { PutRequest?: { Item: { sk?: unknown } } }[]> | undefined;
+  return Object.values(requests ?? {}).some((reqs) => reqs.some((r) => r.PutRequest?.Item.sk === 'FINDING'));
+}

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '#shared/contract/finding.js';
 import { StoreIntegrityError } from '#shared/store/errors.js';
 import type { FindingsStore } from '#shared/store/findingsStore.js';
-import { countsFor, DAY1, finding, type Harness, openHarness, runStart } from './harness.js';
+import { countsFor, DAY1, finding, type Harness, onceBefore, openHarness, putsViewItems, runStart } from './harness.js';
 
 let h: Harness;
 let doc: DynamoDBDocumentClient;
@@ -50,24 +50,7 @@ function countCurrentPuts(client: DynamoDBClient): { puts: () => number } {
 
 /** Runs `fn` once, just before the first BatchWriteItem that puts current items (after ingestion read them). */
 function beforeCurrentWrite(client: DynamoDBClient, fn: () => Promise<void>): { fired: () => boolean } {
-  let fired = false;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!fired && /BatchWrite/.test(context.commandName ?? '')) {
-        const input = args.input as { RequestItems: Record<string, { PutRequest?: { Item: { sk?: unknown } } }[]> };
-        const putsCurrent = Object.values(input.RequestItems).some((reqs) =>
-          reqs.some((r) => r.PutRequest?.Item.sk === 'FINDING'),
-        );
-        if (putsCurrent) {
-          fired = true;
-          await fn();
-        }
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'beforeCurrentWrite' },
-  );
-  return { fired: () => fired };
+  return onceBefore(client, (name, input) => /BatchWrite/.test(name) && putsViewItems(input), fn);
 }
 
 async function rawCurrent(findingId: string) {
@@ -117,9 +100,8 @@ describe('ingestion never loses a response', () => {
     const f = finding('r-2', 'HKVX', 'CP-1', 't-1');
     const other = h.newStore();
     const hook = beforeCurrentWrite(h.stack.dynamo, async () => {
-      // another run of the same venue and period creates the finding, and a reviewer answers it at once
-      await other.startRun(runStart('r-1', 'HKVX'));
-      await other.recordFindings({ run_id: 'r-1', venue: 'HKVX', ...DAY1 }, [finding('r-1', 'HKVX', 'CP-1', 't-1')]);
+      // another run of the same venue and period completes with the finding, and a reviewer answers it at once
+      await fullRun(other, 'r-1', [finding('r-1', 'HKVX', 'CP-1', 't-1')]);
       await other.respond(f.finding_id, { status: 'remediated', by: 'bob', at: AT });
     });
     await fullRun(h.store, 'r-2', [f], '2026-02-14T03:00:00.000Z');
@@ -199,19 +181,30 @@ describe('batched ingestion', () => {
     expect((await h.store.listFindings({ venue: 'HKVX', status: 'acknowledged' })).map((x) => x.subject)).toEqual([
       't-03',
     ]);
-    // a retired finding reported again is rewritten (its retirement cleared)
+    // a retired finding reported again by the accepted run is rewritten (its retirement cleared)
+    await h.store.acceptRun('r-1', { by: 'officer', at: AT });
     await fullRun(
       h.store,
       'r-2',
       fs.slice(1).map((f) => ({ ...f, run_id: 'r-2' })),
       '2026-02-14T03:00:00.000Z',
     );
+    await h.store.acceptRun('r-2', { by: 'officer', at: AT });
     expect((await h.store.getFinding(fs[0]?.finding_id as string))?.retired_by_run).toBe('r-2');
-    await fullRun(h.store, 'r-1', fs);
+    await fullRun(
+      h.store,
+      'r-3',
+      fs.map((f) => ({ ...f, run_id: 'r-3' })),
+      '2026-02-14T04:00:00.000Z',
+    );
+    await h.store.acceptRun('r-3', { by: 'officer', at: AT });
     expect(await h.store.getFinding(fs[0]?.finding_id as string)).toMatchObject({
       retired_by_run: null,
-      run_id: 'r-1',
+      run_id: 'r-3',
     });
+    expect((await h.store.listFindings({ venue: 'HKVX', status: 'acknowledged' })).map((x) => x.subject)).toEqual([
+      't-03',
+    ]);
   });
 
   it('refuses a finding_id already stored for another venue, writing nothing of its batch', async () => {

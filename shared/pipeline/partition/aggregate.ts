@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { RuleSet } from '../../audit/ruleSet.js';
 import { StreamAuditor, type StreamItem } from '../../audit/streamAuditor.js';
 import { splitPack } from '../../checks/pack.js';
-import { GLOBAL_STREAMS } from '../../contract/streams.js';
+import { globalStreamsOf } from '../../contract/streams.js';
 import type { FileStats, QuarantineEntry } from '../../ingest/readRecords.js';
 import { SequenceTracker } from '../../ordering/sequenceTracker.js';
 import { type AnnotatedLine, toItem } from './annotatedEvents.js';
@@ -68,13 +68,11 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
     );
   }
 
-  for (const stream of GLOBAL_STREAMS) {
+  for (const stream of globalStreamsOf(step.plan.manifest.contract)) {
     const auditor = new StreamAuditor(rules, stream);
-    for await (const line of readChunks<LocatedLine<StreamItem<typeof stream>['rec']>>(
-      step.work,
-      ledger.streams[stream],
-    )) {
-      auditor.process({ rec: line.r, file: line.f, line: line.l } as StreamItem<typeof stream>);
+    type Item = StreamItem<typeof stream>;
+    for await (const line of readChunks<LocatedLine<Item['rec']>>(step.work, ledger.streams[stream] ?? [])) {
+      auditor.process({ rec: line.r, file: line.f, line: line.l } as Item);
     }
   }
   rules.finish();

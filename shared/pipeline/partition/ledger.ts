@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RuleSet } from '../../audit/ruleSet.js';
 import { splitPack } from '../../checks/pack.js';
-import { GLOBAL_STREAMS, type GlobalStreamName } from '../../contract/streams.js';
+import { type GlobalStreamName, globalStreamsOf } from '../../contract/streams.js';
 import type { FileStats, QuarantineEntry, ReadHooks } from '../../ingest/readRecords.js';
 import { readOrderedBatches } from '../../ordering/readOrderedStream.js';
 import { auditWholeStream } from '../auditStreams.js';
@@ -26,8 +26,8 @@ export interface LocatedLine<T> {
 }
 
 export interface LedgerResult extends PartialResult {
-  /** Per stream judged whole: chunks of LocatedLine, in replay order. */
-  streams: Record<GlobalStreamName, string[]>;
+  /** Per stream judged whole (of the dataset's contract): chunks of LocatedLine, in replay order. */
+  streams: Partial<Record<GlobalStreamName, string[]>>;
 }
 
 export async function auditLedger(
@@ -44,8 +44,8 @@ export async function auditLedger(
   const fileStats: FileStats[] = [];
   const hooks: ReadHooks = { quarantine: (q) => quarantine.push(q), stats: (s) => fileStats.push(s) };
 
-  const streams = {} as Record<GlobalStreamName, string[]>;
-  for (const stream of GLOBAL_STREAMS) {
+  const streams: LedgerResult['streams'] = {};
+  for (const stream of globalStreamsOf(step.plan.manifest.contract)) {
     const out = new ChunkedLineWriter(step.work, `ledger/${stream}`, opts.chunkBytes);
     const batches = readOrderedBatches(step.source, step.layout, stream, hooks, {
       tmpDir: opts.tmpDir,

@@ -77,7 +77,7 @@ export async function planRun(req: PlanRequest, deps: PlanDeps): Promise<StepSta
     input: req.input,
     out,
     manifest: run.manifest,
-    parameters: req.parameters,
+    parameters: run.parameters,
     tool_version: req.toolVersion,
     listed: run.listed,
     input_hashes: run.inputHashes,
@@ -103,7 +103,7 @@ export async function openStep(run: RunRef, s3: S3Client): Promise<StepContext> 
   const work = s3WorkArea(s3, run.work);
   const plan = await work.getJson<RunPlan>(PLAN_FILE);
   const source = openDatasetSource(plan.input, { s3: () => s3 });
-  const layout = classifyLayout(plan.listed);
+  const layout = classifyLayout(plan.listed, plan.manifest.contract);
   return {
     plan,
     work,
