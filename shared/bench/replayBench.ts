@@ -18,10 +18,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OrderFlowAuditor } from '../audit/orderFlowAuditor.js';
 import { RuleSet } from '../audit/ruleSet.js';
-import { declarationsOf, RULE_PACK, type RuleDeclaration } from '../checks/pack.js';
+import { declarationsOf, RULE_PACK } from '../checks/pack.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import type { OrderFlowItem } from '../contract/events.js';
 import type { Account, Instrument, OrderEvent, Staff, Trade } from '../contract/records.js';
+import { SYMBOL_STREAM } from '../contract/streams.js';
 import { FindingCollector } from '../findings/collector.js';
 import { buildReferenceData, type ReferenceData } from '../reference/referenceData.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
@@ -513,19 +514,11 @@ export function synthesizeOrderFlow(opts: ReplayBenchOptions): SyntheticOrderFlo
   return { ref, items, trades };
 }
 
-/** Every rule of the pack that the order flow drives (the ones that read the collateral ledger left out). */
-export const BENCH_RULES: readonly RuleDeclaration[] = RULE_PACK.filter((d) => d.replay !== 'collateral');
+/** Every rule of the pack the order flow drives: those reading no replay but the order book. */
+export const BENCH_RULES = RULE_PACK.filter((d) => d.replay === null || d.replay === SYMBOL_STREAM);
 
 /** The rules that judge the order flow itself: lifecycle, trade consistency, customer priority, MM tagging. */
-export const CORE_RULES: readonly RuleDeclaration[] = declarationsOf([
-  'DQ-6',
-  'DQ-3',
-  'CP-1',
-  'MMT-1',
-  'MMT-2',
-  'MMT-3',
-  'MMT-4',
-]);
+export const CORE_RULES = declarationsOf(['DQ-6', 'DQ-3', 'CP-1', 'MMT-1', 'MMT-2', 'MMT-3', 'MMT-4']);
 
 export interface ReplayRun {
   seconds: number;
@@ -548,11 +541,8 @@ export type BenchScope = 'all' | 'core' | 'replay' | 'read' | 'memory';
 /** One timed pass: a fresh auditor over the whole flow; finish() and the digest are outside the timing. */
 export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all'): ReplayRun {
   const collector = new FindingCollector();
-  const rules = new RuleSet(
-    { ref: flow.ref, params: DEFAULT_PARAMETERS, sink: collector },
-    scope === 'all' ? BENCH_RULES : CORE_RULES,
-    { replays: ['orders+trades'] },
-  );
+  const base = { ref: flow.ref, params: DEFAULT_PARAMETERS, sink: collector };
+  const rules = new RuleSet(base, scope === 'all' ? BENCH_RULES : CORE_RULES, { replays: ['orders+trades'] });
   let quarantined = 0;
   const auditor = new OrderFlowAuditor(rules, () => {
     quarantined++;
