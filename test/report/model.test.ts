@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '#shared/checks/catalogue.js';
 import type { Finding, Severity } from '#shared/contract/finding.js';
 import { ReportError } from '#shared/report/errors.js';
-import { buildReportModel, evidenceText } from '#shared/report/model.js';
+import { buildReportModel } from '#shared/report/model.js';
 import { realisticFindings, realisticInput } from './fixtures.js';
 
 function f(check_id: string, subject: string, severity: Severity, extra: Partial<Finding> = {}): Finding {
@@ -88,7 +88,7 @@ describe('buildReportModel', () => {
     expect(cp1.check.findings).toEqual({ critical: 6, high: 494, medium: 0, low: 0 });
   });
 
-  it('truncates long detail and evidence in listings, keeping the check’s evidence key order', () => {
+  it('truncates long detail in listings and reads the evidence as blocks, keeping the check’s key order', () => {
     const m = buildReportModel(
       realisticInput({
         findings: [
@@ -99,8 +99,17 @@ describe('buildReportModel', () => {
     const row = m.families[0]!.checks[0]!.rows[0]!;
     expect([...row.detail].length).toBe(600);
     expect(row.detail.endsWith('…')).toBe(true);
-    expect(row.evidence).toBe('z: 1; a: {"b":[1,2]}; n: —');
-    expect(evidenceText({ k: 'v'.repeat(50) }, 10)).toBe('k: vvvvvv…');
+    expect(row.evidence).toEqual([
+      {
+        kind: 'fields',
+        title: 'Further evidence',
+        fields: [
+          { label: 'z', value: '1', mono: false },
+          { label: 'n', value: '—', mono: false },
+        ],
+      },
+      { kind: 'fields', title: 'a', fields: [{ label: 'b', value: '1, 2', mono: false }] },
+    ]);
   });
 
   it('counts findings per hour of the period; untimed and out-of-period findings are counted apart', () => {
