@@ -85,6 +85,15 @@ export interface RunRecord extends Period {
   findings_total: number | null;
   /** How many times the run was started (a rerun of a failed run increments it). */
   attempts: number;
+  /** The reviewer's sign-off of a completed run; null (or absent, before the store records it): a draft. */
+  acceptance?: RunAcceptance | null;
+}
+
+/** Who accepted a run, when, and why. */
+export interface RunAcceptance {
+  by: string;
+  at: string;
+  note: string | null;
 }
 
 /** What identifies the run a batch of findings belongs to. */
