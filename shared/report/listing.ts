@@ -142,9 +142,14 @@ export class CheckAccumulator {
     else this.#byTime[bucket] = (this.#byTime[bucket] ?? 0) + 1;
   }
 
-  /** How many findings the check would list if nothing else competed for room. */
+  /** How many findings the check would list if nothing else competed for room (responded ones come on top). */
   get wanted(): number {
     return Math.min(this.keep, this.#kept.length);
+  }
+
+  /** Findings with a recorded response: always listed. */
+  get responded(): number {
+    return this.#responded.length;
   }
 
   /** The listed findings, most severe first: the `limit` most severe plus every responded one. */

@@ -397,7 +397,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     caps.findingsTotal,
   );
   const evidenceShare = fairShares(
-    listedShare.map((n) => Math.min(n, caps.evidencePerCheck)),
+    listedShare.map((n, k) => Math.min(n + (perCheck.get(ids[k]!)?.responded ?? 0), caps.evidencePerCheck)),
     caps.evidenceTotal,
   );
   const listings = new Map<string, CheckListing>();
