@@ -27,17 +27,13 @@ export interface LatestResponse {
   at: string | null;
 }
 
-export interface FindingRow {
+/** A finding as listed: its own fields (dataset text made printable, detail capped), evidence as blocks, review state. */
+export interface FindingRow
+  extends Pick<
+    Finding,
+    'check_id' | 'severity' | 'subject' | 'symbol' | 'account_id' | 'seq' | 'ts' | 'title' | 'detail'
+  > {
   finding_id: string | null;
-  check_id: string;
-  severity: Severity;
-  subject: string;
-  symbol: string | null;
-  account_id: string | null;
-  seq: number | null;
-  ts: string | null;
-  title: string;
-  detail: string;
   /** The evidence as blocks (shared/report/evidenceView.ts); null for a row listed without its evidence. */
   evidence: EvidenceBlock[] | null;
   /** Review status: the latest recorded one, else `open` (a finding is open until someone responds). */
