@@ -125,6 +125,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
     parameters,
     rules_version: RULES_VERSION,
+    data_contract: manifest.contract,
     tool_version: opts.toolVersion,
     started_at: now(),
   };

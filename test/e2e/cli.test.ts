@@ -128,6 +128,43 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
     expect(reversed.stderr).toMatch(/the range is reversed/);
   });
 
+  it('report --run: the run report after a response, signed and verified; --run with --venue/--from/--to exits 2', async () => {
+    const out = join(work, 'reviewed-run');
+    await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'pack-for-review')]);
+    const runId = JSON.parse(await readFile(join(work, 'pack-for-review', 'summary.json'), 'utf8')).run_id;
+    const [first] = (await readFile(join(work, 'pack-for-review', 'findings.jsonl'), 'utf8')).trim().split('\n');
+    const findingId = JSON.parse(first as string).finding_id as string;
+    const note = 'Reviewed with the venue; ticket OPS-1 opened.';
+    expect(
+      (await vatp(['findings', 'respond', findingId, '--status', 'acknowledged', '--by', 'J. Chan', '--note', note]))
+        .code,
+    ).toBe(0);
+    const r = await vatp(['report', '--run', runId, '--out', out]);
+    expect(r.stderr).not.toMatch(/report:/);
+    expect(r.code).toBe(0);
+    // Other tests of this file share the store and may have answered or accepted this run too.
+    expect(r.stdout).toMatch(/[1-9]\d* with a response, (DRAFT \(not accepted\)|accepted by )/);
+    const line = (await readFile(join(out, 'findings.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((f) => f.finding_id === findingId);
+    expect(line).toMatchObject({ status: 'acknowledged', history: [{ by: 'J. Chan', note }] });
+    expect((await vatp(['verify', out])).code).toBe(0);
+    for (const mixed of [
+      ['--venue', 'HKVX'],
+      ['--from', '2026-02-01'],
+      ['--to', '2026-02-28'],
+    ]) {
+      const bad = await vatp(['report', '--run', runId, ...mixed, '--out', join(work, 'mixed')]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--run cannot be combined/);
+    }
+    const neither = await vatp(['report', '--out', join(work, 'neither')]);
+    expect(neither.code).toBe(2);
+    expect((await vatp(['report', '--run', 'r-unknown', '--out', join(work, 'unknown')])).code).toBe(2);
+  });
+
   it('exits 3 with --fail-on at or below the worst severity found, 0 above it', async () => {
     expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p3'), '--fail-on', 'critical'])).code).toBe(3);
     expect((await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'p4'), '--fail-on', 'low'])).code).toBe(3);

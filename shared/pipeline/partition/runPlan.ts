@@ -99,6 +99,7 @@ export async function planRun(req: PlanRequest, deps: PlanDeps): Promise<StepSta
     inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
     parameters,
     rules_version: RULES_VERSION,
+    data_contract: manifest.contract,
     tool_version: req.toolVersion,
     started_at: deps.now().toISOString(),
   };
