@@ -3,6 +3,7 @@
  * summary and findings titles read from here so that every surface says the same thing.
  */
 import type { Severity } from '../contract/finding.js';
+import { UnknownCheckError } from './errors.js';
 
 export const RULES_VERSION = '1';
 
@@ -366,6 +367,6 @@ export const CHECK_BY_ID: ReadonlyMap<string, CheckMeta> = new Map(CHECKS.map((m
 
 export function checkMeta(id: string): CheckMeta {
   const m = CHECK_BY_ID.get(id);
-  if (m === undefined) throw new Error(`unknown check id ${id}`);
+  if (m === undefined) throw new UnknownCheckError(id);
   return m;
 }

@@ -4,8 +4,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { type DatasetManifest, manifestSchema } from '../contract/records.js';
-import { ManifestError } from './errors.js';
-import { type DatasetSource, FileNotFoundError } from './source.js';
+import { FileNotFoundError, ManifestError } from './errors.js';
+import type { DatasetSource } from './source.js';
 
 const MAX_MANIFEST_BYTES = 1 << 20;
 

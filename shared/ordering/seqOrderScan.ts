@@ -24,9 +24,12 @@ import type { DataFile } from '../ingest/layout.js';
 import { LineSplitter } from '../ingest/lines.js';
 import { GunzipFeeder, GZ_PIECE, MAX_RECORD_BYTES, RAW_CAP } from '../ingest/readRecords.js';
 import type { DatasetSource } from '../ingest/source.js';
+import { OrderingError } from './errors.js';
 
-/** Stops the scan as soon as the answer is known to be false. */
-class OutOfOrder extends Error {}
+/** Stops the scan as soon as the answer is known to be false (caught inside the scanner, never seen outside). */
+class OutOfOrder extends OrderingError {
+  override readonly name = 'OutOfOrder';
+}
 
 /**
  * The pre-scan of one file fed with its stored bytes as they are read (the hashing read of inputs.ts folds it in, so

@@ -9,6 +9,7 @@
  * Population: both checks count every seq examined; a sequence with no record at all is "not tested".
  */
 import type { AuditSink } from '../contract/finding.js';
+import { OrderingError } from './errors.js';
 
 export type SequenceStream = 'orders+trades' | 'collateral';
 
@@ -45,7 +46,9 @@ export class SequenceTracker {
     const prev = this.#prev;
     if (prev !== undefined) {
       if (seq < prev) {
-        throw new Error(`${this.#stream}: seq ${seq} (${at.file}:${at.line}) observed after ${prev}: not in order`);
+        throw new OrderingError(
+          `${this.#stream}: seq ${seq} (${at.file}:${at.line}) observed after ${prev}: not in order`,
+        );
       }
       if (seq === prev) {
         if (this.#dupCount === 0) this.#dupAt.push(this.#prevAt!);
