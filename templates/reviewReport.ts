@@ -5,6 +5,7 @@
  */
 import { SEVERITIES, type Severity } from '../shared/contract/finding.js';
 import type { CheckStatus, CheckSummary, FamilySection, ReportModel, SeverityCounts } from '../shared/report/model.js';
+import { plural as countOf } from '../shared/report/words.js';
 import { COLOR, type Column, type Doc, fmtInt, Layout, type Row, SEVERITY_COLOR } from './layout.js';
 
 export const STATUS_COLOR: Record<CheckStatus, string> = {
@@ -25,7 +26,7 @@ function segments(c: SeverityCounts): { value: number; color: string }[] {
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+  return countOf(n, one, many, fmtInt);
 }
 
 function severityPhrase(c: SeverityCounts): string {

@@ -41,7 +41,7 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
     });
 }
 
-function wholeNumber(v: string): number {
+export function wholeNumber(v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;

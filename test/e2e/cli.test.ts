@@ -38,7 +38,7 @@ afterAll(async () => {
 
 async function vatp(args: string[]) {
   // A clean environment: no AWS settings, so the embedded stack is used, with its data under `work`.
-  const env = { PATH: process.env.PATH ?? '', HOME: work, NODE_OPTIONS: '' };
+  const env = { PATH: process.env.PATH ?? '', HOME: work, VATP_AUDIT_HOME: join(work, 'home'), NODE_OPTIONS: '' };
   try {
     const r = await run(process.execPath, [cli, ...args], { cwd: work, env, maxBuffer: 64 << 20 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -70,7 +70,7 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
     const r = await vatp(['report', '--venue', 'HKVX', '--from', '2026-02-01', '--to', '2026-02-28', '--out', out]);
     expect(r.stderr).not.toMatch(/report:/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/1 run\(s\), 2 finding\(s\)/);
+    expect(r.stdout).toMatch(/: 1 run, 2 findings\n/);
     const findings = (await readFile(join(out, 'findings.jsonl'), 'utf8'))
       .trim()
       .split('\n')
