@@ -3,7 +3,8 @@
  * and by the order pre-scan of the external sort, so both decide alike: the fast parser first (event types), then
  * the plain path (JSON.parse or csvRowToJson, then the zod schema), which accepts or says why not.
  */
-import { csvRowToJson, describeIssues, RECORD_SCHEMAS, type RecordType } from '../contract/records.js';
+import { describeIssues, jsonKind } from '../contract/reasons.js';
+import { csvRowToJson, RECORD_SCHEMAS, type RecordType } from '../contract/records.js';
 import { fastCsvBuilder, fastJsonParser } from './fastParse.js';
 
 /** Why a record fails the data contract (the DQ-1 reason); records themselves are plain objects. */
@@ -17,9 +18,7 @@ function validate(type: RecordType): (obj: unknown) => Decoded {
   const schema = RECORD_SCHEMAS[type];
   return (obj) => {
     const r = schema.safeParse(obj);
-    return r.success
-      ? (r.data as Record<string, unknown>)
-      : new Rejected(`fails the data contract: ${describeIssues(r.error)}`);
+    return r.success ? (r.data as Record<string, unknown>) : new Rejected(describeIssues(r.error, obj));
   };
 }
 
@@ -36,10 +35,10 @@ export function jsonLineDecoder(type: RecordType, fast: boolean): (text: string)
     try {
       obj = JSON.parse(text);
     } catch (error) {
-      return new Rejected(`not valid JSON: ${(error as Error).message}`);
+      return new Rejected(jsonSyntaxReason(error as Error, text));
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      return new Rejected('valid JSON but not a JSON object');
+      return new Rejected(`not a JSON object but ${jsonKind(obj)}`);
     }
     return check(obj);
   };
@@ -62,4 +61,16 @@ export function csvRowDecoder(
     for (let i = 0; i < header.length; i++) row[header[i]!] = cells[i]!;
     return check(csvRowToJson(type, row));
   };
+}
+
+/** JSON.parse's complaint in plain words: where the line stops being JSON (its messages vary between Node versions). */
+export function jsonSyntaxReason(error: Error, text: string): string {
+  const at = /position (\d+)/.exec(error.message);
+  if (at !== null && Number(at[1]) < text.trimEnd().length) {
+    return `not valid JSON: it breaks off at character ${Number(at[1]) + 1}`;
+  }
+  if (at !== null || /end of (JSON )?input/i.test(error.message))
+    return 'not valid JSON: the line ends before the JSON does';
+  const token = /Unexpected token '?(.)'?/.exec(error.message);
+  return token !== null ? `not valid JSON: unexpected ${JSON.stringify(token[1])}` : 'not valid JSON';
 }

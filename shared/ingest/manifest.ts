@@ -3,6 +3,7 @@
  * small; it is read whole, but never more than MAX_MANIFEST_BYTES.
  */
 import { isUtf8 } from 'node:buffer';
+import { describeIssues } from '../contract/reasons.js';
 import { type DatasetManifest, manifestSchema } from '../contract/records.js';
 import { FileNotFoundError, ManifestError } from './errors.js';
 import type { DatasetSource } from './source.js';
@@ -43,16 +44,6 @@ export async function readDatasetManifest(source: DatasetSource): Promise<Datase
     throw new ManifestError(`${where} is not a JSON object`);
   }
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const field = i.path.length > 0 ? i.path.join('.') : '(manifest)';
-      const value = i.path.length === 1 ? (json as Record<string, unknown>)[String(i.path[0])] : undefined;
-      const shown = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
-      const msg =
-        field === 'contract' && value !== undefined ? 'must be 1 (this tool reads data contract v1)' : i.message;
-      return `field ${field} is invalid (${shown}): ${msg}`;
-    });
-    throw new ManifestError(`${where}: ${problems.join('; ')}`);
-  }
+  if (!parsed.success) throw new ManifestError(`${where} is invalid: ${describeIssues(parsed.error, json)}`);
   return parsed.data;
 }

@@ -12,7 +12,7 @@ import type { OrderEvent } from '../contract/records.js';
 /** Why the record fails the contract given its order, or undefined when it does not. */
 export function contractFailure(rec: OrderEvent, before: OrderView | undefined): string | undefined {
   if (rec.event === 'amend' && before !== undefined && before.type === 'limit' && rec.price == null) {
-    return `amend of limit order ${rec.order_id} has no price (DATA-CONTRACT: an amend carries price when the order is a limit order)`;
+    return `missing field price (an 'amend' of limit order ${rec.order_id} needs it)`;
   }
   return undefined;
 }

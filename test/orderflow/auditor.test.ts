@@ -17,7 +17,7 @@ describe('OrderFlowAuditor', () => {
       ['orders/o.jsonl', 2, 'orders'],
       ['orders/o.jsonl', 5, 'orders'],
     ]);
-    expect(r.quarantined[0]!.reason).toContain('has no price');
+    expect(r.quarantined[0]!.reason).toMatch(/^missing field price \(an 'amend' of limit order \S+ needs it\)$/);
     expect(JSON.parse(r.quarantined[0]!.raw)).toMatchObject({ event: 'amend', order_id: 'a', qty: '5' });
     expect(r.findings).toEqual([]); // not DQ-6 for b: a record set aside is not part of the dataset
     expect(r.collector.population('DQ-6').examined).toBe(3);
