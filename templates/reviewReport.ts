@@ -327,11 +327,13 @@ function familySection(L: Layout, m: ReportModel, fam: FamilySection): void {
     const c = listing.check;
     L.heading(`${c.id} — ${c.title}`, 10.5, 60);
     const notTested =
-      c.not_tested.length > 0 ? c.not_tested.map((r) => `${fmtInt(r.count)} — ${r.reason}`).join('; ') : 'none';
+      c.not_tested.length > 0
+        ? c.not_tested.map((r) => (r.count === 0 ? r.reason : `${fmtInt(r.count)} — ${r.reason}`)).join('; ')
+        : 'none';
     L.keyValues(
       [
         ['Compliant when', c.compliant],
-        ['Population', `${fmtInt(c.examined)} ${c.population_label} examined`],
+        ['Population', `${c.population_label}: ${fmtInt(c.examined)} examined`],
         ['Not tested', notTested],
         ['Findings', `${fmtInt(c.findings_total)} (${severityPhrase(c.findings)})`],
         ['Status', c.status],
@@ -515,7 +517,10 @@ function responses(L: Layout, m: ReportModel): void {
     })),
   );
   if (r.omitted > 0) {
-    L.para(`${fmtInt(r.omitted)} further responses are not listed.`, { size: 8, color: COLOR.warn });
+    L.para(`${plural(r.omitted, 'further response is', 'further responses are')} not listed.`, {
+      size: 8,
+      color: COLOR.warn,
+    });
   }
 }
 
