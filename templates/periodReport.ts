@@ -4,6 +4,7 @@
  */
 import { SEVERITIES } from '../shared/contract/finding.js';
 import type { PeriodReportModel } from '../shared/report/periodModel.js';
+import { plural as countOf } from '../shared/report/words.js';
 import { COLOR, type Column, type Doc, fmtInt, Layout, type Row, SEVERITY_COLOR } from './layout.js';
 import { periodText, signOffPage } from './reviewReport.js';
 
@@ -31,7 +32,7 @@ export function layoutPeriodReport(doc: Doc, m: PeriodReportModel): void {
     ...(m.issued_at ? ([['Issued', m.issued_at]] as [string, string][]) : []),
   ]);
   L.para(
-    `${fmtInt(m.totals.findings_total)} findings over ${fmtInt(m.runs.length)} runs: ${SEVERITIES.map((s) => `${fmtInt(m.totals.findings[s])} ${s}`).join(', ')}. Each run has its own report and signed evidence pack; this report summarises them and is not a substitute for them.`,
+    `${countOf(m.totals.findings_total, 'finding', 'findings', fmtInt)} over ${countOf(m.runs.length, 'run', 'runs', fmtInt)}: ${SEVERITIES.map((s) => `${fmtInt(m.totals.findings[s])} ${s}`).join(', ')}. Each run has its own report and signed evidence pack; this report summarises them and is not a substitute for them.`,
     { size: 10 },
   );
   if (m.overlaps.length > 0) {
@@ -124,11 +125,11 @@ export function layoutPeriodReport(doc: Doc, m: PeriodReportModel): void {
   signOffPage(
     L,
     m.key_fingerprint,
-    `I have reviewed this period report for ${m.venue} (${periodText(m.period_start, m.period_end)}, ${fmtInt(m.runs.length)} runs) together with the reports of the runs it summarises, and I agree that it fairly presents their results.`,
+    `I have reviewed this period report for ${m.venue} (${periodText(m.period_start, m.period_end)}, ${countOf(m.runs.length, 'run', 'runs', fmtInt)}) together with the reports of the runs it summarises, and I agree that it fairly presents their results.`,
   );
   L.furniture(
     `vatp-audit period review · ${m.venue} · ${periodText(m.period_start, m.period_end)}`,
     `Rules v${m.rules_version} · tool ${m.tool_version}`,
-    `${fmtInt(m.runs.length)} runs · key ${m.key_fingerprint.slice(0, 16)}…`,
+    `${countOf(m.runs.length, 'run', 'runs', fmtInt)} · key ${m.key_fingerprint.slice(0, 16)}…`,
   );
 }
