@@ -46,7 +46,7 @@ export function registerDemoCommand(program: Command, deps: DemoDeps): void {
       const datasetDir = join(deps.dataHome, 'demo', `dataset-seed${o.seed}-orders${o.orders}`);
       await rm(datasetDir, { recursive: true, force: true });
       const progress = terminalProgress();
-      progress?.stage('generate', o.orders);
+      progress?.stage('generate', o.orders, 'records');
       let last = 0;
       const generated = await generateDataset({
         out: datasetDir,

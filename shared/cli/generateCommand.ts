@@ -19,7 +19,7 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
     .option('--files-per-stream <n>', 'files per record stream', wholeNumber)
     .action(async (o) => {
       const progress = terminalProgress();
-      progress?.stage('generate', o.orders);
+      progress?.stage('generate', o.orders, 'records');
       let last = 0;
       const summary = await generateDataset({
         out: o.out,

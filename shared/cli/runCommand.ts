@@ -110,6 +110,7 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
   // Peak RSS: keep the heaps near their live size through the run (heapGrowth.ts).
   limitHeapGrowth();
   let services: CliServices | undefined;
+  const progress = terminalProgress();
   try {
     services = await deps.services();
     const s = services;
@@ -139,7 +140,7 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
         signer: s.signer(o.signingKey),
         store: o.store ? await s.store() : undefined,
         now: () => new Date(),
-        progress: terminalProgress(),
+        progress,
       },
     );
     printRunSummary(result, deps.out);
@@ -153,6 +154,9 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
       `vatp-audit run: --fail-on ${o.failOn}: ${plural(total, 'finding')} at or above ${o.failOn} (${bySeverity}); exit 3`,
     );
     return 3;
+  } catch (error) {
+    progress?.abort?.();
+    throw error;
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
     await services?.close();

@@ -21,7 +21,7 @@ import type { RecordType } from '../contract/records.js';
 import { CsvParser, isBlank } from '../ingest/csv.js';
 import { csvRowDecoder, type Decoded, jsonLineDecoder, Rejected } from '../ingest/decode.js';
 import type { DataFile } from '../ingest/layout.js';
-import { LineSplitter } from '../ingest/lines.js';
+import { countLineFeeds, LineSplitter } from '../ingest/lines.js';
 import { GunzipFeeder, GZ_PIECE, MAX_RECORD_BYTES, RAW_CAP } from '../ingest/readRecords.js';
 import type { DatasetSource } from '../ingest/source.js';
 import { OrderingError } from './errors.js';
@@ -39,6 +39,8 @@ class OutOfOrder extends OrderingError {
 export interface SeqOrderScanner {
   push(chunk: Buffer): Promise<boolean>;
   end(): Promise<boolean>;
+  /** Of a gzipped file: line feeds in the text decompressed so far (its line count once `end` answered true). */
+  readonly lineFeeds: number;
   /** Releases the gunzip stream of a scan stopped early. */
   destroy(): void;
 }
@@ -142,8 +144,10 @@ export function seqOrderScanner(file: DataFile, opts: SeqOrderScanOptions = {}):
   } else bytes = new JsonlByteScan(jsonLineDecoder(type, true), fastPaths);
 
   const gz = file.format.endsWith('.gz') ? new GunzipFeeder() : null;
+  let lineFeeds = 0;
   // Decompressed (or plain) bytes; false when out of order or not readable (the ordinary path reports the fault).
   const feed = (text: Buffer): boolean => {
+    if (gz !== null) lineFeeds += countLineFeeds(text);
     try {
       if (bytes !== null) bytes.push(text);
       else if (!splitter!.push(text)) return false;
@@ -154,6 +158,9 @@ export function seqOrderScanner(file: DataFile, opts: SeqOrderScanOptions = {}):
     }
   };
   return {
+    get lineFeeds() {
+      return lineFeeds;
+    },
     async push(chunk) {
       if (failed) return false;
       if (gz === null) {

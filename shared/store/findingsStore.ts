@@ -303,10 +303,12 @@ export class FindingsStore {
   /**
    * Stores the findings of a run: the run's own copy of each, and an upsert of each finding's current state that
    * keeps its review status and history. Findings must belong to the run (run_id, venue) and have distinct ids.
+   * `onWritten` hears of each batch once it is stored (progress).
    */
   async recordFindings(
     run: RunRef,
     findings: Iterable<Finding> | AsyncIterable<Finding>,
+    opts: { onWritten?: (n: number) => void } = {},
   ): Promise<{ written: number }> {
     const ps = requireInstantKey(run.period_start, 'period_start');
     const pe = requireInstantKey(run.period_end, 'period_end');
@@ -353,6 +355,7 @@ export class FindingsStore {
       });
       await mapLimit(overtaken, this.#concurrency, (review) => this.#copyReview(review));
       written += chunk.length;
+      opts.onWritten?.(chunk.length);
       chunk = [];
     };
     for await (const f of findings) {
