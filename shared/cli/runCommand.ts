@@ -122,6 +122,9 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
         { location: deps.dataHome, what: 'the data home', noPackInside: false },
       ],
     });
+    // An unusable signing key is found now, not after the whole audit.
+    const signer = s.signer(o.signingKey);
+    await signer.publicKeyPem();
     const result = await runAudit(
       // readWorker: reading and parsing on the second core while this one replays; an unsorted stream is read and
       // sorted by a worker per core before the replay starts.
@@ -137,7 +140,7 @@ export async function executeRun(o: RunCliOptions, deps: RunCommandDeps): Promis
       {
         s3: () => s.clients.s3,
         out,
-        signer: s.signer(o.signingKey),
+        signer,
         store: o.store ? await s.store() : undefined,
         now: () => new Date(),
         progress,

@@ -64,7 +64,9 @@ async function create(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promis
       if (keyFile === undefined && kmsKeyId !== undefined && clients.config.mode === 'aws') {
         return new KmsSigner({ kms: new KMSClient({}), keyId: kmsKeyId });
       }
-      return new LocalFileSigner({ keyFile: keyFile ?? localSigningKeyPath(opts.dataDir) });
+      // The data home's key is made on first use; a key named with --signing-key must exist.
+      if (keyFile !== undefined) return new LocalFileSigner({ keyFile, create: false });
+      return new LocalFileSigner({ keyFile: localSigningKeyPath(opts.dataDir) });
     },
     openSink(uri) {
       return openOutputSink(uri, { s3: clients.s3, createBucket: clients.config.mode === 'embedded' });

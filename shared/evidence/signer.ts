@@ -37,14 +37,17 @@ export function derToPem(spkiDer: Uint8Array): string {
 export class LocalFileSigner implements Signer {
   readonly algorithm = 'ECDSA_SHA_256' as const;
   readonly #keyFile: string;
+  readonly #create: boolean;
   #key: Promise<KeyObject> | undefined;
 
-  constructor(opts: { keyFile: string }) {
+  /** `create: false` for a key the user named: a missing file is an error, not a reason to make a new key. */
+  constructor(opts: { keyFile: string; create?: boolean }) {
     this.#keyFile = opts.keyFile;
+    this.#create = opts.create ?? true;
   }
 
   #privateKey(): Promise<KeyObject> {
-    this.#key ??= loadOrCreate(this.#keyFile);
+    this.#key ??= loadOrCreate(this.#keyFile, this.#create);
     return this.#key;
   }
 
@@ -62,7 +65,7 @@ export class LocalFileSigner implements Signer {
   }
 }
 
-async function loadOrCreate(keyFile: string): Promise<KeyObject> {
+async function loadOrCreate(keyFile: string, create: boolean): Promise<KeyObject> {
   let pem: string | undefined;
   try {
     pem = await readFile(keyFile, 'utf8');
@@ -70,6 +73,7 @@ async function loadOrCreate(keyFile: string): Promise<KeyObject> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new SigningKeyError(`cannot read signing key ${keyFile}: ${(error as Error).message}`, { cause: error });
     }
+    if (!create) throw new SigningKeyError(`signing key ${keyFile} does not exist`, { cause: error });
   }
   if (pem === undefined) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
