@@ -2,34 +2,18 @@
  * The `vatp-audit` command as a user runs it (a child process of the bundled CLI on the embedded local stack):
  * OUTPUT.md's exit codes, --fail-on, the evidence pack, verify, and findings list equal to findings.jsonl.
  */
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
-const EXAMPLE = resolve(ROOT, '../shared/spec/example');
+import { bundleCli, EXAMPLE, runCli } from './cliHarness.js';
 
 let work: string;
 let cli: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vatp-cli-'));
-  cli = join(ROOT, 'dist', 'cli-test.js');
-  await build({
-    entryPoints: [join(ROOT, 'shared/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  cli = await bundleCli('cli-test');
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -39,13 +23,7 @@ afterAll(async () => {
 async function vatp(args: string[]) {
   // A clean environment: no AWS settings, so the embedded stack is used, with its data under `work`.
   const env = { PATH: process.env.PATH ?? '', HOME: work, VATP_AUDIT_HOME: join(work, 'home'), NODE_OPTIONS: '' };
-  try {
-    const r = await run(process.execPath, [cli, ...args], { cwd: work, env, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+  return runCli(cli, args, { cwd: work, env });
 }
 
 describe('vatp-audit run', { timeout: 180_000 }, () => {

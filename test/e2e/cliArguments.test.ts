@@ -3,17 +3,12 @@
  * in a temporary VATP_AUDIT_HOME): every bad argument is exit 2 with one line naming it, output piped into a reader
  * that leaves ends quietly, the store is the same from any folder, and the console says what it did not read.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
-const EXAMPLE = resolve(ROOT, '../shared/spec/example');
+import { bundleCli, EXAMPLE, runCli } from './cliHarness.js';
 
 let work: string;
 let cli: string;
@@ -21,17 +16,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vatp-cli-args-'));
-  cli = join(ROOT, 'dist', 'cli-args-test.js');
-  await build({
-    entryPoints: [join(ROOT, 'shared/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  cli = await bundleCli('cli-args-test');
   // No AWS settings (the embedded stack), its data in a home of its own, and a current folder apart from both.
   env = { PATH: process.env.PATH ?? '', HOME: work, VATP_AUDIT_HOME: join(work, 'home'), NODE_OPTIONS: '' };
   await mkdir(join(work, 'cwd'));
@@ -41,18 +26,8 @@ afterAll(async () => {
   await rm(cli, { force: true });
 });
 
-async function vatp(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  try {
-    const r = await run(process.execPath, [cli, ...args], {
-      cwd: opts.cwd ?? join(work, 'cwd'),
-      env: { ...env, ...opts.env },
-      maxBuffer: 64 << 20,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+function vatp(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  return runCli(cli, args, { cwd: opts.cwd ?? join(work, 'cwd'), env: { ...env, ...opts.env } });
 }
 
 /** Exit 2 with exactly one line on stderr, which is returned. */
