@@ -1,6 +1,8 @@
 /** `vatp-audit generate`: a seeded, deterministic sample dataset with injected violations and their ground truth. */
+import { stat } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { generateDataset } from '../generator/index.js';
+import { ArgumentError } from './errors.js';
 import { terminalProgress } from './progressBars.js';
 
 export function registerGenerateCommand(program: Command, deps: { out: (line: string) => void }): void {
@@ -18,6 +20,7 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
     .option('--shuffle', 'write records out of seq order, within and across files')
     .option('--files-per-stream <n>', 'files per record stream', wholeNumber)
     .action(async (o) => {
+      await assertFolderOrAbsent(o.out);
       const progress = terminalProgress();
       progress?.stage('generate', o.orders, 'records');
       let last = 0;
@@ -39,6 +42,12 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
       deps.out(`dataset written to ${o.out}`);
       deps.out(JSON.stringify(summary));
     });
+}
+
+/** `--out` of generate: a folder (its record folders are replaced) or a path that does not exist yet. */
+async function assertFolderOrAbsent(path: string): Promise<void> {
+  const s = await stat(path).catch(() => undefined);
+  if (s !== undefined && !s.isDirectory()) throw new ArgumentError(`--out ${path} is a file, not a folder`);
 }
 
 export function wholeNumber(v: string): number {

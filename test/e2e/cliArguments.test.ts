@@ -207,6 +207,13 @@ describe('errors', { timeout: 120_000 }, () => {
     expect(debug.stderr).toMatch(/\nSigningKeyError: .*\n\s+at /);
   });
 
+  it('generate refuses an --out that is a file', async () => {
+    await writeFile(join(work, 'g-file'), 'x');
+    expect(await refused(['generate', '--out', join(work, 'g-file'), '--orders', '10'])).toBe(
+      `vatp-audit generate: --out ${join(work, 'g-file')} is a file, not a folder`,
+    );
+  });
+
   it('demo refuses a non-empty --out before generating anything', async () => {
     const out = join(work, 'demo-out');
     await mkdir(out);
