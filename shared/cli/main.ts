@@ -49,6 +49,14 @@ program.hook('preAction', (_root, action) => {
 
 const services = () => openCliServices({ env: process.env, dataDir: home });
 
+// Whatever escapes a command (an error thrown from a callback, a stray rejection) still ends with one line and exit 1.
+const crash = (error: unknown) => {
+  process.exitCode = reportCommandError(error, running, err, { debug: debugEnabled(process.env) }) || 1;
+  process.exit();
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 registerRunCommand(program, { services, out, err, severities: SEVERITIES, dataHome: home });
 registerGenerateCommand(program, { out });
 registerDemoCommand(program, { services, out, err, dataHome: home });
