@@ -13,6 +13,7 @@ import type {
   RunAcceptance,
   SeverityCounts,
 } from '../shared/report/model.js';
+import { plural as countOf } from '../shared/report/words.js';
 import { drawListing, listingLeadHeight } from './findingCards.js';
 import { COLOR, type Column, type Doc, fmtInt, type KeyValue, Layout, type Row, SEVERITY_COLOR } from './layout.js';
 import { elideMiddle } from './textFit.js';
@@ -35,7 +36,7 @@ function segments(c: SeverityCounts): { value: number; color: string }[] {
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+  return countOf(n, one, many, fmtInt);
 }
 
 function severityPhrase(c: SeverityCounts): string {
@@ -356,10 +357,12 @@ function familySection(L: Layout, m: ReportModel, fam: FamilySection): void {
   for (const listing of fam.checks) {
     const c = listing.check;
     const notTested =
-      c.not_tested.length > 0 ? c.not_tested.map((r) => `${fmtInt(r.count)} — ${r.reason}`).join('; ') : 'none';
+      c.not_tested.length > 0
+        ? c.not_tested.map((r) => (r.count === 0 ? r.reason : `${fmtInt(r.count)} — ${r.reason}`)).join('; ')
+        : 'none';
     const facts: KeyValue[] = [
       ['Compliant when', c.compliant],
-      ['Population', `${fmtInt(c.examined)} ${c.population_label} examined`],
+      ['Population', `${c.population_label}: ${fmtInt(c.examined)} examined`],
       ['Not tested', notTested],
       ['Findings', `${fmtInt(c.findings_total)} (${severityPhrase(c.findings)})`],
       ['Status', c.status],
@@ -540,10 +543,13 @@ function responses(L: Layout, m: ReportModel): void {
     { auto: true, fontSize: 7 },
   );
   if (r.omitted > 0) {
-    L.para(`${fmtInt(r.omitted)} further responses are not listed; every one is in findings.jsonl (history).`, {
-      size: 8,
-      color: COLOR.warn,
-    });
+    L.para(
+      `${plural(r.omitted, 'further response is', 'further responses are')} not listed; every one is in findings.jsonl (history).`,
+      {
+        size: 8,
+        color: COLOR.warn,
+      },
+    );
   }
 }
 

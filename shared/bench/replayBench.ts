@@ -27,6 +27,7 @@ import { FindingCollector } from '../findings/collector.js';
 import { OrderFlowAuditor } from '../orderflow/auditor.js';
 import { buildReferenceData, type ReferenceData } from '../reference/referenceData.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
+import { BenchError, BenchOptionsError } from './errors.js';
 
 export interface ReplayBenchOptions {
   /** Order-flow items after the opening snapshot (approximate; the snapshot adds symbols × 2 × depth). */
@@ -644,7 +645,8 @@ export function measureReplayMemory(orders: number, gc: () => void): ReplayMemor
   const open = used();
   for (let i = 0; i < orders; i++) replay.applyOrderEvent(rec(i, 'cancel'), 'orders/part-0001.jsonl', orders + i + 1);
   const closed = used();
-  if (replay.openCount !== 0 || replay.closedCount !== orders) throw new Error('memory bench: unexpected replay state');
+  if (replay.openCount !== 0 || replay.closedCount !== orders)
+    throw new BenchError('memory bench: unexpected replay state');
   return { orders, bytesPerOpenOrder: (open - base) / orders, bytesPerClosedOrder: (closed - base) / orders };
 }
 
@@ -661,20 +663,20 @@ function parseArgs(argv: string[]): ReplayBenchOptions & { runs: number; scope: 
     if (key === 'scope') {
       const v = argv[i + 1];
       if (v !== 'all' && v !== 'core' && v !== 'replay' && v !== 'read' && v !== 'memory') {
-        throw new Error('--scope must be all, core, replay, read or memory');
+        throw new BenchOptionsError('--scope must be all, core, replay, read or memory');
       }
       o.scope = v;
       continue;
     }
     const value = Number(argv[i + 1]);
-    if (!Number.isFinite(value)) throw new Error(`bad value for ${argv[i]}: ${argv[i + 1]}`);
+    if (!Number.isFinite(value)) throw new BenchOptionsError(`bad value for ${argv[i]}: ${argv[i + 1]}`);
     if (key === 'events') o.events = value;
     else if (key === 'runs') o.runs = value;
     else if (key === 'depth') o.depth = value;
     else if (key === 'symbols') o.symbols = value;
     else if (key === 'seed') o.seed = value;
     else if (key === 'violations') o.violationRate = value;
-    else throw new Error(`unknown option ${argv[i]}`);
+    else throw new BenchOptionsError(`unknown option ${argv[i]}`);
   }
   return o;
 }
@@ -709,7 +711,7 @@ function main(): void {
     if (r === 0) {
       digest = run.digest;
       console.log(`findings: ${run.findings} ${JSON.stringify(run.findingsByCheck)}`);
-    } else if (run.digest !== digest) throw new Error(`run ${r} digest ${run.digest} differs from ${digest}`);
+    } else if (run.digest !== digest) throw new BenchError(`run ${r} digest ${run.digest} differs from ${digest}`);
     console.log(
       `run ${r + 1}: ${(run.eventsPerSecond / 1e6).toFixed(3)}M events/s (${run.seconds.toFixed(3)} s wall, ` +
         `${run.cpuSeconds.toFixed(3)} s CPU = ${(run.eventsPerCpuSecond / 1e6).toFixed(3)}M events per CPU second)`,

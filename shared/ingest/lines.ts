@@ -261,3 +261,10 @@ export class LineSplitter {
     return false;
   }
 }
+
+/** Line feeds in `b` (one native search per line): a file's line count, for estimates such as progress totals. */
+export function countLineFeeds(b: Uint8Array): number {
+  let n = 0;
+  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
+}

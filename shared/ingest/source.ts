@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { listObjects } from '../adapters/s3/objects.js';
-import { SourceError, SourceReadError } from './errors.js';
+import { FileNotFoundError, SourceError, SourceReadError } from './errors.js';
 import { comparePathBytes } from './pathOrder.js';
 
 export interface SourceFile {
@@ -23,11 +23,6 @@ export interface DatasetSource {
   list(): Promise<SourceFile[]>;
   /** A stream of the file's bytes. Rejects with SourceReadError (notFound = true when the file does not exist). */
   open(path: string): Promise<Readable>;
-}
-
-/** SourceReadError for a file that does not exist. */
-export class FileNotFoundError extends SourceReadError {
-  readonly notFound = true;
 }
 
 /**

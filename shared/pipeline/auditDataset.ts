@@ -34,7 +34,7 @@ import type { RunStart } from '../store/types.js';
 import { UsageError } from './errors.js';
 import { runId as deriveRunId } from './ids.js';
 import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
-import type { RunProgress } from './progress.js';
+import { EventStreamProgress, ORDER_FLOW_STAGE, type RunProgress } from './progress.js';
 import { QuarantineLog } from './quarantineLog.js';
 import type { InputFileSummary } from './summary.js';
 
@@ -109,9 +109,11 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
   const totalBytes = listed.reduce((n, f) => n + f.size, 0);
   progress?.stage('hash inputs', totalBytes);
   // One read per file: its SHA-256 and, for event files, the seq-order pre-scan of the merge (no second read).
-  const { hashes: inputHashes, inOrder } = await hashAndScanInputs(source, listed, eventFiles(layout), (n) =>
-    progress?.advance(n),
-  );
+  const {
+    hashes: inputHashes,
+    inOrder,
+    lines,
+  } = await hashAndScanInputs(source, listed, eventFiles(layout), (n) => progress?.advance(n));
   const runId = deriveRunId({ inputs: inputHashes, parameters, rules_version: RULES_VERSION });
 
   const now = deps.now ?? (() => new Date());
@@ -139,11 +141,12 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
 
     const ref = await loadReferenceData(source, layout, manifest, onQuarantine, stats.recorder());
     const ctx: RuleContext = { ref, params: parameters, sink: collector };
+    const streams = progress === undefined ? undefined : new EventStreamProgress(progress, layout, lines);
     const hooks: ReadHooks = {
       quarantine: onQuarantine,
       stats: (st) => {
         stats.record(st);
-        progress?.advance(st.bytes);
+        streams?.fileRead(st);
       },
     };
     await auditEventStreams(
@@ -159,7 +162,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
         worker: opts.readWorker,
         workers: opts.sortWorkers,
       },
-      { stage: (name, bytes) => progress?.stage(name, bytes) },
+      { stage: (name, bytes) => streams?.stage(name, bytes), replayed: (items) => streams?.replayed(items) },
     );
     progress?.done();
 
@@ -209,7 +212,7 @@ export async function auditEventStreams(
   const read = <S extends OrderedStreamName>(stream: S) => readOrderedBatches(source, layout, stream, hooks, opts);
   const timed = observe.replayed;
 
-  observe.stage?.('orders and trades', bytesOf(layout, ['orders', 'trades']));
+  observe.stage?.(ORDER_FLOW_STAGE, bytesOf(layout, ['orders', 'trades']));
   const orderFlow = new OrderFlowAuditor(ctx, extraRules, (q) => hooks.quarantine({ ...q, scope: 'record' }));
   const orderSeq = new SequenceTracker('orders+trades', collector);
   for await (const batch of read('orders+trades')) {

@@ -204,7 +204,7 @@ export class ClosedIds {
 
   #put(b: number): void {
     const at = this.#poolLen;
-    if (at >= 0xffffffff) throw new RangeError('closed-id pool beyond 4 GiB');
+    if (at >= 0xffffffff) throw new ReplayInvariantError('closed-id pool beyond 4 GiB');
     if ((at & PAGE_MASK) === 0) this.#pool.push(new Uint8Array(PAGE_MASK + 1));
     this.#pool[at >>> PAGE_BITS]![at & PAGE_MASK] = b;
     this.#poolLen = at + 1;

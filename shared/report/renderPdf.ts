@@ -13,6 +13,7 @@ import { layoutReviewReport } from '../../templates/reviewReport.js';
 import { ReportError, ReportFontError } from './errors.js';
 import type { ReportModel } from './model.js';
 import type { PeriodReportModel } from './periodModel.js';
+import { plural } from './words.js';
 
 export interface ReportFonts {
   regular: Buffer;
@@ -180,7 +181,7 @@ export function renderPeriodReportPdf(model: PeriodReportModel, opts: RenderOpti
   return render(
     {
       title: `Period review report ${model.venue} ${model.period_start} to ${model.period_end}`,
-      subject: `vatp-audit period report over ${model.runs.length} runs, rules v${model.rules_version}`,
+      subject: `vatp-audit period report over ${plural(model.runs.length, 'run')}, rules v${model.rules_version}`,
       keywords: `vatp-audit, ${model.venue}, ${model.key_fingerprint}`,
       date: model.document_date,
     },

@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REPLAY_BENCH, runReplayOnce, synthesizeOrderFlow } from '#shared/bench/replayBench.js';
 
 const PINNED: [events: number, depth: number, seed: number, digest: string, findings: number][] = [
-  [20000, 300, 1, '32d5b3081717c532', 335],
-  [20000, 300, 2, '223b3545c678a893', 359],
-  [30000, 50, 3, '49021008dce336d4', 521],
+  [20000, 300, 1, '62d22af63a9da830', 335],
+  [20000, 300, 2, '9e4981a7b65c3374', 359],
+  [30000, 50, 3, 'c8c5527fe92c983d', 521],
 ];
 
 describe('order-flow verdicts after the speed work', () => {
