@@ -1,5 +1,5 @@
 /**
- * An append-only column of non-negative integers for the closed orders (issue 9: bytes per closed order, and no
+ * An append-only column of non-negative integers for the closed orders (few bytes per closed order, and no
  * grow-by-copy spike). Values live in fixed pages of 4096; each page keeps its values as deltas to a base (its
  * smallest value) in the narrowest typed array that holds the page's range: Uint8, Uint16, Uint32, or Float64 (exact
  * up to 2^53). A page is re-encoded when a value does not fit (a few thousand entries at most), and a new page is

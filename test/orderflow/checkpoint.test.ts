@@ -1,5 +1,5 @@
 /**
- * Issue 8: a partition split by time carries the order-flow audit state across a checkpoint. Processing items[0..k),
+ * A partition split by time carries the order-flow audit state across a checkpoint. Processing items[0..k),
  * saving, a node:v8 round trip, loading into a fresh auditor and processing items[k..n) must give exactly the findings,
  * populations and quarantine of the unsplit run, for every split point and for several splits in a row; and the
  * replay restored must be the same replay (books, priorities, each level's protected orders in order).
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLAY_BENCH, synthesizeOrderFlow } from '#shared/bench/replayBench.js';
+import { DEFAULT_REPLAY_BENCH, synthesizeOrderFlow } from '#shared/bench/orderFlowSynthesis.js';
 import { CHECKS } from '#shared/checks/catalogue.js';
 import { UnknownReferencesRule } from '#shared/checks/dq/unknownReferences.js';
 import { functionalSeparationRules } from '#shared/checks/fs/index.js';
