@@ -6,7 +6,7 @@
 import { open as openFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { SourceError, SourceReadError } from './errors.js';
+import { FileNotFoundError, SourceError, SourceReadError } from './errors.js';
 import { comparePathBytes } from './pathOrder.js';
 
 export interface SourceFile {
@@ -21,11 +21,6 @@ export interface DatasetSource {
   list(): Promise<SourceFile[]>;
   /** A stream of the file's bytes. Rejects with SourceReadError (notFound = true when the file does not exist). */
   open(path: string): Promise<Readable>;
-}
-
-/** SourceReadError for a file that does not exist. */
-export class FileNotFoundError extends SourceReadError {
-  readonly notFound = true;
 }
 
 /**

@@ -140,7 +140,7 @@ export interface AwsClients {
 
 /**
  * Opens the clients the environment asks for. In embedded mode the local stack keeps its data under `dataDir`
- * (the CLI passes `<cwd>/.vatp-audit`).
+ * (the CLI passes the data home: local/dataHome.ts).
  */
 export async function openAwsClients(opts: {
   env: NodeJS.ProcessEnv | Record<string, string | undefined>;

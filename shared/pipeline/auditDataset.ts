@@ -13,7 +13,7 @@ import type { RunStart } from '../store/types.js';
 import { auditStreams } from './auditStreams.js';
 import type { InputHash } from './inputs.js';
 import { failingRun, openingStats, openRun, type RunRequest } from './openRun.js';
-import type { RunProgress } from './progress.js';
+import { EventStreamProgress, type RunProgress } from './progress.js';
 import { QuarantineLog } from './quarantineLog.js';
 import type { InputFileSummary } from './summary.js';
 
@@ -62,11 +62,12 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
     const quarantine = new QuarantineLog();
     for (const q of run.quarantine) quarantine.add(q);
     const stats = openingStats(run.inputHashes, run.layout, run.fileStats);
+    const streams = progress === undefined ? undefined : new EventStreamProgress(progress, run.layout, run.lines);
     const hooks: ReadHooks = {
       quarantine: (q: QuarantineEntry) => quarantine.add(q),
       stats: (st) => {
         stats.record(st);
-        progress?.advance(st.bytes);
+        streams?.fileRead(st);
       },
     };
     await auditStreams(
@@ -80,7 +81,7 @@ export async function auditDataset(opts: RunAuditOptions, deps: AuditDeps): Prom
         worker: opts.readWorker,
         workers: opts.sortWorkers,
       },
-      { stage: (name, bytes) => progress?.stage(name, bytes) },
+      { stage: (name, bytes) => streams?.stage(name, bytes), replayed: (items) => streams?.replayed(items) },
     );
     progress?.done();
 

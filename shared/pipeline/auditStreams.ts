@@ -19,10 +19,11 @@ import type { DatasetSource } from '../ingest/source.js';
 import { type OrderedStreamOptions, readOrderedBatches } from '../ordering/readOrderedStream.js';
 import { type SequenceStream, SequenceTracker } from '../ordering/sequenceTracker.js';
 import type { ReferenceData } from '../reference/referenceData.js';
+import { ORDER_FLOW_STAGE } from './progress.js';
 
 /** How the progress and the bench name the stage of each stream. */
 export const STREAM_STAGES: Record<EventStreamName, string> = {
-  'orders+trades': 'orders and trades',
+  'orders+trades': ORDER_FLOW_STAGE,
   collateral: 'collateral',
   access: 'access log',
   margin: 'margin',

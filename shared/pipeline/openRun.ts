@@ -65,6 +65,8 @@ export interface OpenedRun extends RunRequest {
   inputHashes: InputHash[];
   /** Pre-scan verdicts by path (with scanOrder), else empty. */
   inOrder: ReadonlyMap<string, boolean>;
+  /** Line counts of the scanned event files (with scanOrder; see hashAndScanInputs), where known. */
+  lines: ReadonlyMap<string, number>;
   runRecord: RunStart & { started_at: Date };
   ref: ReferenceData;
   /** DQ-1 records of the opening: unsupported files in record folders, then rejected reference records. */
@@ -99,11 +101,12 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
     listed.reduce((n, f) => n + f.size, 0),
   );
   // One read per file: its SHA-256 and, for event files, the seq-order pre-scan of the merge (no second read).
-  const { hashes: inputHashes, inOrder } = await hashAndScanInputs(
-    source,
-    listed,
-    opts.scanOrder === true ? eventFiles(layout) : new Map(),
-    (n) => deps.progress?.advance(n),
+  const {
+    hashes: inputHashes,
+    inOrder,
+    lines,
+  } = await hashAndScanInputs(source, listed, opts.scanOrder === true ? eventFiles(layout) : new Map(), (n) =>
+    deps.progress?.advance(n),
   );
   const runId = deriveRunId({ inputs: inputHashes, parameters, rules_version: RULES_VERSION });
   const runRecord = {
@@ -116,6 +119,7 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
     inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
     parameters,
     rules_version: RULES_VERSION,
+    data_contract: manifest.contract,
     tool_version: req.toolVersion,
     started_at: deps.now(),
   };
@@ -140,6 +144,7 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
       manifest,
       inputHashes,
       inOrder,
+      lines,
       runRecord,
       ref,
       quarantine,

@@ -16,7 +16,7 @@ export interface OpenedStore {
 
 export async function openFindingsStore(opts: {
   env: NodeJS.ProcessEnv | Record<string, string | undefined>;
-  /** Where the embedded stack keeps its data: the CLI passes `<cwd>/.vatp-audit`. */
+  /** Where the embedded stack keeps its data: the CLI passes the data home (local/dataHome.ts). */
   dataDir: string;
   storeOptions?: Partial<Omit<FindingsStoreOptions, 'dynamo' | 'tableName' | 'blobs'>>;
 }): Promise<OpenedStore> {

@@ -11,7 +11,7 @@ describe('OrderFlowAuditor', () => {
     f.amend('a', { qty: '5', price: null });
     const r = run(f.items);
     expect(r.quarantined.map((q) => [q.file, q.line, q.record_type])).toEqual([['orders/o.jsonl', 2, 'orders']]);
-    expect(r.quarantined[0]!.reason).toContain('has no price');
+    expect(r.quarantined[0]!.reason).toMatch(/^missing field price \(an 'amend' of limit order \S+ needs it\)$/);
     expect(JSON.parse(r.quarantined[0]!.raw)).toMatchObject({ event: 'amend', order_id: 'a', qty: '5' });
     expect(r.findings).toEqual([]);
     expect(r.auditor.replay.formatQty(r.auditor.replay.openOrder('a')!.open)).toBe('1');

@@ -4,9 +4,9 @@
  */
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SourceError, SourceReadError } from '../../ingest/errors.js';
+import { FileNotFoundError, SourceError, SourceReadError } from '../../ingest/errors.js';
 import { comparePathBytes } from '../../ingest/pathOrder.js';
-import { type DatasetSource, FileNotFoundError, LocalDatasetSource, type SourceFile } from '../../ingest/source.js';
+import { type DatasetSource, LocalDatasetSource, type SourceFile } from '../../ingest/source.js';
 import { listObjects } from './objects.js';
 
 /** `s3://bucket/prefix` → bucket and a prefix that is empty or ends with `/`. */

@@ -69,7 +69,7 @@ export class UnknownReferencesRule implements Rule {
 
   finish(ctx: RuleContext): void {
     if (this.#examined === 0) {
-      ctx.sink.notTested(DQ5, 'no account, wallet or instrument referenced by any event');
+      ctx.sink.notTested(DQ5, 'no account, wallet or instrument referenced by any event', 0);
       return;
     }
     ctx.sink.examined(DQ5, this.#examined);

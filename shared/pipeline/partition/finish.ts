@@ -16,6 +16,7 @@ import { openingStats } from '../openRun.js';
 import { QuarantineLog } from '../quarantineLog.js';
 import type { RunSummary } from '../summary.js';
 import { AGGREGATE_FILE, type AggregateResult } from './aggregate.js';
+import { CaughtStepError } from './errors.js';
 import { mergeInto } from './partialResult.js';
 import { openStep, type RunRef, type StepState } from './runPlan.js';
 
@@ -85,7 +86,7 @@ export interface CaughtError {
   Cause?: string;
 }
 
-export function errorFromCatch(caught: CaughtError | undefined): Error {
+export function errorFromCatch(caught: CaughtError | undefined): CaughtStepError {
   let message = caught?.Cause ?? 'unknown failure';
   let name = caught?.Error ?? 'Error';
   try {
@@ -95,9 +96,7 @@ export function errorFromCatch(caught: CaughtError | undefined): Error {
   } catch {
     // A Cause that is not JSON is the message itself.
   }
-  const error = new Error(message);
-  error.name = name;
-  return error;
+  return new CaughtStepError(name, message);
 }
 
 /** Marks the run failed when Plan got far enough to name it; returns the state for the Fail state. */
