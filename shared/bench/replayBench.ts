@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the order-flow replay and its checks on already-parsed events: times `OrderFlowAuditor.process`
- * over a synthesized order flow (orderFlowSynthesis.ts) with every rule the pipeline runs (orderFlowRules + FS + PERP
- * + DQ-5). Generation is outside the timed section.
+ * over a synthesized order flow (orderFlowSynthesis.ts) with every rule of the pack the order flow drives
+ * (BENCH_RULES). Generation is outside the timed section.
  *
  * It prints events/s per run, the median, and a digest of the findings and population counts, so that a change that
  * makes the replay faster can be shown not to change a single verdict (same digest before and after).
@@ -12,14 +12,13 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { UnknownReferencesRule } from '../checks/dq/unknownReferences.js';
-import { functionalSeparationRules } from '../checks/fs/index.js';
-import { perpetualRules } from '../checks/perp/index.js';
-import type { Rule, RuleContext } from '../checks/rule.js';
+import { OrderFlowAuditor } from '../audit/orderFlowAuditor.js';
+import { RuleSet } from '../audit/ruleSet.js';
+import { declarationsOf, RULE_PACK } from '../checks/pack.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import type { OrderEvent } from '../contract/records.js';
+import { SYMBOL_STREAM } from '../contract/streams.js';
 import { FindingCollector } from '../findings/collector.js';
-import { OrderFlowAuditor } from '../orderflow/auditor.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
 import { BenchError, BenchOptionsError } from './errors.js';
 import {
@@ -29,10 +28,11 @@ import {
   synthesizeOrderFlow,
 } from './orderFlowSynthesis.js';
 
-/** Every rule the pipeline runs on the order flow, fresh. */
-export function benchRules(): Rule[] {
-  return [...functionalSeparationRules(), ...perpetualRules(), new UnknownReferencesRule()];
-}
+/** Every rule of the pack the order flow drives: those reading no replay but the order book. */
+export const BENCH_RULES = RULE_PACK.filter((d) => d.replay === null || d.replay === SYMBOL_STREAM);
+
+/** The rules that judge the order flow itself: lifecycle, trade consistency, customer priority, MM tagging. */
+export const CORE_RULES = declarationsOf(['DQ-6', 'DQ-3', 'CP-1', 'MMT-1', 'MMT-2', 'MMT-3', 'MMT-4']);
 
 export interface ReplayRun {
   seconds: number;
@@ -46,8 +46,8 @@ export interface ReplayRun {
 }
 
 /**
- * What a pass runs: `all` (the auditor with every pipeline rule, as the pipeline runs it), `core` (the auditor with only its
- * own rules: DQ-6, DQ-3, CP, MMT), `replay` (the order-book replay alone, no rules) or `read` (only reading each
+ * What a pass runs: `all` (the auditor with every rule the order flow drives), `core` (the auditor with the rules that
+ * judge the order flow itself: DQ-6, DQ-3, CP, MMT), `replay` (the order-book replay alone, no rules) or `read` (only reading each
  * record's main fields: the floor any consumer of an in-memory array pays), to see where time goes.
  */
 export type BenchScope = 'all' | 'core' | 'replay' | 'read' | 'memory';
@@ -55,9 +55,10 @@ export type BenchScope = 'all' | 'core' | 'replay' | 'read' | 'memory';
 /** One timed pass: a fresh auditor over the whole flow; finish() and the digest are outside the timing. */
 export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all'): ReplayRun {
   const collector = new FindingCollector();
-  const ctx: RuleContext = { ref: flow.ref, params: DEFAULT_PARAMETERS, sink: collector };
+  const base = { ref: flow.ref, params: DEFAULT_PARAMETERS, sink: collector };
+  const rules = new RuleSet(base, scope === 'all' ? BENCH_RULES : CORE_RULES, { replays: ['orders+trades'] });
   let quarantined = 0;
-  const auditor = new OrderFlowAuditor(ctx, scope === 'all' ? benchRules() : [], () => {
+  const auditor = new OrderFlowAuditor(rules, () => {
     quarantined++;
   });
   const items = flow.items;
@@ -84,7 +85,7 @@ export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all
   } else for (let i = 0; i < items.length; i++) auditor.process(items[i]!);
   const t1 = process.hrtime.bigint();
   const c1 = process.cpuUsage(c0);
-  auditor.finish();
+  rules.finish();
   const seconds = Number(t1 - t0) / 1e9;
   const cpuSeconds = (c1.user + c1.system) / 1e6;
   const findings = collector.findings();
@@ -96,7 +97,7 @@ export function runReplayOnce(flow: SyntheticOrderFlow, scope: BenchScope = 'all
     hash.update('\n');
   }
   // Populations of the checks this pass ran (not the whole catalogue, so that new checks elsewhere leave it alone).
-  const checks = [...new Set(auditor.rules.flatMap((r) => [...r.checks]))].sort();
+  const checks = [...new Set(rules.rules.flatMap((r) => [...r.checks]))].sort();
   for (const id of checks) hash.update(`${id} ${JSON.stringify(collector.population(id))}\n`);
   hash.update(`quarantined ${quarantined}\n`);
   return {

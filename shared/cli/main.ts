@@ -4,6 +4,7 @@
  * run. Commands throw; the error that ends one becomes its exit code and one line here (exit.ts).
  */
 import { type Command, Command as Program } from 'commander';
+import { TOOL_VERSION } from '../config/version.js';
 import { SEVERITIES } from '../contract/finding.js';
 import { localInputDigests, openLocalPackReader } from '../evidence/localPackReader.js';
 import { DATA_HOME_VARIABLE, dataHome } from '../local/dataHome.js';
@@ -18,7 +19,6 @@ import { registerRunsCommands } from './runsCommands.js';
 import { quietSdkNodeNotice } from './sdkNotice.js';
 import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
-import { TOOL_VERSION } from './version.js';
 
 quietSdkNodeNotice();
 

@@ -4,6 +4,7 @@
  * `vatp-audit report --run RUN_ID --out DIR`: one run's report after review (statuses, responses, sign-off).
  */
 import type { Command } from 'commander';
+import { TOOL_VERSION } from '../config/version.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { buildPeriodReport } from '../pipeline/periodReport.js';
 import { buildRunReport } from '../pipeline/runReport.js';
@@ -11,7 +12,6 @@ import { plural } from '../report/words.js';
 import { ArgumentError } from './errors.js';
 import { FORCE_HELP, prepareOutput } from './outputLocation.js';
 import type { CliServices } from './services.js';
-import { TOOL_VERSION } from './version.js';
 
 /**
  * A bare date is a whole UTC day: `--from 2026-02-01` starts at its midnight, `--to 2026-02-28` includes that day.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadParameters } from '../config/loadParameters.js';
+import { TOOL_VERSION } from '../config/version.js';
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../contract/finding.js';
 import { sortWorkersForThisMachine } from '../ordering/readOrderedStream.js';
 import type { FinalizedRun } from '../pipeline/finalizeRun.js';
@@ -16,7 +17,6 @@ import { limitHeapGrowth } from './heapGrowth.js';
 import { FORCE_HELP, prepareOutput } from './outputLocation.js';
 import { terminalProgress } from './progressBars.js';
 import type { CliServices } from './services.js';
-import { TOOL_VERSION } from './version.js';
 
 export interface RunCommandDeps {
   services: () => Promise<CliServices>;

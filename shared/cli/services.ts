@@ -4,11 +4,11 @@
  * readers/writers for local folders and s3:// locations.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { type AwsClients, openAwsClients } from '../adapters/aws/clients.js';
+import { openDatasetSource } from '../adapters/s3/datasetSource.js';
 import { type OutputSink, openOutputSink } from '../adapters/s3/outputSink.js';
 import { KmsSigner, LocalFileSigner, type Signer } from '../evidence/signer.js';
 import { SourceReadError } from '../ingest/errors.js';
-import { openDatasetSource } from '../ingest/source.js';
+import { type AwsClients, openAwsClients } from '../local/awsClients.js';
 import { localSigningKeyPath } from '../local/dataHome.js';
 import { hashInputs } from '../pipeline/inputs.js';
 import { s3EvidenceBlobStore } from '../store/evidenceBlobs.js';

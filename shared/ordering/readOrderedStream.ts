@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { Located, OrderFlowItem } from '../contract/events.js';
 import type { AccessEvent, CollateralEvent, ContractVersion, RecordType } from '../contract/records.js';
 import type { MarginEvent, SettlementEvent } from '../contract/recordsV2.js';
+import type { EventStreamName } from '../contract/streams.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { FileNotFoundError, SourceReadError } from '../ingest/errors.js';
 import { type FastLineParser, fastJsonParser } from '../ingest/fastParse.js';
@@ -37,8 +38,8 @@ import {
   sortBySeqBatches,
 } from './sortBySeq.js';
 
-/** The ordered streams: each has its own `seq` (orders and trades share one). margin and settlements: contract 2. */
-export type OrderedStreamName = 'orders+trades' | 'collateral' | 'access' | 'margin' | 'settlements';
+/** The ordered streams (contract/streams.ts): each has its own `seq` (orders and trades share one). */
+export type OrderedStreamName = EventStreamName;
 export type CollateralItem = { kind: 'collateral' } & Located<CollateralEvent>;
 export type AccessItem = { kind: 'access' } & Located<AccessEvent>;
 export type MarginItem = { kind: 'margin' } & Located<MarginEvent>;

@@ -10,10 +10,11 @@
  * Population: both checks count every seq examined; a sequence with no record at all is "not tested".
  */
 import type { AuditSink } from '../contract/finding.js';
+import type { EVENT_STREAMS } from '../contract/streams.js';
 import { OrderingError } from './errors.js';
 
-export type SequenceStream = 'orders+trades' | 'collateral' | 'margin' | 'settlements';
-
+/** The streams that carry a seq of their own. */
+export type SequenceStream = Extract<(typeof EVENT_STREAMS)[number], { sequenced: true }>['name'];
 /** Why a sequence without any record is not tested. */
 const NO_RECORDS: Record<SequenceStream, string> = {
   'orders+trades': 'no order or trade records',

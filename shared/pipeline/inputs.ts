@@ -18,25 +18,13 @@ export interface InputHash {
   bytes: number;
 }
 
+/** Every file's SHA-256 and size, in one read each. */
 export async function hashInputs(
   source: DatasetSource,
   files: readonly SourceFile[],
   onBytes?: (n: number) => void,
 ): Promise<InputHash[]> {
-  const out: InputHash[] = [];
-  for (const f of files) {
-    const h = createHash('sha256');
-    let bytes = 0;
-    const stream = await source.open(f.path);
-    for await (const chunk of stream) {
-      const b = chunk as Buffer;
-      h.update(b);
-      bytes += b.length;
-      onBytes?.(b.length);
-    }
-    out.push({ path: f.path, sha256: h.digest('hex'), bytes });
-  }
-  return out;
+  return (await hashAndScanInputs(source, files, new Map(), onBytes)).hashes;
 }
 
 /**

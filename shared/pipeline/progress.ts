@@ -20,7 +20,7 @@ export interface RunProgress {
 }
 
 /**
- * The progress of the event streams (auditEventStreams): the orders and trades stage counts records replayed, so its
+ * The progress of the event streams (auditStreams): the orders and trades stage counts records replayed, so its
  * bar moves with the replay rather than with the reading (which runs ahead of it, or, for a stream that must be sorted,
  * finishes before the replay starts). Its total starts from the line counts of the hashing read and becomes exact as
  * each file is read (its accepted records). The collateral and access stages count bytes of files read.
@@ -41,7 +41,7 @@ export class EventStreamProgress {
     this.#lines = lines;
   }
 
-  /** A stream's stage begins (auditEventStreams' observer). */
+  /** A stream's stage begins (auditStreams' observer). */
   stage(name: string, bytes: number): void {
     if (name !== ORDER_FLOW_STAGE) {
       this.#records = undefined;
@@ -71,7 +71,7 @@ export class EventStreamProgress {
     this.#progress.filesRead?.(this.#filesRead, this.#records.size);
   }
 
-  /** Records of the order flow replayed (auditEventStreams' observer). */
+  /** Records of the order flow replayed (auditStreams' observer). */
   replayed(items: number): void {
     this.#replayed += items;
     if (this.#replayed > this.#total) this.#resize(this.#replayed);
@@ -86,7 +86,7 @@ export class EventStreamProgress {
   }
 }
 
-/** The name of the order-flow stage (auditEventStreams). */
+/** The name of the order-flow stage (auditStreams' STREAM_STAGES). */
 export const ORDER_FLOW_STAGE = 'orders and trades';
 
 function sum(m: ReadonlyMap<string, number>): number {

@@ -11,6 +11,7 @@
  */
 import type { OutputSink } from '../adapters/s3/outputSink.js';
 import { auditParametersSchema } from '../config/parameters.js';
+import { canonicalJson } from '../contract/canonicalJson.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { buildEvidenceManifest, inputDigest } from '../evidence/manifest.js';
 import { keyFingerprint, type Signer } from '../evidence/signer.js';
@@ -22,7 +23,6 @@ import { renderReportPdf } from '../report/renderPdf.js';
 import { findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { RunRecord, StoredFinding } from '../store/types.js';
-import { canonicalJson } from './canonicalJson.js';
 import { UsageError } from './errors.js';
 
 /** The pack's file names. */

@@ -7,7 +7,7 @@
 import { canonicalDecimal } from '../contract/decimal.js';
 import type { OrderView } from '../contract/events.js';
 import type { Account, Instrument, OrderEvent } from '../contract/records.js';
-import { accountOf, instrumentOf } from '../orderflow/lookups.js';
+import { accountOf, instrumentOf } from '../reference/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
 import type { BookSide, PriceLevel, Side } from './book.js';
 import type { ClosedOrder } from './closedOrder.js';

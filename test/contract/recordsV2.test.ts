@@ -5,7 +5,13 @@
  * Contract 1 keeps reading exactly as before: the same schemas, new fields dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { eventArticle, instrumentSchema, orderEventSchema, RECORD_SCHEMAS, recordTypesOf } from '#shared/contract/records.js';
+import {
+  eventArticle,
+  instrumentSchema,
+  orderEventSchema,
+  RECORD_SCHEMAS,
+  recordTypesOf,
+} from '#shared/contract/records.js';
 import {
   instrumentSchemaV2,
   MARGIN_EVENTS,

@@ -23,7 +23,7 @@ import {
   qtyToBig,
   toScaled,
 } from '#shared/replay/quantity.js';
-import { Flow, refData } from '../orderflow/flow.js';
+import { Flow, refData } from '../audit/flow.js';
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 

@@ -10,8 +10,8 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { AccessEvent, OrderEvent } from '../../contract/records.js';
-import { PopulationCounter, type PopulationState, staffOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, origin } from './orderEvents.js';
@@ -99,7 +99,7 @@ export function sharedSourceIpRule(): Rule {
     item: Located<{ seq: number; ts: string }>,
   ): void => {
     if (userId == null) return;
-    const staff = staffOf(ctx.ref, userId);
+    const staff = ctx.lookup.staff(userId);
     if (staff === undefined) return;
     const isMm = ctx.ref.mmEntities.has(staff.entity_id);
     const isOperator = staff.entity_id === ctx.ref.manifest.operator_entity_id;

@@ -10,8 +10,8 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, orderAccountId, orderSymbol, origin } from './orderEvents.js';
@@ -90,7 +90,7 @@ export function sharedTradingSessionRule(): Rule {
       lastState = s;
       population.examined++;
       const accountId = orderAccountId(item, before);
-      const isMm = accountOf(ctx.ref, accountId)?.role === 'affiliated_mm';
+      const isMm = ctx.lookup.account(accountId)?.role === 'affiliated_mm';
       if (isMm) {
         s.mmOrders.add(o.order_id);
         s.mmAccounts.add(accountId);

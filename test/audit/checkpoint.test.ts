@@ -7,12 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { CheckpointError } from '#shared/audit/errors.js';
+import { type AuditorCheckpoint, OrderFlowAuditor, type OrderFlowQuarantine } from '#shared/audit/orderFlowAuditor.js';
+import { type AuditBase, RuleSet } from '#shared/audit/ruleSet.js';
 import { DEFAULT_REPLAY_BENCH, synthesizeOrderFlow } from '#shared/bench/orderFlowSynthesis.js';
+import { BENCH_RULES } from '#shared/bench/replayBench.js';
 import { CHECKS } from '#shared/checks/catalogue.js';
-import { UnknownReferencesRule } from '#shared/checks/dq/unknownReferences.js';
-import { functionalSeparationRules } from '#shared/checks/fs/index.js';
-import { perpetualRules } from '#shared/checks/perp/index.js';
-import type { Rule, RuleContext } from '#shared/checks/rule.js';
+import { declarationsOf, type RuleDeclaration } from '#shared/checks/pack.js';
+import type { Rule } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { OrderFlowItem } from '#shared/contract/events.js';
 import type { AuditSink, FindingDraft } from '#shared/contract/finding.js';
@@ -31,14 +33,19 @@ import {
   walletSchema,
 } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import { type AuditorCheckpoint, OrderFlowAuditor, type OrderFlowQuarantine } from '#shared/orderflow/auditor.js';
-import { CheckpointError } from '#shared/orderflow/errors.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
 import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { Flow, refData } from './flow.js';
 
-/** Every extra rule the pipeline runs on the order flow, fresh. */
-const pipelineRules = (): Rule[] => [...functionalSeparationRules(), ...perpetualRules(), new UnknownReferencesRule()];
+/** A fresh auditor with the pack's rules the order flow drives (or `declarations`), then `extra`. */
+function newAuditor(
+  base: AuditBase,
+  declarations: readonly RuleDeclaration[] = BENCH_RULES,
+  extra: Rule[] = [],
+  onQuarantine: (q: OrderFlowQuarantine) => void = () => {},
+): OrderFlowAuditor {
+  return new OrderFlowAuditor(new RuleSet(base, declarations, { replays: ['orders+trades'], extra }), onQuarantine);
+}
 
 /** A sink whose target can change: the resumed auditor's onReference reports go to a throwaway collector. */
 class SwitchSink implements AuditSink {
@@ -71,21 +78,21 @@ function outcome(collector: FindingCollector, auditor: OrderFlowAuditor, quarant
 function runSplit(ref: ReferenceData, items: OrderFlowItem[], splits: number[]): Outcome {
   const collector = new FindingCollector();
   const sink = new SwitchSink(collector);
-  const ctx: RuleContext = { ref, params: DEFAULT_PARAMETERS, sink };
+  const base: AuditBase = { ref, params: DEFAULT_PARAMETERS, sink };
   const quarantined: OrderFlowQuarantine[] = [];
   const onQuarantine = (q: OrderFlowQuarantine) => quarantined.push(q);
-  let auditor = new OrderFlowAuditor(ctx, pipelineRules(), onQuarantine);
+  let auditor = newAuditor(base, BENCH_RULES, [], onQuarantine);
   let i = 0;
   for (const k of [...splits, items.length]) {
     for (; i < k; i++) auditor.process(items[i]!);
     if (k === items.length && splits[splits.length - 1] !== k) break;
     const state = deserialize(serialize(auditor.saveState())) as AuditorCheckpoint;
     sink.target = new FindingCollector(); // the fresh auditor's onReference reports again: not part of the run
-    auditor = new OrderFlowAuditor(ctx, pipelineRules(), onQuarantine);
+    auditor = newAuditor(base, BENCH_RULES, [], onQuarantine);
     auditor.loadState(state);
     sink.target = collector;
   }
-  auditor.finish();
+  auditor.rules.finish();
   return outcome(collector, auditor, quarantined);
 }
 
@@ -200,31 +207,27 @@ describe('OrderFlowAuditor checkpoint', () => {
   });
 
   it('refuses a rule that keeps state without saveState, naming it', () => {
-    const ctx: RuleContext = { ref: refData(), params: DEFAULT_PARAMETERS, sink: new FindingCollector() };
+    const base: AuditBase = { ref: refData(), params: DEFAULT_PARAMETERS, sink: new FindingCollector() };
     const stateful: Rule = { checks: ['FS-3'], onOrderEvent() {} };
-    const auditor = new OrderFlowAuditor(ctx, [stateful], () => {});
+    const auditor = newAuditor(base, [], [stateful]);
     expect(() => auditor.saveState()).toThrow(CheckpointError);
     expect(() => auditor.saveState()).toThrow(/Object\[FS-3\]/);
   });
 
   it('refuses a checkpoint of another rule list, another version, or into a used auditor', () => {
-    const ctx: RuleContext = { ref: refData(), params: DEFAULT_PARAMETERS, sink: new FindingCollector() };
+    const base: AuditBase = { ref: refData(), params: DEFAULT_PARAMETERS, sink: new FindingCollector() };
     const f = new Flow();
     f.new({ id: 'a', acct: 'C-1', side: 'sell', qty: '1' });
-    const first = new OrderFlowAuditor(ctx, pipelineRules(), () => {});
+    const first = newAuditor(base);
     first.process(f.items[0]!);
     const state = deserialize(serialize(first.saveState())) as AuditorCheckpoint;
-    expect(() => new OrderFlowAuditor(ctx, perpetualRules(), () => {}).loadState(state)).toThrow(CheckpointError);
-    expect(() => new OrderFlowAuditor(ctx, pipelineRules().reverse(), () => {}).loadState(state)).toThrow(
-      /differ from this auditor's/,
-    );
-    expect(() => new OrderFlowAuditor(ctx, pipelineRules(), () => {}).loadState({ ...state, version: 99 })).toThrow(
-      CheckpointError,
-    );
-    const used = new OrderFlowAuditor(ctx, pipelineRules(), () => {});
+    expect(() => newAuditor(base, declarationsOf(['PERP-1', 'PERP-2'])).loadState(state)).toThrow(CheckpointError);
+    expect(() => newAuditor(base, [...BENCH_RULES].reverse()).loadState(state)).toThrow(/differ from this auditor's/);
+    expect(() => newAuditor(base).loadState({ ...state, version: 99 })).toThrow(CheckpointError);
+    const used = newAuditor(base);
     used.process(f.items[0]!);
     expect(() => used.loadState(state)).toThrow(CheckpointError);
-    const fresh = new OrderFlowAuditor(ctx, pipelineRules(), () => {});
+    const fresh = newAuditor(base);
     fresh.loadState(state);
     expect(fresh.replay.openOrder('a')?.account_id).toBe('C-1');
   });

@@ -1,21 +1,14 @@
 /**
- * A collateral check: a Rule that reads the shared CollateralLedger. `phase` says whether the auditor calls it just
- * before the ledger applies an event (the check judges the event against the state so far: NRH-4 "at that point",
- * MF-5 "previous credit_limit") or just after (MF-3 "after a loan_draw", MF-6 after the valuation's price).
+ * What the collateral checks (NRH, MF) share: a finding about one collateral event, evidence of events and wallets,
+ * and a population counter that states an empty population. Each check reads the CollateralLedger it is given; the
+ * rule pack says whether it sees an event before or after the ledger applies it.
  */
 
-import { checkMeta } from '../checks/catalogue.js';
-import type { Rule, RuleContext } from '../checks/rule.js';
 import type { Located } from '../contract/events.js';
 import type { FindingDraft } from '../contract/finding.js';
 import type { CollateralEvent, Wallet } from '../contract/records.js';
-
-export type CollateralPhase = 'beforeApply' | 'afterApply';
-
-export interface CollateralRule extends Rule {
-  readonly phase: CollateralPhase;
-  onCollateral(item: Located<CollateralEvent>, ctx: RuleContext): void;
-}
+import { checkMeta } from './catalogue.js';
+import type { RuleContext } from './rule.js';
 
 /** A finding about one collateral event: subject its event_id, located at its seq and ts. */
 export function eventFinding(

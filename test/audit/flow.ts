@@ -2,13 +2,15 @@
  * Test fixtures for the order-flow auditor: hand-built reference data and a small builder of order/trade records
  * (validated through the contract schemas, seq assigned in order), plus a runner that collects findings.
  */
+import { OrderFlowAuditor, type OrderFlowQuarantine } from '#shared/audit/orderFlowAuditor.js';
+import { RuleSet } from '#shared/audit/ruleSet.js';
+import { declarationsOf } from '#shared/checks/pack.js';
 import type { Rule } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { OrderFlowItem } from '#shared/contract/events.js';
 import type { FindingDraft } from '#shared/contract/finding.js';
 import { type Account, type OrderEvent, orderEventSchema, type Trade, tradeSchema } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import { OrderFlowAuditor, type OrderFlowQuarantine } from '#shared/orderflow/auditor.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
 
 export type AccountSpec = [account_id: string, entity_id: string, role: Account['role']];
@@ -199,14 +201,20 @@ export interface RunResult {
   get(checkId: string, subject: string): FindingDraft | undefined;
 }
 
+/** The rules that judge the order flow itself (lifecycle, trade consistency, customer priority, MM tagging). */
+export const ORDER_FLOW_CHECKS = ['DQ-6', 'DQ-3', 'CP-1', 'CP-2', 'MMT-1', 'MMT-2', 'MMT-3', 'MMT-4'];
+
+/** The order-flow auditor with the pack's rules for ORDER_FLOW_CHECKS, then `extra`, over `items`. */
 export function run(items: OrderFlowItem[], ref: ReferenceData = refData(), extra: Rule[] = []): RunResult {
   const collector = new FindingCollector();
   const quarantined: OrderFlowQuarantine[] = [];
-  const auditor = new OrderFlowAuditor({ ref, params: DEFAULT_PARAMETERS, sink: collector }, extra, (q) =>
-    quarantined.push(q),
-  );
+  const rules = new RuleSet({ ref, params: DEFAULT_PARAMETERS, sink: collector }, declarationsOf(ORDER_FLOW_CHECKS), {
+    replays: ['orders+trades'],
+    extra,
+  });
+  const auditor = new OrderFlowAuditor(rules, (q) => quarantined.push(q));
   for (const item of items) auditor.process(item);
-  auditor.finish();
+  rules.finish();
   const findings = collector.findings();
   return {
     auditor,

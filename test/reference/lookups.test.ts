@@ -1,22 +1,16 @@
 /**
- * The order-flow rules' per-event helpers (issue 9) must answer exactly what they replace: the reference lookups with
+ * The rules' per-event helpers must answer exactly what they replace: the reference lookups with
  * their memo answer like the maps themselves, whatever the sequence of calls; population counters hand the sink the
  * same totals as per-event calls would; the blank-address shortcut of FS-5 agrees with trim().
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isBlank } from '#shared/checks/fs/sharedSourceIp.js';
+import { PopulationCounter } from '#shared/checks/population.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import {
-  accountOf,
-  forgetLookups,
-  instrumentOf,
-  PopulationCounter,
-  rememberOrder,
-  staffOf,
-} from '#shared/orderflow/lookups.js';
+import { ReferenceLookups } from '#shared/reference/lookups.js';
 import type { ReferenceData } from '#shared/reference/referenceData.js';
-import { type AccountSpec, refData } from './flow.js';
+import { type AccountSpec, refData } from '../audit/flow.js';
 
 const A: AccountSpec[] = [
   ['A-1', 'E-1', 'client'],
@@ -38,6 +32,7 @@ function withStaff(ref: ReferenceData, users: string[]): ReferenceData {
 describe('reference lookups with a memo', () => {
   it('answer like the maps for any sequence of ids and datasets (ids equal by value, not by identity)', () => {
     const refs = [withStaff(refData(A), ['u1', 'u2']), withStaff(refData(B), ['u2', 'u3'])];
+    const lookups = refs.map((ref) => new ReferenceLookups(ref));
     const ids = ['A-1', 'A-2', 'A-3', 'A-4', 'X', 'BTC-USD', 'ETH-USD', 'u1', 'u2', 'u3'];
     fc.assert(
       fc.property(
@@ -47,28 +42,34 @@ describe('reference lookups with a memo', () => {
         (calls) => {
           for (const [r, id, what] of calls) {
             const ref = refs[r]!;
+            const lookup = lookups[r]!;
             const fresh = `${id}`.slice(0); // possibly another string object with the same text
-            if (what === 0) expect(accountOf(ref, fresh)).toBe(ref.accounts.get(id));
-            else if (what === 1) expect(staffOf(ref, fresh)).toBe(ref.staff.get(id));
-            else if (what === 2) expect(instrumentOf(ref, fresh)).toBe(ref.instruments.get(id));
-            else forgetLookups();
+            if (what === 0) expect(lookup.account(fresh)).toBe(ref.accounts.get(id));
+            else if (what === 1) expect(lookup.staff(fresh)).toBe(ref.staff.get(id));
+            else if (what === 2) expect(lookup.instrument(fresh)).toBe(ref.instruments.get(id));
+            else lookup.forget();
           }
         },
       ),
     );
   });
 
-  it('rememberOrder answers only for the same maps and the same id', () => {
+  it('rememberOrder answers for the same id only, and lookups of two datasets never share an answer', () => {
     const a = refData(A);
     const b = refData(B);
-    rememberOrder(a, 'A-1', a.accounts.get('A-1'), 'BTC-USD', a.instruments.get('BTC-USD'));
-    expect(accountOf(a, 'A-1')).toBe(a.accounts.get('A-1'));
-    expect(accountOf(b, 'A-1')).toBe(b.accounts.get('A-1'));
-    expect(accountOf(b, 'A-1')?.role).toBe('affiliated_mm');
-    rememberOrder(a, 'A-1', a.accounts.get('A-1'), 'BTC-USD', a.instruments.get('BTC-USD'));
-    expect(accountOf(a, 'A-2')).toBe(a.accounts.get('A-2'));
-    expect(instrumentOf(a, 'BTC-USD')).toBe(a.instruments.get('BTC-USD'));
-    expect(instrumentOf(a, 'NOPE')).toBeUndefined();
+    const la = new ReferenceLookups(a);
+    const lb = new ReferenceLookups(b);
+    la.rememberOrder('A-1', a.accounts.get('A-1'), 'BTC-USD', a.instruments.get('BTC-USD'));
+    expect(la.account('A-1')).toBe(a.accounts.get('A-1'));
+    expect(lb.account('A-1')).toBe(b.accounts.get('A-1'));
+    expect(lb.account('A-1')?.role).toBe('affiliated_mm');
+    expect(la.account('A-1')?.role).toBe('client');
+    la.rememberOrder('A-1', a.accounts.get('A-1'), 'BTC-USD', a.instruments.get('BTC-USD'));
+    expect(la.account('A-2')).toBe(a.accounts.get('A-2'));
+    expect(la.instrument('BTC-USD')).toBe(a.instruments.get('BTC-USD'));
+    expect(la.instrument('NOPE')).toBeUndefined();
+    la.forget();
+    expect(la.account('A-1')).toBe(a.accounts.get('A-1'));
   });
 });
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { awsEnvironment, openAwsClients } from '#shared/adapters/aws/clients.js';
 import { AwsConfigError } from '#shared/adapters/aws/errors.js';
 import { putObject, readObject } from '#shared/adapters/s3/objects.js';
+import { awsEnvironment, openAwsClients } from '#shared/local/awsClients.js';
 import { startEmbeddedStack } from '#shared/local/embeddedStack.js';
 
 describe('awsEnvironment', () => {

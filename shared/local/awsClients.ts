@@ -7,11 +7,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { startEmbeddedStack } from '../../local/embeddedStack.js';
-import { AwsConfigError } from './errors.js';
-import { createDynamoClient, createS3Client } from './factories.js';
+import { AwsConfigError } from '../adapters/aws/errors.js';
+import { createDynamoClient, createS3Client } from '../adapters/aws/factories.js';
+import { startEmbeddedStack } from './embeddedStack.js';
 
-export { type ClientOptions, createDynamoClient, createS3Client } from './factories.js';
+export { type ClientOptions, createDynamoClient, createS3Client } from '../adapters/aws/factories.js';
 
 /** Variables whose presence means the user configured AWS (any one of them switches off the embedded stack). */
 export const AWS_SETTING_VARIABLES = [
