@@ -5,7 +5,13 @@
  * rule's finish once, after the last stream.
  */
 import { RuleHooks } from '../checks/dispatch.js';
-import { type ReplayStream, type RuleDeclaration, STREAM_REPLAYS, type StreamReplays } from '../checks/pack.js';
+import {
+  packFor,
+  type ReplayStream,
+  type RuleDeclaration,
+  STREAM_REPLAYS,
+  type StreamReplays,
+} from '../checks/pack.js';
 import { type HookName, type Rule, type RuleContext, ruleContext } from '../checks/rule.js';
 import type { AuditParameters } from '../config/parameters.js';
 import type { AuditSink } from '../contract/finding.js';
@@ -36,8 +42,10 @@ export class RuleSet {
   readonly #hooks = new Map<HookName, RuleHooks<HookName>>();
   #finished = false;
 
-  constructor(base: AuditBase, declarations: readonly RuleDeclaration[], opts: RuleSetOptions = {}) {
+  constructor(base: AuditBase, declared: readonly RuleDeclaration[], opts: RuleSetOptions = {}) {
     this.ctx = ruleContext(base.ref, base.params, base.sink);
+    // Fail closed on the contract: a rule V2.md brought never judges a contract-1 dataset, whoever asked for it.
+    const declarations = packFor(base.ref.manifest.contract, declared);
     const replays: Partial<Record<ReplayStream, unknown>> = {};
     for (const s of new Set([...(opts.replays ?? []), ...declarations.flatMap((d) => d.replay ?? [])])) {
       replays[s] = STREAM_REPLAYS[s](base.ref);

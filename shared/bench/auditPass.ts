@@ -5,7 +5,7 @@
  * replay timed apart from the reading. The bench uses it to split a run into stages; the exactness tests use it to
  * show that every combination of knobs yields the same findings, populations and quarantine.
  */
-import { CHECKS } from '../checks/catalogue.js';
+import { checksOf } from '../checks/catalogue.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
 import { TOOL_VERSION } from '../config/version.js';
 import type { FindingDraft } from '../contract/finding.js';
@@ -117,7 +117,7 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
   closeStage();
 
   const populations: Record<string, unknown> = {};
-  for (const { id } of CHECKS) populations[id] = collector.population(id);
+  for (const { id } of checksOf(run.manifest.contract)) populations[id] = collector.population(id);
   return {
     findings: collector.findings(),
     populations,

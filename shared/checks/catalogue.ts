@@ -1,13 +1,22 @@
 /**
- * The checks of RULES.md v1: id, family, the compliant condition in one line, and what a finding means. The report,
- * summary and findings titles read from here so that every surface says the same thing.
+ * The checks of RULES.md (contract 1) and V2.md (contract 2): id, family, the compliant condition in one line, and
+ * what a finding means. The report, summary and findings titles read from here so that every surface says the same
+ * thing. A check has the contract version that brought it: a dataset of contract 1 is judged by the contract-1 checks
+ * only, and its outputs list no other (V2.md: "a contract 1 dataset gives exactly its version-1 findings").
  */
 import type { Severity } from '../contract/finding.js';
+import type { ContractVersion } from '../contract/records.js';
 import { UnknownCheckError } from './errors.js';
 
-export const RULES_VERSION = '1';
+/**
+ * The version of the rules a dataset is judged by: RULES.md alone for contract 1, RULES.md with V2.md for contract 2.
+ * It is part of the run id, so a contract-1 run keeps the run id (and bytes) it had before V2.md.
+ */
+export function rulesVersionOf(contract: ContractVersion): string {
+  return String(contract);
+}
 
-export type CheckFamily = 'CP' | 'MMT' | 'FS' | 'NRH' | 'MF' | 'PERP' | 'DQ';
+export type CheckFamily = 'CP' | 'MMT' | 'FS' | 'NRH' | 'MF' | 'PERP' | 'SOB' | 'DQ';
 
 export interface CheckMeta {
   id: string;
@@ -25,6 +34,8 @@ export interface CheckMeta {
    * counts (findings may be per another subject, e.g. FS-3 counts order events and reports sessions).
    */
   population: string;
+  /** The data contract version that brought the check (V2.md's checks: 2). */
+  since: ContractVersion;
 }
 
 export const FAMILY_MEASURES: Record<CheckFamily, { name: string; measure: string; duty: string }> = {
@@ -56,7 +67,12 @@ export const FAMILY_MEASURES: Record<CheckFamily, { name: string; measure: strin
   PERP: {
     name: 'Perpetual contracts',
     measure: 'High-level framework for perpetual contracts on licensed platforms (11 Feb 2026)',
-    duty: 'Perpetuals only for professional investors, on reference assets approved for retail spot trading.',
+    duty: 'Perpetuals only for professional investors, on reference assets approved for retail spot trading or an IOSCO-compliant index; margin only in fiat, HKMA-licensed stablecoins or tokenized deposits, never platform credit; transparent funding; the insurance fund before auto-deleveraging.',
+  },
+  SOB: {
+    name: 'Shared order books',
+    measure: 'Shared order books with overseas affiliated platforms (SFC, November 2025)',
+    duty: 'Orders sent to an overseas affiliate’s shared order book are fully pre-funded, go only to approved venues in FATF jurisdictions, and settle delivery-versus-payment.',
   },
   DQ: {
     name: 'Data quality and completeness',
@@ -73,7 +89,8 @@ const c = (
   title: string,
   compliant: string,
   population: string,
-): CheckMeta => ({ id, family, severity, subject, title, compliant, population });
+  since: ContractVersion = 1,
+): CheckMeta => ({ id, family, severity, subject, title, compliant, population, since });
 
 export const CHECKS: readonly CheckMeta[] = [
   c(
@@ -293,6 +310,16 @@ export const CHECKS: readonly CheckMeta[] = [
     'valuations',
   ),
   c(
+    'MF-7',
+    'MF',
+    'medium',
+    'asset',
+    'Virtual-asset collateral went unpriced for longer than the monitoring window',
+    'While a loan holds a virtual asset, the asset is priced at least every valuation_max_gap.',
+    'loans holding virtual-asset lots',
+    2,
+  ),
+  c(
     'PERP-1',
     'PERP',
     'high',
@@ -307,8 +334,88 @@ export const CHECKS: readonly CheckMeta[] = [
     'high',
     'symbol',
     'Perpetual on a reference asset not approved for retail spot trading',
-    'Every perpetual references an asset approved for retail spot trading.',
+    'Every perpetual references an asset approved for retail spot trading (contract 2: or an IOSCO-compliant index).',
     'perpetual instruments',
+  ),
+  c(
+    'PERP-3',
+    'PERP',
+    'high',
+    'event_id',
+    'Perpetual margin posted in an asset class that is not allowed',
+    'Perpetual margin is posted only in fiat, HKMA-licensed stablecoins or tokenized deposits.',
+    'margin deposits',
+    2,
+  ),
+  c(
+    'PERP-4',
+    'PERP',
+    'critical',
+    'event_id',
+    'The platform gave perpetual margin credit',
+    'No margin credit from the platform, and no balance-reducing event leaves a margin balance below zero.',
+    'margin credits and balance-reducing margin events',
+    2,
+  ),
+  c(
+    'PERP-5',
+    'PERP',
+    'high',
+    'event_id',
+    'Liquidation deficit not fully covered',
+    'Every liquidation deficit is covered by insurance-fund payouts and auto-deleveraging by the end of the ledger.',
+    'liquidations with a deficit',
+    2,
+  ),
+  c(
+    'PERP-6',
+    'PERP',
+    'high',
+    'event_id',
+    'Auto-deleveraging while the insurance fund could cover the deficit',
+    'Auto-deleveraging only once the insurance fund cannot cover what is left of the deficit.',
+    'auto-deleveraging events',
+    2,
+  ),
+  c(
+    'PERP-7',
+    'PERP',
+    'high',
+    'event_id',
+    'Funding payment not at the published rate or miscalculated',
+    'Each funding payment uses the published rate of its interval and equals −position × mark price × rate, rounded.',
+    'funding payments',
+    2,
+  ),
+  c(
+    'SOB-1',
+    'SOB',
+    'critical',
+    'order_id',
+    'Order routed to a shared order book without full pre-funding',
+    'Every routed order is fully pre-funded as it stands after each new and amend.',
+    'routed orders',
+    2,
+  ),
+  c(
+    'SOB-2',
+    'SOB',
+    'high',
+    'order_id',
+    'Order routed to a venue not approved or outside the FATF',
+    'Orders are routed only to approved shared-book venues in FATF member jurisdictions.',
+    'routed orders',
+    2,
+  ),
+  c(
+    'SOB-3',
+    'SOB',
+    'high',
+    'exec_id',
+    'Shared-book execution not settled delivery-versus-payment',
+    'Each shared-book execution settles one asset leg and one cash leg, both DvP, in one batch.',
+    'shared-book executions',
+    2,
   ),
   c(
     'DQ-1',
@@ -367,6 +474,11 @@ export const CHECKS: readonly CheckMeta[] = [
 ];
 
 export const CHECK_BY_ID: ReadonlyMap<string, CheckMeta> = new Map(CHECKS.map((m) => [m.id, m]));
+
+/** The checks a dataset of this contract version is judged by, in catalogue order. */
+export function checksOf(contract: ContractVersion): CheckMeta[] {
+  return CHECKS.filter((m) => m.since <= contract);
+}
 
 export function checkMeta(id: string): CheckMeta {
   const m = CHECK_BY_ID.get(id);

@@ -5,13 +5,16 @@
  *   holds whole symbols), 'global' when it needs a whole stream, several streams or must report once;
  * - `consumes`: the inputs whose hooks it implements (the reference data, records of a stream);
  * - `replay`: the stream replay whose state it reads (order book, collateral ledger), so it runs wherever that replay
- *   runs, and `phase`: whether it sees an event before or after that replay applies it.
+ *   runs, and `phase`: whether it sees an event before or after that replay applies it;
+ * - `since`: the data contract version that brought its checks (V2.md: 2). A rule runs only on datasets of that
+ *   contract version or later, so a contract-1 dataset is judged by the contract-1 rules alone.
  * The auditors, the distributed run's split of the work and every check-id list are derived from this list. Adding a
  * check: its rule file, one line here, its catalogue entry, its tests. Adding a stream: its entry in
  * contract/streams.ts, its records' hook (rule.ts HOOK_OF), its replay below if its rules read one.
  */
 
 import { CollateralLedger } from '../collateral/ledger.js';
+import type { ContractVersion } from '../contract/records.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
 import { CustomerPriorityRule } from './cp/customerPriority.js';
@@ -66,6 +69,7 @@ export interface RuleDeclaration {
   readonly consumes: readonly Consumed[];
   readonly replay: ReplayStream | null;
   readonly phase: Phase;
+  readonly since: ContractVersion;
   /** A fresh rule (fresh state), bound to its replay among `replays`. */
   create(replays: Partial<StreamReplays>): Rule;
 }
@@ -76,6 +80,7 @@ function declare<R extends ReplayStream | null = null>(d: {
   consumes: readonly Consumed[];
   replay?: R;
   phase?: Phase;
+  since?: ContractVersion;
   create: (replay: R extends ReplayStream ? StreamReplays[R] : undefined) => Rule;
 }): RuleDeclaration {
   const replay = d.replay ?? null;
@@ -85,6 +90,7 @@ function declare<R extends ReplayStream | null = null>(d: {
     consumes: d.consumes,
     replay,
     phase: d.phase ?? 'beforeApply',
+    since: d.since ?? 1,
     create(replays) {
       const bound = replay === null ? undefined : replays[replay];
       if (replay !== null && bound === undefined) {
@@ -161,6 +167,11 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
 
 /** Checks the pipeline reports itself, not a rule: DQ-1 while reading records, DQ-2 and DQ-4 on each sequenced stream. */
 export const PIPELINE_CHECKS = { reading: ['DQ-1'], sequence: ['DQ-2', 'DQ-4'] } as const;
+
+/** The declarations a dataset of this contract version runs. */
+export function packFor(contract: ContractVersion, pack = RULE_PACK): RuleDeclaration[] {
+  return pack.filter((d) => d.since <= contract);
+}
 
 /** The check ids of some declarations, in declaration order. */
 export function checkIdsOf(declarations: readonly RuleDeclaration[]): string[] {

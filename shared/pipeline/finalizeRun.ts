@@ -4,7 +4,7 @@
  * key's public half, manifest.json, manifest.sig) is written; then the findings store is updated.
  */
 import type { OutputSink } from '../adapters/s3/outputSink.js';
-import { RULES_VERSION } from '../checks/catalogue.js';
+import { rulesVersionOf } from '../checks/catalogue.js';
 import type { AuditParameters } from '../config/parameters.js';
 import type { Finding } from '../contract/finding.js';
 import type { DatasetManifest } from '../contract/records.js';
@@ -105,7 +105,7 @@ export async function finalizeRun(input: FinalizeInput, deps: FinalizeDeps): Pro
     manifest,
     run_id: input.runId,
     tool_version: input.toolVersion,
-    rules_version: RULES_VERSION,
+    rules_version: rulesVersionOf(manifest.contract),
     input_digest: inputDigest(input.inputHashes),
     parameters: input.parameters,
     population: Object.fromEntries(summary.checks.map((c) => [c.check_id, collector.population(c.check_id)])),
@@ -131,7 +131,7 @@ export async function finalizeRun(input: FinalizeInput, deps: FinalizeDeps): Pro
     venue: manifest.venue,
     period: { start: manifest.period_start, end: manifest.period_end },
     tool_version: input.toolVersion,
-    rules_version: RULES_VERSION,
+    rules_version: rulesVersionOf(manifest.contract),
     parameters: input.parameters,
     inputs: input.inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, bytes: h.bytes })),
     outputs: [...files].map(([name, data]) => ({ name, data })),

@@ -6,7 +6,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { openDatasetSource } from '../adapters/s3/datasetSource.js';
-import { RULES_VERSION } from '../checks/catalogue.js';
+import { rulesVersionOf } from '../checks/catalogue.js';
 import { type AuditParameters, parametersForContract } from '../config/parameters.js';
 import type { ContractVersion, DatasetManifest } from '../contract/records.js';
 import { ManifestError, SourceError } from '../ingest/errors.js';
@@ -108,7 +108,8 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
   } = await hashAndScanInputs(source, listed, opts.scanOrder === true ? eventFiles(layout) : new Map(), (n) =>
     deps.progress?.advance(n),
   );
-  const runId = deriveRunId({ inputs: inputHashes, parameters, rules_version: RULES_VERSION });
+  const rulesVersion = rulesVersionOf(manifest.contract);
+  const runId = deriveRunId({ inputs: inputHashes, parameters, rules_version: rulesVersion });
   const runRecord = {
     run_id: runId,
     venue: manifest.venue,
@@ -118,7 +119,7 @@ export async function openRun(req: RunRequest, deps: OpenRunDeps, opts: OpenRunO
     dataset_root: req.input,
     inputs: inputHashes.map((h) => ({ path: h.path, sha256: h.sha256, size: h.bytes })),
     parameters,
-    rules_version: RULES_VERSION,
+    rules_version: rulesVersion,
     data_contract: manifest.contract,
     tool_version: req.toolVersion,
     started_at: deps.now(),

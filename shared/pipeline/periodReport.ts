@@ -7,7 +7,7 @@
  */
 
 import type { OutputSink } from '../adapters/s3/outputSink.js';
-import { RULES_VERSION } from '../checks/catalogue.js';
+import { rulesVersionOf } from '../checks/catalogue.js';
 import { canonicalJson } from '../contract/canonicalJson.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { buildEvidenceManifest, inputDigest, sha256Hex } from '../evidence/manifest.js';
@@ -74,13 +74,15 @@ export async function buildPeriodReport(
   const stored: StoredFinding[] = [];
   for (const r of runs) stored.push(...(await deps.store.listFindings({ run_id: r.run_id })));
 
+  // The rules the period's runs were judged by (one version per data contract), all of them.
+  const rulesVersion = [...new Set(runs.map((r) => r.rules_version))].sort().join(', ');
   const publicKeyPem = await deps.signer.publicKeyPem();
   const fingerprint = keyFingerprint(publicKeyPem);
   const model = buildPeriodReportModel({
     venue: opts.venue,
     operator_entity_id: runs[0]?.operator_entity_id ?? null,
     tool_version: opts.toolVersion,
-    rules_version: RULES_VERSION,
+    rules_version: rulesVersion,
     key_fingerprint: fingerprint,
     range: { from: opts.from, to: opts.to },
     as_of: opts.asOf,
@@ -166,7 +168,7 @@ export async function buildPeriodReport(
     venue: opts.venue,
     period: { start: opts.from, end: opts.to },
     tool_version: opts.toolVersion,
-    rules_version: RULES_VERSION,
+    rules_version: rulesVersion,
     parameters: { runs: runs.length },
     inputs,
     outputs: [...files].map(([name, data]) => ({ name, data })),

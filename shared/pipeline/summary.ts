@@ -1,6 +1,6 @@
 /** summary.json (OUTPUT.md): the run's inputs, parameters, and per check its population and findings by severity. */
 
-import { CHECKS, RULES_VERSION } from '../checks/catalogue.js';
+import { checksOf, rulesVersionOf } from '../checks/catalogue.js';
 import type { AuditParameters } from '../config/parameters.js';
 import { type FindingDraft, SEVERITIES, type Severity } from '../contract/finding.js';
 import type { DatasetManifest } from '../contract/records.js';
@@ -82,7 +82,7 @@ export function buildRunSummary(s: SummaryInput): RunSummary {
     c[f.severity]++;
     total[f.severity]++;
   }
-  const checks: CheckSummary[] = CHECKS.map((meta) => {
+  const checks: CheckSummary[] = checksOf(s.manifest.contract).map((meta) => {
     const pop = s.population(meta.id);
     const counts = byCheck.get(meta.id) ?? emptyCounts();
     const findingsTotal = SEVERITIES.reduce((n, sev) => n + counts[sev], 0);
@@ -115,7 +115,7 @@ export function buildRunSummary(s: SummaryInput): RunSummary {
   const quarantined = s.files.reduce((n, f) => n + f.quarantined, 0);
   return {
     tool: { name: 'vatp-audit', version: s.toolVersion },
-    rules_version: RULES_VERSION,
+    rules_version: rulesVersionOf(s.manifest.contract),
     data_contract: s.manifest.contract,
     run_id: s.runId,
     venue: s.manifest.venue,

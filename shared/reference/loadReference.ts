@@ -102,5 +102,6 @@ export async function loadReferenceData(
     instruments,
     venues,
     hasAccessLog: layout.hasAccessFolder,
+    folders: new Set(layout.folders),
   });
 }

@@ -1,4 +1,5 @@
-import type { Account, DatasetManifest, Instrument, Staff, Wallet } from '../contract/records.js';
+import type { Account, DatasetManifest, Instrument, RecordType, Staff, Wallet } from '../contract/records.js';
+import { recordTypesOf } from '../contract/records.js';
 import type { Venue } from '../contract/recordsV2.js';
 
 /** Reference data of one dataset, indexed. Built once, read by every check. */
@@ -14,15 +15,24 @@ export interface ReferenceData {
   mmEntities: ReadonlySet<string>;
   /** Whether the dataset has an `access/` folder (FS-4 / FS-5 scope). */
   hasAccessLog: boolean;
+  /**
+   * The record folders of the dataset's contract that hold at least one file: a check whose folder is absent reports
+   * "not tested" with that reason (V2.md). Left out: every folder the contract has is taken as present.
+   */
+  folders: ReadonlySet<RecordType>;
 }
 
 /** The reference data from its parts; `venues` may be left out (a dataset without them: no venue is known). */
 export function buildReferenceData(
-  parts: Omit<ReferenceData, 'mmEntities' | 'venues'> & { venues?: ReadonlyMap<string, Venue> },
+  parts: Omit<ReferenceData, 'mmEntities' | 'venues' | 'folders'> & {
+    venues?: ReadonlyMap<string, Venue>;
+    folders?: ReadonlySet<RecordType>;
+  },
 ): ReferenceData {
   const mmEntities = new Set<string>();
   for (const a of parts.accounts.values()) if (a.role === 'affiliated_mm') mmEntities.add(a.entity_id);
-  return { ...parts, venues: parts.venues ?? new Map(), mmEntities };
+  const folders = parts.folders ?? new Set(recordTypesOf(parts.manifest.contract));
+  return { ...parts, venues: parts.venues ?? new Map(), folders, mmEntities };
 }
 
 /** RULES "Protected" accounts: role client or third_party_mm. */

@@ -362,7 +362,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     .filter((id) => !CHECK_BY_ID.has(id))
     .sort(byKey);
   const checks: CheckSummary[] = [];
-  for (const id of [...CHECKS.map((c) => c.id), ...extraIds]) {
+  // A contract-1 run has no population for the checks V2.md brought: they are not its checks, so no row.
+  const ofRun = CHECKS.filter((c) => c.since === 1 || populations.has(c.id) || perCheck.has(c.id));
+  for (const id of [...ofRun.map((c) => c.id), ...extraIds]) {
     const meta = CHECK_BY_ID.get(id);
     const pop = populations.get(id) ?? { examined: 0, notTested: {} };
     const notTested = Object.entries(pop.notTested)

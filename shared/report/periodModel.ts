@@ -132,7 +132,9 @@ export function buildPeriodReportModel(input: PeriodReportInput): PeriodReportMo
   const extraIds = [...new Set(runs.flatMap(({ r }) => Object.keys(r.checks)))]
     .filter((id) => !CHECK_BY_ID.has(id))
     .sort(byKey);
-  const ids = [...CHECKS.map((c) => c.id), ...extraIds];
+  // The checks V2.md brought have rows only when some run of the period was judged by them.
+  const ofRuns = CHECKS.filter((c) => c.since === 1 || runs.some(({ r }) => c.id in r.checks));
+  const ids = [...ofRuns.map((c) => c.id), ...extraIds];
   const totals = emptyCounts();
   const rows: PeriodRunRow[] = runs.map(({ r }) => {
     const counts = emptyCounts();

@@ -9,7 +9,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RULES_VERSION } from '#shared/checks/catalogue.js';
+import { rulesVersionOf } from '#shared/checks/catalogue.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import { UsageError } from '#shared/pipeline/errors.js';
 import { runId } from '#shared/pipeline/ids.js';
@@ -41,7 +41,7 @@ describe('openRun', () => {
       { scanOrder: true },
     );
     expect(run.runId).toBe(
-      runId({ inputs: run.inputHashes, parameters: DEFAULT_PARAMETERS, rules_version: RULES_VERSION }),
+      runId({ inputs: run.inputHashes, parameters: DEFAULT_PARAMETERS, rules_version: rulesVersionOf(1) }),
     );
     expect(run.inputHashes.map((f) => f.path)).toEqual(run.listed.map((f) => f.path));
     expect(run.inOrder.get('orders/orders-1.jsonl')).toBe(true);
