@@ -44,7 +44,6 @@ export interface RunSummary {
   period_start: string;
   period_end: string;
   operator_entity_id: string;
-  input: string;
   parameters: AuditParameters;
   access_log_present: boolean;
   files: InputFileSummary[];
@@ -58,7 +57,6 @@ export interface SummaryInput {
   toolVersion: string;
   runId: string;
   manifest: DatasetManifest;
-  input: string;
   parameters: AuditParameters;
   accessLogPresent: boolean;
   files: InputFileSummary[];
@@ -122,7 +120,6 @@ export function buildRunSummary(s: SummaryInput): RunSummary {
     period_start: s.manifest.period_start,
     period_end: s.manifest.period_end,
     operator_entity_id: s.manifest.operator_entity_id,
-    input: s.input,
     parameters: s.parameters,
     access_log_present: s.accessLogPresent,
     files: s.files,
