@@ -18,17 +18,20 @@ import { parseTimestampNs } from '../contract/time.js';
 import { CollateralLedgerError } from './errors.js';
 import type { CollateralLedger } from './ledger.js';
 
-/** A loan holding virtual-asset lots of one asset, and their quantity (> 0). */
+/** A loan holding virtual-asset lots of one asset: its borrower and the lots' quantity (> 0). */
 export interface HeldLoan {
   loan_id: string;
+  /** The account of the loan (of the first event that named it), null if none named one. */
+  account_id: string | null;
   qty: string;
 }
 
 /** The loans holding virtual-asset lots of an asset now, in the order they first pledged it. */
 export type HoldersOf = (asset: string) => readonly HeldLoan[];
 
-/** One point of a gap: an event (its id, seq, ts) or the period end (event_id and seq null). */
+/** One point of a gap: an event (its kind, id, seq, ts) or the period end (event, event_id and seq null). */
 export interface GapPoint {
+  event: CollateralEvent['event'] | null;
   event_id: string | null;
   seq: number | null;
   ts: string;
@@ -63,7 +66,8 @@ export function virtualAssetHolders(ledger: CollateralLedger, asset: string): He
     for (const lot of ledger.loan(loanId)?.lots ?? []) {
       if (lot.asset === asset && lot.asset_class === 'virtual_asset' && lot.qty.gt(0)) qty = qty.plus(lot.qty);
     }
-    if (qty.gt(0)) out.push({ loan_id: loanId, qty: qty.toString() });
+    if (qty.gt(0))
+      out.push({ loan_id: loanId, account_id: ledger.loan(loanId)?.account_id ?? null, qty: qty.toString() });
   }
   return out;
 }
@@ -105,7 +109,7 @@ export class ValuationGapTracker {
     const asset = ev.asset;
     const tsNs = parseTimestampNs(ev.ts);
     if (tsNs === undefined) throw new CollateralLedgerError(ev.event_id, `timestamp '${ev.ts}' is not readable`);
-    const point: GapPoint = { event_id: ev.event_id, seq: ev.seq, ts: ev.ts };
+    const point: GapPoint = { event: ev.event, event_id: ev.event_id, seq: ev.seq, ts: ev.ts };
     const gaps = this.#gapsOf(asset);
     const held = holdersBefore(asset);
     const gap = held.length > 0 ? this.#measure(gaps, point, tsNs, held) : null;
@@ -119,7 +123,7 @@ export class ValuationGapTracker {
     this.#finished = true;
     const endNs = parseTimestampNs(periodEnd);
     if (endNs === undefined) throw new CollateralLedgerError('(period end)', `'${periodEnd}' is not a timestamp`);
-    const point: GapPoint = { event_id: null, seq: null, ts: periodEnd };
+    const point: GapPoint = { event: null, event_id: null, seq: null, ts: periodEnd };
     for (const [asset, gaps] of this.#assets) {
       const held = holdersAfter(asset);
       if (held.length > 0) this.#measure(gaps, point, endNs, held);

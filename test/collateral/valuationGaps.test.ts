@@ -139,8 +139,8 @@ describe('MF-7 valuation gaps', () => {
     expect(btc.overMax).toBe(2);
     expect(btc.longest).toMatchObject({ to: { event_id: 'c-2' }, loans: [{ loan_id: 'L-1', qty: '1' }] });
     expect(r.gaps[2]!.loans).toEqual([
-      { loan_id: 'L-1', qty: '1' },
-      { loan_id: 'L-2', qty: '2' },
+      { loan_id: 'L-1', account_id: 'C-1', qty: '1' },
+      { loan_id: 'L-2', account_id: 'C-1', qty: '2' },
     ]);
     expect(r.tracker.loansExamined).toBe(2);
   });

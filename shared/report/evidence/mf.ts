@@ -4,6 +4,7 @@
  * for MF-5 / MF-6 the events the window is measured between.
  */
 import type { FindingDraft } from '../../contract/finding.js';
+import { durationText } from '../../contract/time.js';
 import type { EvidenceBlock } from '../evidenceView.js';
 import { collateralEventBlocks } from './collateralEvent.js';
 import { type ColumnSpec, fieldsBlocks, type Obj, Reading, shownNote, tableBlock, text, yesNo } from './read.js';
@@ -175,12 +176,5 @@ function creditLimitWindow(r: Reading): EvidenceBlock[] {
 /** Nanoseconds as "3 h 12 min 5.000000001 s (11525000000001 ns)"; anything unreadable as written. */
 function elapsed(ns: string): string {
   if (!/^-?\d+$/.test(ns)) return ns;
-  let n = BigInt(ns);
-  const sign = n < 0n ? '-' : '';
-  if (n < 0n) n = -n;
-  const h = n / 3_600_000_000_000n;
-  const min = (n / 60_000_000_000n) % 60n;
-  const s = n % 60_000_000_000n;
-  const sec = `${s / 1_000_000_000n}${s % 1_000_000_000n === 0n ? '' : `.${String(s % 1_000_000_000n).padStart(9, '0')}`}`;
-  return `${sign}${h} h ${min} min ${sec} s (${ns} ns)`;
+  return `${durationText(BigInt(ns))} (${ns} ns)`;
 }
