@@ -15,9 +15,9 @@ import type { CollateralLedger } from '../../collateral/ledger.js';
 import {
   type AssetGaps,
   type GapPoint,
-  type HoldersOf,
+  ledgerHoldings,
   ValuationGapTracker,
-  virtualAssetHolders,
+  type VirtualAssetHoldings,
 } from '../../collateral/valuationGaps.js';
 import { CONTRACT2_DEFAULTS, valuationMaxGapNs } from '../../config/parameters.js';
 import type { Located } from '../../contract/events.js';
@@ -33,14 +33,15 @@ const MAX_EVIDENCE_LOANS = 50;
 export class UnpricedCollateral implements Rule {
   readonly checks = [ID] as const;
   #tracker: ValuationGapTracker | undefined;
-  readonly #holders: HoldersOf;
+  /** The ledger's holdings as it stands: before each event (this rule's phase), after the last one in finish. */
+  readonly #holdings: VirtualAssetHoldings;
 
-  constructor(private readonly ledger: CollateralLedger) {
-    this.#holders = (asset) => virtualAssetHolders(this.ledger, asset);
+  constructor(ledger: CollateralLedger) {
+    this.#holdings = ledgerHoldings(ledger);
   }
 
   onCollateral(item: Located<CollateralEvent>, ctx: RuleContext): void {
-    this.#trackerFor(ctx).observe(item.rec, this.#holders);
+    this.#trackerFor(ctx).observe(item.rec, this.#holdings);
   }
 
   finish(ctx: RuleContext): void {
@@ -50,7 +51,7 @@ export class UnpricedCollateral implements Rule {
       return;
     }
     const tracker = this.#trackerFor(ctx);
-    tracker.finish(ctx.ref.manifest.period_end, this.#holders);
+    tracker.finish(ctx.ref.manifest.period_end, this.#holdings);
     if (tracker.loansExamined === 0) {
       ctx.sink.notTested(ID, 'no loan held virtual-asset lots in the collateral ledger', 0);
       return;
