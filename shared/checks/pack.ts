@@ -35,6 +35,7 @@ import { IneligibleCollateral } from './mf/ineligibleCollateral.js';
 import { LateMarginCall } from './mf/lateMarginCall.js';
 import { NonMarginClientFinancing } from './mf/nonMarginClientFinancing.js';
 import { OverAdvance } from './mf/overAdvance.js';
+import { UnpricedCollateral } from './mf/unpricedCollateral.js';
 import { NonMarketMakerTaggedRule } from './mmt/nonMarketMakerTagged.js';
 import { TagChangedDuringLifeRule } from './mmt/tagChangedDuringLife.js';
 import { TradeTagMismatchRule } from './mmt/tradeTagMismatch.js';
@@ -163,6 +164,16 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
   ).map(([id, phase, create]) =>
     declare({ checks: [id], scope: 'global', consumes: ['collateral'], replay: 'collateral', phase, create }),
   ),
+  // Real-time collateral monitoring (contract 2): each event before the ledger applies it, so "held just before it".
+  declare({
+    checks: ['MF-7'],
+    scope: 'global',
+    consumes: ['collateral'],
+    replay: 'collateral',
+    phase: 'beforeApply',
+    since: 2,
+    create: (l) => new UnpricedCollateral(l),
+  }),
 ];
 
 /** Checks the pipeline reports itself, not a rule: DQ-1 while reading records, DQ-2 and DQ-4 on each sequenced stream. */
