@@ -48,6 +48,9 @@ import { TransferOutOfSegregation } from './nrh/transferOutOfSegregation.js';
 import { perpetualReferenceAssetRule } from './perp/perpetualReferenceAsset.js';
 import { perpetualRetailAccessRule } from './perp/perpetualRetailAccess.js';
 import type { Consumed, Rule } from './rule.js';
+import { RoutedOrderPrefundingRule } from './sob/routedOrderPrefunding.js';
+import { RoutedOrderVenueRule } from './sob/routedOrderVenue.js';
+import { SharedBookSettlementRule } from './sob/sharedBookSettlement.js';
 
 /** The replays rules can read, by the stream they replay; a new one is a line here and in STREAM_REPLAYS. */
 export interface StreamReplays {
@@ -139,11 +142,33 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
   // Perpetuals: per order (PERP-1), reference only (PERP-2).
   declare({ checks: ['PERP-1'], scope: 'symbol', consumes: ['orders'], create: perpetualRetailAccessRule }),
   declare({ checks: ['PERP-2'], scope: 'global', consumes: ['reference'], create: perpetualReferenceAssetRule }),
+  // Shared order books: routed orders a symbol at a time (SOB-1, SOB-2), the settlement legs whole (SOB-3).
+  declare({
+    checks: ['SOB-1'],
+    scope: 'symbol',
+    consumes: ['orders'],
+    since: 2,
+    create: () => new RoutedOrderPrefundingRule(),
+  }),
+  declare({
+    checks: ['SOB-2'],
+    scope: 'symbol',
+    consumes: ['orders'],
+    since: 2,
+    create: () => new RoutedOrderVenueRule(),
+  }),
+  declare({
+    checks: ['SOB-3'],
+    scope: 'global',
+    consumes: ['settlements'],
+    since: 2,
+    create: () => new SharedBookSettlementRule(),
+  }),
   // Unknown reference ids, across every stream that names one.
   declare({
     checks: ['DQ-5'],
     scope: 'global',
-    consumes: ['orders', 'trades', 'collateral'],
+    consumes: ['orders', 'trades', 'collateral', 'margin', 'settlements'],
     create: () => new UnknownReferencesRule(),
   }),
   // The collateral ledger: no re-hypothecation, margin financing.

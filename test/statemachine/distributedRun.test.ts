@@ -29,6 +29,7 @@ import { createServices, type LambdaConfig } from '../../lambdas/runtime.js';
 import { cleanupAssemblies } from '../cdk/synthHelpers.js';
 import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { executeLocally } from './localExecution.js';
+import { SHARED_BOOK_FINDINGS, writeSharedBookDataset } from './sharedBookDataset.js';
 
 const RAW = 'raw-logs';
 const WORK = 'work-area';
@@ -37,6 +38,8 @@ const TABLE = 'vatp-audit-findings';
 const TOOL_VERSION = 'statemachine-test';
 const EXAMPLE = WORKED_EXAMPLE;
 const FIXED_NOW = () => new Date('2026-02-13T02:30:00Z');
+/** The checks the shared-order-book dataset is built for (the perpetual-margin checks judge its margin too). */
+const OWN = /^(CP|DQ|SOB)-/;
 
 let dir: string;
 let stack: EmbeddedStack;
@@ -259,6 +262,29 @@ describe('the state machine, run locally, equals the single-process run', () => 
     expect(run.states.filter((s) => s === 'AuditPartition')).toHaveLength(
       items.reduce((n, k) => n + Math.floor(k / 1024) + 1, 0),
     );
+  });
+
+  it('on a contract-2 shared-order-book dataset, partitions split by time: routed orders, venues, settlements', async () => {
+    const data = join(dir, 'shared-book');
+    await writeSharedBookDataset(data, { venues: true, settlements: true });
+    // 3 items per invocation: routed orders cross checkpoints open, closed and short of pre-funding.
+    const { findings, remote } = await compare(data, 'shared-book', { ...config, sliceMaxItems: 3 });
+    expect(findings.map((f) => `${f.check_id} ${f.subject}`).filter((id) => OWN.test(id))).toEqual(
+      SHARED_BOOK_FINDINGS,
+    );
+    const work = s3WorkArea(stack.s3, (remote.run.output as { run: { work: string } }).run.work);
+    expect((await work.getJson<IngestResult>(INGEST_FILE)).partitions).toHaveLength(2);
+  }, 180_000);
+
+  it('on a contract-2 dataset without venues/ and settlements/: SOB-2 and SOB-3 not tested, with that reason', async () => {
+    const bare = join(dir, 'shared-book-bare');
+    await writeSharedBookDataset(bare, { venues: false, settlements: false });
+    const { single } = await compare(bare, 'shared-book-bare');
+    const sob = (id: string) => single.result.summary.checks.find((c) => c.check_id === id)?.not_tested_reasons;
+    expect(sob('SOB-2')).toEqual({ 'venues/ folder absent: every route is unknown (see DQ-5)': 8 });
+    expect(sob('SOB-3')).toEqual({ 'settlements/ folder absent': 0 });
+    // DQ-5 for each of the four venues routed to (GB-…, SG-…, XX-…, ZZ-…).
+    expect(single.result.findings.filter((f) => /^DQ-5 [A-Z]{2}-/.test(`${f.check_id} ${f.subject}`))).toHaveLength(4);
   });
 
   it('on data whose orders, trades, sessions, IPs and unknown ids cross symbols', async () => {
