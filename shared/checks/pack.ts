@@ -15,6 +15,7 @@
 
 import { CollateralLedger } from '../collateral/ledger.js';
 import type { ContractVersion } from '../contract/records.js';
+import { MarginLedger } from '../margin/marginLedger.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
 import { CustomerPriorityRule } from './cp/customerPriority.js';
@@ -44,20 +45,27 @@ import { EncumberedCollateral } from './nrh/encumberedCollateral.js';
 import { EnforceWithoutDefault } from './nrh/enforceWithoutDefault.js';
 import { MisdirectedPledgeOrRelease } from './nrh/misdirectedPledgeOrRelease.js';
 import { TransferOutOfSegregation } from './nrh/transferOutOfSegregation.js';
+import { FundingPayment } from './perp/fundingPayment.js';
+import { MarginAssetClass } from './perp/marginAssetClass.js';
 import { perpetualReferenceAssetRule } from './perp/perpetualReferenceAsset.js';
 import { perpetualRetailAccessRule } from './perp/perpetualRetailAccess.js';
+import { PlatformMarginCredit } from './perp/platformMarginCredit.js';
+import { PrematureAutoDeleveraging } from './perp/prematureAutoDeleveraging.js';
+import { UncoveredDeficit } from './perp/uncoveredDeficit.js';
 import type { Consumed, Rule } from './rule.js';
 
 /** The replays rules can read, by the stream they replay; a new one is a line here and in STREAM_REPLAYS. */
 export interface StreamReplays {
   'orders+trades': OrderBookReplay;
   collateral: CollateralLedger;
+  margin: MarginLedger;
 }
 export type ReplayStream = keyof StreamReplays;
 
 export const STREAM_REPLAYS: { [S in ReplayStream]: (ref: ReferenceData) => StreamReplays[S] } = {
   'orders+trades': (ref) => new OrderBookReplay(ref),
   collateral: () => new CollateralLedger(),
+  margin: () => new MarginLedger(),
 };
 
 export type Scope = 'symbol' | 'global';
@@ -162,6 +170,18 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
     ] as const satisfies readonly [string, Phase, (ledger: CollateralLedger) => Rule][]
   ).map(([id, phase, create]) =>
     declare({ checks: [id], scope: 'global', consumes: ['collateral'], replay: 'collateral', phase, create }),
+  ),
+  // The perpetual margin ledger (contract 2): margin classes, no platform credit, the loss waterfall, funding.
+  ...(
+    [
+      ['PERP-3', 'beforeApply', () => new MarginAssetClass()],
+      ['PERP-4', 'afterApply', (l) => new PlatformMarginCredit(l)],
+      ['PERP-5', 'afterApply', (l) => new UncoveredDeficit(l)],
+      ['PERP-6', 'afterApply', (l) => new PrematureAutoDeleveraging(l)],
+      ['PERP-7', 'beforeApply', () => new FundingPayment()],
+    ] as const satisfies readonly [string, Phase, (ledger: MarginLedger) => Rule][]
+  ).map(([id, phase, create]) =>
+    declare({ checks: [id], scope: 'global', consumes: ['margin'], replay: 'margin', phase, since: 2, create }),
   ),
 ];
 
