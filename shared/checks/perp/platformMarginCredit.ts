@@ -59,7 +59,7 @@ export class PlatformMarginCredit implements Rule {
         item,
         `Margin ${rec.event} ${rec.event_id} (seq ${rec.seq}) of ${rec.amount} ${what}: balance ${text(change.before)} before, ${text(change.after)} after.`,
         {
-          reason: credit ? 'credit' : 'balance below zero',
+          reason: credit ? 'margin credit from the platform' : 'balance below zero after the event',
           balance_before: text(change.before),
           balance_after: text(change.after),
         },

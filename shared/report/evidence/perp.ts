@@ -1,9 +1,15 @@
-/** PERP-1 / PERP-2 evidence (shared/checks/perp/): the order and the client's investor class, or the instrument. */
+/**
+ * PERP evidence (shared/checks/perp/): for PERP-1 / PERP-2 the order and the client's investor class, or the
+ * instrument; the margin checks PERP-3..7 are read in perpMargin.ts.
+ */
 import type { FindingDraft } from '../../contract/finding.js';
 import type { EvidenceBlock } from '../evidenceView.js';
+import { perpMarginEvidence } from './perpMargin.js';
 import { fileLine, Reading, yesNo } from './read.js';
 
 export function perpEvidence(finding: FindingDraft): EvidenceBlock[] {
+  const margin = perpMarginEvidence(finding);
+  if (margin !== undefined) return margin;
   const r = new Reading(finding.evidence);
   return [
     ...r.fields('Client', [

@@ -25,7 +25,7 @@ describe('PERP-4 the platform gave perpetual margin credit', () => {
     const f = r.only('PERP-4');
     expect(f).toMatchObject({ subject: 'm-2', severity: 'critical', account_id: 'A', seq: 2 });
     expect(f.evidence).toMatchObject({
-      reason: 'credit',
+      reason: 'margin credit from the platform',
       balance_before: '100',
       balance_after: '110.5',
       event: { event: 'credit', amount: '10.5' },
@@ -36,7 +36,7 @@ describe('PERP-4 the platform gave perpetual margin credit', () => {
     const r = runMargin(events(deposit('A', '10.00'), withdraw('A', '10'), fee('A', '0.01')));
     expect(r.ids('PERP-4')).toEqual(['m-3']);
     expect(r.only('PERP-4').evidence).toMatchObject({
-      reason: 'balance below zero',
+      reason: 'balance below zero after the event',
       balance_before: '0',
       balance_after: '-0.01',
     });
