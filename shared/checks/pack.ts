@@ -15,6 +15,7 @@
 
 import { CollateralLedger } from '../collateral/ledger.js';
 import type { ContractVersion } from '../contract/records.js';
+import { MarginLedger } from '../margin/marginLedger.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
 import { CustomerPriorityRule } from './cp/customerPriority.js';
@@ -45,8 +46,13 @@ import { EncumberedCollateral } from './nrh/encumberedCollateral.js';
 import { EnforceWithoutDefault } from './nrh/enforceWithoutDefault.js';
 import { MisdirectedPledgeOrRelease } from './nrh/misdirectedPledgeOrRelease.js';
 import { TransferOutOfSegregation } from './nrh/transferOutOfSegregation.js';
+import { FundingPayment } from './perp/fundingPayment.js';
+import { MarginAssetClass } from './perp/marginAssetClass.js';
 import { perpetualReferenceAssetRule } from './perp/perpetualReferenceAsset.js';
 import { perpetualRetailAccessRule } from './perp/perpetualRetailAccess.js';
+import { PlatformMarginCredit } from './perp/platformMarginCredit.js';
+import { PrematureAutoDeleveraging } from './perp/prematureAutoDeleveraging.js';
+import { UncoveredDeficit } from './perp/uncoveredDeficit.js';
 import type { Consumed, Rule } from './rule.js';
 import { RoutedOrderPrefundingRule } from './sob/routedOrderPrefunding.js';
 import { RoutedOrderVenueRule } from './sob/routedOrderVenue.js';
@@ -56,12 +62,14 @@ import { SharedBookSettlementRule } from './sob/sharedBookSettlement.js';
 export interface StreamReplays {
   'orders+trades': OrderBookReplay;
   collateral: CollateralLedger;
+  margin: MarginLedger;
 }
 export type ReplayStream = keyof StreamReplays;
 
 export const STREAM_REPLAYS: { [S in ReplayStream]: (ref: ReferenceData) => StreamReplays[S] } = {
   'orders+trades': (ref) => new OrderBookReplay(ref),
   collateral: () => new CollateralLedger(),
+  margin: () => new MarginLedger(),
 };
 
 export type Scope = 'symbol' | 'global';
@@ -199,6 +207,18 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
     since: 2,
     create: (l) => new UnpricedCollateral(l),
   }),
+  // The perpetual margin ledger (contract 2): margin classes, no platform credit, the loss waterfall, funding.
+  ...(
+    [
+      ['PERP-3', 'beforeApply', () => new MarginAssetClass()],
+      ['PERP-4', 'afterApply', (l) => new PlatformMarginCredit(l)],
+      ['PERP-5', 'afterApply', (l) => new UncoveredDeficit(l)],
+      ['PERP-6', 'afterApply', (l) => new PrematureAutoDeleveraging(l)],
+      ['PERP-7', 'beforeApply', () => new FundingPayment()],
+    ] as const satisfies readonly [string, Phase, (ledger: MarginLedger) => Rule][]
+  ).map(([id, phase, create]) =>
+    declare({ checks: [id], scope: 'global', consumes: ['margin'], replay: 'margin', phase, since: 2, create }),
+  ),
 ];
 
 /** Checks the pipeline reports itself, not a rule: DQ-1 while reading records, DQ-2 and DQ-4 on each sequenced stream. */

@@ -20,6 +20,7 @@ import { type EmbeddedStack, startEmbeddedStack } from '#shared/local/embeddedSt
 import { PACK_FILES } from '#shared/pipeline/finalizeRun.js';
 import { checkpointFile, type PartitionState } from '#shared/pipeline/partition/auditPartition.js';
 import { INGEST_FILE, type IngestResult } from '#shared/pipeline/partition/ingest.js';
+import { LEDGER_FILE, type LedgerResult } from '#shared/pipeline/partition/ledger.js';
 import { s3WorkArea } from '#shared/pipeline/partition/workArea.js';
 import { runAudit } from '#shared/pipeline/runAudit.js';
 import { s3EvidenceBlobStore } from '#shared/store/evidenceBlobs.js';
@@ -29,6 +30,7 @@ import { createServices, type LambdaConfig } from '../../lambdas/runtime.js';
 import { cleanupAssemblies } from '../cdk/synthHelpers.js';
 import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { executeLocally } from './localExecution.js';
+import { MARGIN_CHECKS, MARGIN_FINDINGS, writeMarginDataset } from './marginDataset.js';
 import { SHARED_BOOK_FINDINGS, writeSharedBookDataset } from './sharedBookDataset.js';
 
 const RAW = 'raw-logs';
@@ -322,6 +324,33 @@ describe('the state machine, run locally, equals the single-process run', () => 
     expect(groups).toEqual(
       expect.arrayContaining([['BTC-USD', 'ETH-USD', 'SOL-USD', 'XRP-USD'], ['BTC-PERP'], ['ADA-USD']]),
     );
+  });
+});
+
+describe('a contract-2 dataset through the state machine', () => {
+  it('judges the margin ledger in the Ledger step exactly as the single-process run (PERP-3..7)', async () => {
+    const data = join(dir, 'margin');
+    await writeMarginDataset(data);
+    const { findings, remote } = await compare(data, 'margin');
+    expect(findings.filter((f) => f.check_id.startsWith('PERP-')).map((f) => `${f.check_id} ${f.subject}`)).toEqual(
+      MARGIN_FINDINGS,
+    );
+    const dq = findings.filter((f) => f.subject.startsWith('margin'));
+    expect(dq.map((f) => `${f.check_id} ${f.subject}`)).toEqual([
+      'DQ-1 margin/part-2/ledger.csv.gz:2',
+      'DQ-2 margin:16',
+      'DQ-2 margin:18',
+      'DQ-4 margin:17-17',
+    ]);
+    // Where the margin stream is replayed: the Ledger step reports them (and every PERP-3..7 count).
+    const ledger = await s3WorkArea(
+      stack.s3,
+      (remote.run.output as { run: { work: string } }).run.work,
+    ).getJson<LedgerResult>(LEDGER_FILE);
+    expect(
+      ledger.findings.filter((f) => f.check_id.startsWith('PERP-')).map((f) => `${f.check_id} ${f.subject}`),
+    ).toEqual(MARGIN_FINDINGS);
+    expect(Object.keys(ledger.populations).filter((c) => c.startsWith('PERP-'))).toEqual(MARGIN_CHECKS);
   });
 });
 

@@ -1,13 +1,17 @@
 /**
- * PERP-1 / PERP-2 evidence (shared/checks/perp/): the order and the client's investor class, or the instrument (on a
- * contract-2 dataset also its IOSCO index flag and what it is missing).
+ * PERP evidence (shared/checks/perp/): for PERP-1 / PERP-2 the order and the client's investor class, or the
+ * instrument (on a contract-2 dataset also its IOSCO index flag and what it is missing); the margin checks PERP-3..7
+ * are read in perpMargin.ts.
  */
 import type { FindingDraft } from '../../contract/finding.js';
 import type { EvidenceBlock } from '../evidenceView.js';
 import { scalarText } from './generic.js';
+import { perpMarginEvidence } from './perpMargin.js';
 import { fileLine, Reading, yesNo } from './read.js';
 
 export function perpEvidence(finding: FindingDraft): EvidenceBlock[] {
+  const margin = perpMarginEvidence(finding);
+  if (margin !== undefined) return margin;
   const r = new Reading(finding.evidence);
   return [
     ...r.fields('Client', [
