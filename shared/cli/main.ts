@@ -13,6 +13,7 @@ import { registerReportCommand } from './reportCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerRunsCommands } from './runsCommands.js';
 import { quietSdkNodeNotice } from './sdkNotice.js';
+import { registerServeCommand } from './serveCommand.js';
 import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
 import { TOOL_VERSION } from './version.js';
@@ -49,6 +50,7 @@ const openStore = async () => {
 registerFindingsCommands(program, { openStore, now: () => new Date(), out });
 registerRunsCommands(program, { openStore, now: () => new Date(), out });
 registerReportCommand(program, { services, out, err });
+registerServeCommand(program, { services, dataDir, out, err });
 
 try {
   await program.parseAsync(process.argv);
