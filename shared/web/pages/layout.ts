@@ -18,6 +18,7 @@ function head(title: string): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${title} · vatp-audit workbench</title>
 <link rel="stylesheet" href="/static/workbench.css">
 <script src="/static/workbench.js" defer></script>
