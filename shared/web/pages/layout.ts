@@ -17,7 +17,7 @@ function head(title: string): Html {
   return html`<head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <link rel="icon" href="data:,">
 <title>${title} · vatp-audit workbench</title>
 <link rel="stylesheet" href="/static/workbench.css">
