@@ -58,8 +58,9 @@ async function tabUntil(page: Page, selector: string): Promise<void> {
   throw new Error(`Tab never reached ${selector}`);
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+/** A screenshot of the whole page, or of the first screen only (what the README shows). */
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }
 
 beforeAll(async () => {
@@ -121,7 +122,9 @@ describe('the workbench in a browser', { timeout: 120_000 }, () => {
     await page.click(`a[href="/runs/${runA}"]`);
     await expect(page.getByTestId('run-facts').textContent()).resolves.toContain(runA);
     await shot(page, 'run');
+    await shot(page, 'run-first-screen', false);
     await page.click('text=Findings of this run');
+    await shot(page, 'findings-first-screen', false);
     await page.selectOption('select[name=check]', 'CP-1');
     await page.click('form[data-testid=filters] button[type=submit]');
     expect(new URL(page.url()).searchParams.get('check')).toBe('CP-1');
