@@ -3,6 +3,7 @@ import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
+import { acknowledgeFunctionBasics } from './nagAcknowledgements.js';
 import { WORKBENCH_REPORTS_PREFIX, type Workbench } from './workbench.js';
 
 function ack(scope: IConstruct, id: string, reason: string): void {
@@ -18,21 +19,7 @@ export function acknowledgeWorkbenchNagFindings(
   stores: { evidenceBucket: s3.IBucket; findingsTable: dynamodb.ITable },
 ): void {
   const fn = w.function.fn;
-  ack(
-    fn,
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'The AWS managed basic execution policy only lets the function write its own CloudWatch logs.',
-  );
-  ack(
-    fn,
-    'AwsSolutions-L1',
-    'nodejs22.x is the runtime the project pins and tests (STACK.md); the code also runs on the local Node 20.',
-  );
-  ack(
-    fn,
-    'AwsSolutions-IAM5[Resource::*]',
-    'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.',
-  );
+  acknowledgeFunctionBasics(fn);
   const evidence = arnToken(stores.evidenceBucket);
   for (const [prefix, what] of [
     ['packs/*', 'reads the evidence packs of runs (PDF, pack download, verify)'],

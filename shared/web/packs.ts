@@ -104,13 +104,19 @@ export function folderPackLocator(
   };
 }
 
-/** The first locator that finds the pack. */
+/** The first locator that finds the pack; a pack found is remembered (a run's pack does not move). */
 export function firstPackLocator(locators: readonly PackLocator[]): PackLocator {
+  const found = new Map<string, PackLocation>();
   return {
     async locate(run) {
+      const known = found.get(run.run_id);
+      if (known !== undefined) return known;
       for (const l of locators) {
-        const found = await l.locate(run);
-        if (found !== undefined) return found;
+        const location = await l.locate(run);
+        if (location !== undefined) {
+          found.set(run.run_id, location);
+          return location;
+        }
       }
       return undefined;
     },
@@ -127,6 +133,12 @@ export class VerifyCache {
     private readonly clock: () => number,
     private readonly ttlMs = 5 * 60_000,
   ) {}
+
+  /** The result kept for this pack, if one is (without checking it again). */
+  peek(pack: PackLocation): Promise<VerifyResult> | undefined {
+    const hit = this.#results.get(pack.uri);
+    return hit !== undefined && this.clock() - hit.at < this.ttlMs ? hit.result : undefined;
+  }
 
   verify(pack: PackLocation): Promise<VerifyResult> {
     const now = this.clock();

@@ -11,10 +11,12 @@ import { barChart, csrfField, notice, runHref, severityCounts, severityTotals, s
 
 export interface RunListing {
   run: RunRecord;
-  pack: { uri: string; verify: VerifyResult | { error: string } } | null;
+  /** verify null: not checked yet (open the run to check it). */
+  pack: { uri: string; verify: VerifyResult | { error: string } | null } | null;
 }
 
-function verifyText(v: VerifyResult | { error: string }): Html {
+function verifyText(v: VerifyResult | { error: string } | null): Html {
+  if (v === null) return html`<span class="muted">not checked yet (open the run)</span>`;
   if ('error' in v) return html`<span class="bad">cannot verify: ${v.error}</span>`;
   if (v.ok)
     return html`<span class="good" title="${`${v.checked} files, key ${v.keyFingerprint ?? ''}`}">verified</span>`;
