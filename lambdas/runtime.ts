@@ -11,11 +11,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { createDynamoClient, createS3Client } from '#shared/adapters/aws/factories.js';
 import { type OutputSink, openOutputSink } from '#shared/adapters/s3/outputSink.js';
-import { TOOL_VERSION } from '#shared/cli/version.js';
 import { type AuditParameters, auditParametersSchema, DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import { TOOL_VERSION } from '#shared/config/version.js';
 import { KmsSigner, type Signer } from '#shared/evidence/signer.js';
 import { s3EvidenceBlobStore } from '#shared/store/evidenceBlobs.js';
 import { FindingsStore } from '#shared/store/findingsStore.js';
+import { LambdaConfigError } from './errors.js';
 
 const text = z.string().min(1);
 const parametersJson = z
@@ -71,7 +72,7 @@ export function parseLambdaConfig(env: Record<string, string | undefined>): Lamb
   const parsed = lambdaConfigSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid Lambda configuration: ${problems}`);
+    throw new LambdaConfigError(`invalid Lambda configuration: ${problems}`);
   }
   const e = parsed.data;
   return {
@@ -133,7 +134,7 @@ export function createServices(o: ServiceOverrides = {}): LambdaServices {
     },
     signer() {
       if (signer === undefined) {
-        if (config.signingKeyId === undefined) throw new Error('VATP_AUDIT_SIGNING_KEY_ID is not set');
+        if (config.signingKeyId === undefined) throw new LambdaConfigError('VATP_AUDIT_SIGNING_KEY_ID is not set');
         signer = new KmsSigner({ kms: new KMSClient({}), keyId: config.signingKeyId });
       }
       return signer;

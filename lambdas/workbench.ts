@@ -11,7 +11,7 @@ import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
 import { createDynamoClient, createS3Client } from '#shared/adapters/aws/factories.js';
 import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
-import { TOOL_VERSION } from '#shared/cli/version.js';
+import { TOOL_VERSION } from '#shared/config/version.js';
 import { KmsSigner, type Signer } from '#shared/evidence/signer.js';
 import type { PackReader } from '#shared/evidence/verify.js';
 import { s3EvidenceBlobStore } from '#shared/store/evidenceBlobs.js';

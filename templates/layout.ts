@@ -1,11 +1,18 @@
 /**
- * Layout primitives for the PDF reports (pdfkit): headings, paragraphs, tables that repeat their header on every page
- * and never overflow one, vector bar charts, and "page N of M" furniture. Everything is drawn from the model only:
- * no dates, no randomness, so the same model gives the same bytes.
+ * Layout primitives for the PDF reports (pdfkit): headings that keep with what follows, paragraphs, label/value
+ * lists, tables that repeat their header on every page and never overflow one, vector bar charts, and one-line page
+ * furniture (with DRAFT on every page of a draft). Everything is drawn from the model only: no dates, no
+ * randomness, so the same model gives the same bytes.
+ *
+ * Text is broken by templates/textFit.ts, never by pdfkit: lines break at spaces only, so ids, hashes, timestamps and
+ * `file:line` are never cut; a cell whose token is wider than the cell shrinks its font. Every string drawn is made
+ * printable first (control characters as `\xNN`, characters the embedded font lacks as `\uNNNN`).
  */
 import type { Severity } from '../shared/contract/finding.js';
+import { printable } from '../shared/report/evidenceView.js';
+import { autoWidths, fitOneLine, type Measure, type Wrapped, wrapTokens } from './textFit.js';
 
-export const FONT = { regular: 'Report-Regular', bold: 'Report-Bold' } as const;
+export const FONT = { regular: 'Report-Regular', bold: 'Report-Bold', mono: 'Report-Mono' } as const;
 
 export const COLOR = {
   ink: '#1d2433',
@@ -15,6 +22,7 @@ export const COLOR = {
   navy: '#14305a',
   band: '#eef2f7',
   zebra: '#f7f9fb',
+  code: '#f3f4f6',
   white: '#ffffff',
   ok: '#2e7d32',
   warn: '#b26a00',
@@ -32,11 +40,20 @@ export const SEVERITY_COLOR: Record<Severity, string> = {
 export type Doc = PDFKit.PDFDocument;
 export type Align = 'left' | 'right' | 'center';
 
+export interface TextStyle {
+  size: number;
+  bold?: boolean;
+  mono?: boolean;
+  color?: string;
+}
+
 export interface Column {
   header: string;
-  /** Relative width; columns are scaled to the text width. */
+  /** Relative width; columns are scaled to the text width (ignored by tables laid out from their content). */
   width: number;
   align?: Align;
+  /** Ids, hashes, instants and quantities: set in the monospace face. */
+  mono?: boolean;
 }
 
 export interface Row {
@@ -52,9 +69,30 @@ export interface Row {
 export interface TableOptions {
   fontSize?: number;
   zebra?: boolean;
+  /** Column widths from the content (each column at least its widest token), not from Column.width. */
+  auto?: boolean;
+  /** A title drawn above the table and kept on the page with its header and first rows. */
+  title?: string;
+  /** Rows kept with the title and header (default 3). */
+  keepRows?: number;
+  /** Header style: navy band (default) or a light one for tables inside a finding. */
+  light?: boolean;
+  /** Left indent of the table. */
+  indent?: number;
+}
+
+/** Text set out for drawing: its lines at a (possibly shrunk) size. */
+export interface SetText {
+  lines: string[];
+  size: number;
+  height: number;
 }
 
 const PAD = 3;
+/** Smallest size a cell shrinks its font to so that a token fits. */
+const MIN_CELL_SIZE = 4.2;
+/** Marks a line of a token cut only because it is wider than even the smallest font allows. */
+export const CONTINUATION = '↩';
 
 /** Thousands with a thin grouping comma; locale-independent so output never depends on the machine. */
 export function fmtInt(n: number): string {
@@ -70,8 +108,13 @@ export interface TocEntry {
   level: number;
 }
 
+interface FontkitLike {
+  hasGlyphForCodePoint(cp: number): boolean;
+}
+
 export class Layout {
   readonly toc: TocEntry[] = [];
+  readonly #glyphs = new Map<string, Map<number, boolean>>();
 
   constructor(readonly doc: Doc) {}
 
@@ -93,6 +136,10 @@ export class Layout {
   get pageIndex(): number {
     const r = this.doc.bufferedPageRange();
     return r.start + r.count - 1;
+  }
+  /** Points left on this page. */
+  get room(): number {
+    return this.bottom - this.doc.y;
   }
 
   newPage(): void {
@@ -117,142 +164,331 @@ export class Layout {
       .fillColor(color);
   }
 
+  style(s: TextStyle): void {
+    this.doc
+      .font(s.mono ? FONT.mono : s.bold ? FONT.bold : FONT.regular)
+      .fontSize(s.size)
+      .fillColor(s.color ?? COLOR.ink);
+  }
+
+  /** Line height of a style (its font's ascent to descent, plus gap). */
+  lineHeight(s: TextStyle): number {
+    this.style(s);
+    return this.doc.currentLineHeight(true);
+  }
+
+  measure(s: TextStyle): Measure {
+    this.style(s);
+    return (t) => this.doc.widthOfString(t);
+  }
+
+  /** Printable text in the style's font: control characters as `\xNN`, characters without a glyph as `\uNNNN`. */
+  safe(text: string, s: TextStyle): string {
+    // Line feeds the templates put in are kept; dataset text reaches them already escaped (shared/report).
+    const t = text.includes('\n') ? text.split('\n').map(printable).join('\n') : printable(text);
+    const name = s.mono ? FONT.mono : s.bold ? FONT.bold : FONT.regular;
+    let known = this.#glyphs.get(name);
+    if (known === undefined) {
+      known = new Map();
+      this.#glyphs.set(name, known);
+    }
+    // Printable ASCII (and line feeds) needs no glyph lookup.
+    if (/^[\x20-\x7e\n]*$/.test(t)) return t;
+    this.style(s);
+    const font = (this.doc as unknown as { _font?: { font?: Partial<FontkitLike> } })._font?.font;
+    if (typeof font?.hasGlyphForCodePoint !== 'function') return t;
+    let out = '';
+    for (const ch of t) {
+      const cp = ch.codePointAt(0)!;
+      if (cp < 0x7f || ch === '\n') {
+        out += ch;
+        continue;
+      }
+      let has = known.get(cp);
+      if (has === undefined) {
+        has = font.hasGlyphForCodePoint(cp);
+        known.set(cp, has);
+      }
+      out += has ? ch : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+    return out;
+  }
+
+  /** Token-safe lines of (already safe) text at a width. */
+  wrap(text: string, width: number, s: TextStyle): Wrapped {
+    return wrapTokens(text, width, this.measure(s));
+  }
+
+  /**
+   * Text set out in `width`: broken at spaces only; when a token is wider than the width the font shrinks (down to
+   * `minSize`) until it fits, and only a token wider than that is cut, each cut marked with CONTINUATION.
+   */
+  set(text: string, width: number, s: TextStyle, opts: { minSize?: number; lineGap?: number } = {}): SetText {
+    const safe = this.safe(text, s);
+    let size = s.size;
+    let w = this.wrap(safe, width, s);
+    if (w.widestToken > width) {
+      const min = Math.min(s.size, opts.minSize ?? MIN_CELL_SIZE);
+      size = Math.max(min, Math.floor(((s.size * width) / w.widestToken) * 0.98 * 10) / 10);
+      w = this.wrap(safe, width, { ...s, size });
+    }
+    let lines = w.lines;
+    if (w.widestToken > width) lines = this.cutWideTokens(lines, width, { ...s, size });
+    const lh = this.lineHeight({ ...s, size }) + (opts.lineGap ?? 0);
+    return { lines, size, height: lines.length * lh };
+  }
+
+  /** Lines whose single token is wider than the width, cut at the width with a visible continuation mark. */
+  private cutWideTokens(lines: string[], width: number, s: TextStyle): string[] {
+    const m = this.measure(s);
+    const out: string[] = [];
+    for (const line of lines) {
+      if (m(line) <= width) {
+        out.push(line);
+        continue;
+      }
+      let rest = [...line];
+      while (rest.length > 0) {
+        let n = rest.length;
+        while (n > 1 && m(`${rest.slice(0, n).join('')}${CONTINUATION}`) > width) n--;
+        const last = n >= rest.length;
+        out.push(last ? rest.join('') : `${rest.slice(0, n).join('')}${CONTINUATION}`);
+        rest = rest.slice(n);
+      }
+    }
+    return out;
+  }
+
+  /** Draws set-out lines from (x, y), each on its own (pdfkit never wraps them again). Returns the height used. */
+  drawSet(t: SetText, x: number, y: number, width: number, s: TextStyle, align: Align = 'left', lineGap = 0): number {
+    const style = { ...s, size: t.size };
+    this.style(style);
+    const lh = this.doc.currentLineHeight(true) + lineGap;
+    let yy = y;
+    for (const line of t.lines) {
+      let xx = x;
+      if (align !== 'left') {
+        const lw = this.doc.widthOfString(line);
+        xx = align === 'right' ? x + width - lw : x + (width - lw) / 2;
+      }
+      this.doc.text(line, xx, yy, { lineBreak: false });
+      yy += lh;
+    }
+    this.doc.x = this.left;
+    return yy - y;
+  }
+
+  /** Text at the current position across `width`, breaking pages between lines when it runs past the page foot. */
+  flow(text: string, s: TextStyle, opts: { indent?: number; width?: number; lineGap?: number } = {}): void {
+    const x = this.left + (opts.indent ?? 0);
+    const width = opts.width ?? this.width - (opts.indent ?? 0);
+    const lineGap = opts.lineGap ?? 1.5;
+    // Prose keeps its size: a token wider than the whole width (a pathological id) is cut with a visible mark.
+    const t = this.set(text, width, s, { lineGap, minSize: s.size });
+    const lh = t.height / Math.max(1, t.lines.length);
+    // A short text moves whole to the next page; a long one flows across pages line by line.
+    if (t.height < this.bottom - this.top) this.ensure(t.height);
+    for (const line of t.lines) {
+      this.ensure(lh);
+      this.drawSet({ lines: [line], size: t.size, height: lh }, x, this.doc.y, width, s, 'left', lineGap);
+      this.doc.y += lh;
+    }
+  }
+
   /** A numbered section that starts a page and enters the contents and the PDF outline. */
   section(title: string): void {
     if (this.doc.y > this.top + 1) this.newPage();
     this.toc.push({ title, page: this.pageIndex, level: 0 });
     this.doc.outline.addItem(title);
-    this.font(true, 16, COLOR.navy);
-    this.doc.text(title, this.left, this.doc.y, { width: this.width });
-    const y = this.doc.y + 3;
+    const s = { size: 16, bold: true, color: COLOR.navy };
+    const t = this.set(title, this.width, s);
+    this.drawSet(t, this.left, this.doc.y, this.width, s);
+    const y = this.doc.y + t.height + 3;
     this.doc.moveTo(this.left, y).lineTo(this.right, y).lineWidth(1.2).strokeColor(COLOR.navy).stroke();
     this.doc.y = y + 10;
   }
 
+  /** Height a heading takes. */
+  headingHeight(title: string, size = 11.5): number {
+    return this.set(title, this.width, { size, bold: true }).height + 7;
+  }
+
+  /** A heading kept on the page with the `keepWith` points of content that follow it. */
   heading(title: string, size = 11.5, keepWith = 70): void {
-    this.ensure(size * 2 + keepWith);
+    const s = { size, bold: true, color: COLOR.navy };
+    const t = this.set(title, this.width, s);
+    this.ensure(t.height + 7 + keepWith);
     this.gap(4);
-    this.font(true, size, COLOR.navy);
-    this.doc.text(title, this.left, this.doc.y, { width: this.width });
+    this.drawSet(t, this.left, this.doc.y, this.width, s);
+    this.doc.y += t.height;
     this.gap(3);
   }
 
+  /** Height of a paragraph. */
+  paraHeight(text: string, opts: { size?: number; bold?: boolean; indent?: number } = {}): number {
+    const s = { size: opts.size ?? 9, bold: opts.bold ?? false };
+    return this.set(text, this.width - (opts.indent ?? 0), s, { lineGap: 1.5, minSize: s.size }).height + 4;
+  }
+
   para(text: string, opts: { size?: number; color?: string; bold?: boolean; indent?: number } = {}): void {
-    const size = opts.size ?? 9;
-    this.font(opts.bold ?? false, size, opts.color ?? COLOR.ink);
-    const width = this.width - (opts.indent ?? 0);
-    const h = this.doc.heightOfString(text, { width, lineGap: 1.5 });
-    // A paragraph longer than a page flows across pages; a short one moves whole to the next page.
-    if (h < this.bottom - this.top) this.ensure(h);
-    this.doc.text(text, this.left + (opts.indent ?? 0), this.doc.y, { width, lineGap: 1.5 });
+    const s = { size: opts.size ?? 9, bold: opts.bold ?? false, color: opts.color ?? COLOR.ink };
+    this.flow(text, s, { indent: opts.indent });
     this.gap(4);
   }
 
-  /** Label/value lines in two columns. */
-  keyValues(rows: [string, string][], labelWidth = 150, size = 9): void {
-    for (const [k, v] of rows) {
-      this.font(false, size);
-      const h = Math.max(
-        this.doc.heightOfString(v, { width: this.width - labelWidth }),
-        this.doc.heightOfString(k, { width: labelWidth - 8 }),
-      );
-      this.ensure(h + 3);
+  #keyValueRows(rows: readonly KeyValue[], labelWidth: number, size: number) {
+    return rows.map(([k, v, mono]) => {
+      const label = this.set(k, labelWidth - 8, { size, bold: true });
+      const value = this.set(v, this.width - labelWidth, { size, mono });
+      return { label, value, mono, h: Math.max(label.height, value.height) + 3 };
+    });
+  }
+
+  keyValuesHeight(rows: readonly KeyValue[], labelWidth = 150, size = 9): number {
+    return this.#keyValueRows(rows, labelWidth, size).reduce((s, r) => s + r.h, 0) + 3;
+  }
+
+  /** Label/value lines in two columns; a third element `true` sets the value in the monospace face. */
+  keyValues(rows: readonly KeyValue[], labelWidth = 150, size = 9): void {
+    for (const r of this.#keyValueRows(rows, labelWidth, size)) {
+      this.ensure(r.h);
       const y = this.doc.y;
-      this.font(true, size, COLOR.muted);
-      this.doc.text(k, this.left, y, { width: labelWidth - 8 });
-      this.font(false, size);
-      this.doc.text(v, this.left + labelWidth, y, { width: this.width - labelWidth });
-      this.doc.y = y + h + 3;
+      this.drawSet(r.label, this.left, y, labelWidth - 8, { size, bold: true, color: COLOR.muted });
+      this.drawSet(r.value, this.left + labelWidth, y, this.width - labelWidth, { size, mono: r.mono });
+      this.doc.y = y + r.h;
     }
     this.doc.x = this.left;
     this.gap(3);
   }
 
-  /** Longest prefix of `text` (plus an ellipsis) whose height at `width` is within `maxH`. */
-  fitText(text: string, width: number, maxH: number): string {
-    if (this.doc.heightOfString(text, { width }) <= maxH) return text;
-    const chars = [...text];
-    let lo = 0;
-    let hi = chars.length;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (this.doc.heightOfString(`${chars.slice(0, mid).join('')}…`, { width }) <= maxH) lo = mid;
-      else hi = mid - 1;
-    }
-    return `${chars.slice(0, lo).join('')}…`;
+  #layoutTable(columns: Column[], rows: Row[], opts: TableOptions) {
+    const size = opts.fontSize ?? 7.5;
+    const indent = opts.indent ?? 0;
+    const left = this.left + indent;
+    const width = this.width - indent;
+    const widths = opts.auto
+      ? this.#autoColumnWidths(columns, rows, size, width)
+      : columns.map((c) => (c.width / columns.reduce((s, x) => s + x.width, 0)) * width);
+    const xs = widths.map((_, i) => left + widths.slice(0, i).reduce((s, w) => s + w, 0));
+    const headerStyle = { size, bold: true, color: opts.light ? COLOR.navy : COLOR.white };
+    const headers = columns.map((c, i) => this.set(c.header, widths[i]! - 2 * PAD, headerStyle));
+    const headerH = Math.max(...headers.map((h) => h.height)) + 2 * PAD;
+    const maxRowH = this.bottom - this.top - headerH - 20;
+    const cellStyle = (row: Row, i: number): TextStyle => ({
+      size,
+      bold: row.bold ?? row.span ?? false,
+      mono: !row.span && (columns[i]?.mono ?? false),
+      color: row.colors?.[i] ?? COLOR.ink,
+    });
+    const laid = rows.map((row) => {
+      const cellWidths = row.span ? [width] : widths;
+      const cells = row.cells.slice(0, cellWidths.length).map((t, i) => {
+        const set = this.set(t, cellWidths[i]! - 2 * PAD, cellStyle(row, i));
+        return set.height > maxRowH - 2 * PAD ? this.#cut(set, maxRowH - 2 * PAD) : set;
+      });
+      return { cells, h: Math.max(this.lineHeight({ size }), ...cells.map((c) => c.height)) + 2 * PAD };
+    });
+    const titleStyle = { size: size + 0.5, bold: true, color: COLOR.navy };
+    const title = opts.title === undefined ? undefined : this.set(opts.title, width, titleStyle);
+    return { left, width, widths, xs, headerStyle, headers, headerH, cellStyle, laid, titleStyle, title };
+  }
+
+  /** Height a whole table takes (if it fits on one page). */
+  tableHeight(columns: Column[], rows: Row[], opts: TableOptions = {}): number {
+    const t = this.#layoutTable(columns, rows, opts);
+    return (t.title ? t.title.height + 2 : 0) + t.headerH + t.laid.reduce((s, r) => s + r.h, 0) + (opts.light ? 5 : 8);
+  }
+
+  /** Height the title, header and first `keepRows` rows of a table take (what a heading before it keeps with). */
+  tableLeadHeight(columns: Column[], rows: Row[], opts: TableOptions = {}): number {
+    const t = this.#layoutTable(columns, rows.slice(0, opts.keepRows ?? 3), opts);
+    return (t.title ? t.title.height + 2 : 0) + t.headerH + t.laid.reduce((s, r) => s + r.h, 0) + 2;
   }
 
   /**
-   * A table whose header row repeats on every page it spans. A row never splits across pages; a row taller than a
-   * page is cut (with an ellipsis) to fit, so nothing is drawn outside the page.
+   * A table whose header row repeats on every page it spans; its title (if any), header and first rows are kept on
+   * one page. A row never splits across pages; a row taller than a page is cut (with an ellipsis) to fit.
    */
   table(columns: Column[], rows: Row[], opts: TableOptions = {}): void {
     const { doc } = this;
-    const size = opts.fontSize ?? 7.5;
     const zebra = opts.zebra ?? true;
-    const totalRel = columns.reduce((s, c) => s + c.width, 0);
-    const widths = columns.map((c) => (c.width / totalRel) * this.width);
-    const xs = widths.map((_, i) => this.left + widths.slice(0, i).reduce((s, w) => s + w, 0));
-
-    this.font(true, size);
-    const headerH =
-      Math.max(...columns.map((c, i) => doc.heightOfString(c.header, { width: widths[i]! - 2 * PAD }))) + 2 * PAD;
+    const t = this.#layoutTable(columns, rows, opts);
+    const { left, width, widths, xs, headerH, laid, title, titleStyle } = t;
     const drawHeader = (): void => {
       const y = doc.y;
-      doc.rect(this.left, y, this.width, headerH).fill(COLOR.navy);
-      this.font(true, size, COLOR.white);
+      doc.rect(left, y, width, headerH).fill(opts.light ? COLOR.band : COLOR.navy);
       columns.forEach((c, i) => {
-        doc.text(c.header, xs[i]! + PAD, y + PAD, { width: widths[i]! - 2 * PAD, align: c.align ?? 'left' });
+        this.drawSet(t.headers[i]!, xs[i]! + PAD, y + PAD, widths[i]! - 2 * PAD, t.headerStyle, c.align ?? 'left');
       });
       doc.y = y + headerH;
     };
-
-    const maxRowH = this.bottom - this.top - headerH - 2;
-    const layoutRow = (row: Row): { texts: string[]; h: number; spanW: number[] } => {
-      this.font(row.bold ?? row.span ?? false, size);
-      const cellWidths = row.span ? [this.width] : widths;
-      let texts = row.cells.slice(0, cellWidths.length);
-      const heights = texts.map((t, i) => doc.heightOfString(t, { width: cellWidths[i]! - 2 * PAD }));
-      let h = Math.max(size, ...heights) + 2 * PAD;
-      if (h > maxRowH) {
-        texts = texts.map((t, i) => this.fitText(t, cellWidths[i]! - 2 * PAD, maxRowH - 2 * PAD));
-        h = maxRowH;
-      }
-      return { texts, h, spanW: cellWidths };
-    };
-
-    const first = rows[0] ? layoutRow(rows[0]).h : 0;
-    this.ensure(headerH + first + 2);
+    const keep = laid.slice(0, opts.keepRows ?? 3).reduce((s, r) => s + r.h, 0);
+    this.ensure((title ? title.height + 2 : 0) + headerH + keep + 2);
+    if (title) {
+      this.drawSet(title, left, doc.y, width, titleStyle);
+      doc.y += title.height + 2;
+    }
     drawHeader();
-    rows.forEach((row, index) => {
-      const { texts, h, spanW } = layoutRow(row);
+    laid.forEach(({ cells, h }, index) => {
+      const row = rows[index]!;
       if (doc.y + h > this.bottom) {
         this.newPage();
+        if (title) {
+          const cont = this.set(`${opts.title} (continued)`, width, titleStyle);
+          this.drawSet(cont, left, doc.y, width, titleStyle);
+          doc.y += cont.height + 2;
+        }
         drawHeader();
       }
       const y = doc.y;
       const fill = row.fill ?? (zebra && index % 2 === 1 ? COLOR.zebra : undefined);
-      if (fill) doc.rect(this.left, y, this.width, h).fill(fill);
-      texts.forEach((t, i) => {
-        this.font(row.bold ?? row.span ?? false, size, row.colors?.[i] ?? COLOR.ink);
-        const x = row.span ? this.left : xs[i]!;
-        doc.text(t, x + PAD, y + PAD, {
-          width: spanW[i]! - 2 * PAD,
-          height: h - 2 * PAD + 1,
-          ellipsis: true,
-          align: row.span ? 'left' : (columns[i]?.align ?? 'left'),
-        });
+      if (fill) doc.rect(left, y, width, h).fill(fill);
+      cells.forEach((cell, i) => {
+        const x = row.span ? left : xs[i]!;
+        const w = row.span ? width : widths[i]!;
+        const align = row.span ? 'left' : (columns[i]?.align ?? 'left');
+        this.drawSet(cell, x + PAD, y + PAD, w - 2 * PAD, t.cellStyle(row, i), align);
       });
       doc
-        .moveTo(this.left, y + h)
-        .lineTo(this.right, y + h)
+        .moveTo(left, y + h)
+        .lineTo(left + width, y + h)
         .lineWidth(0.4)
         .strokeColor(COLOR.rule)
         .stroke();
       doc.y = y + h;
     });
     doc.x = this.left;
-    this.gap(8);
+    this.gap(opts.light ? 5 : 8);
+  }
+
+  #cut(t: SetText, maxH: number): SetText {
+    const lh = t.height / Math.max(1, t.lines.length);
+    const n = Math.max(1, Math.floor(maxH / lh));
+    const lines = t.lines.slice(0, n);
+    lines[n - 1] = `${lines[n - 1]} …`;
+    return { lines, size: t.size, height: n * lh };
+  }
+
+  /** Column widths from content: widest token and longest line of each column, header included. */
+  #autoColumnWidths(columns: Column[], rows: Row[], size: number, width: number): number[] {
+    const minW = columns.map(() => 0);
+    const maxW = columns.map(() => 0);
+    const note = (i: number, text: string, s: TextStyle): void => {
+      const w = this.wrap(this.safe(text, s), 1e6, s);
+      minW[i] = Math.max(minW[i]!, Math.min(w.widestToken, width * 0.6) + 2 * PAD);
+      maxW[i] = Math.max(maxW[i]!, Math.min(w.widest, width) + 2 * PAD);
+    };
+    columns.forEach((c, i) => {
+      note(i, c.header.split(' ').sort((a, b) => b.length - a.length)[0] ?? '', { size, bold: true });
+      maxW[i] = Math.max(maxW[i]!, minW[i]!);
+    });
+    for (const r of rows) {
+      if (r.span) continue;
+      r.cells.forEach((t, i) => {
+        if (i < columns.length) note(i, t, { size, bold: r.bold, mono: columns[i]?.mono });
+      });
+    }
+    return autoWidths(minW, maxW, width);
   }
 
   /** Coloured legend squares for the severities, at the current line. */
@@ -264,6 +500,12 @@ export class Layout {
       this.doc.text(sev, x + 11, y, { lineBreak: false });
       x += 11 + this.doc.widthOfString(sev) + 14;
     }
+  }
+
+  /** One line of text cut to `width` with an ellipsis (labels, furniture). */
+  oneLine(text: string, x: number, y: number, width: number, s: TextStyle, align: Align = 'left'): void {
+    const line = fitOneLine(this.safe(text, s), width, this.measure(s));
+    this.drawSet({ lines: [line], size: s.size, height: 0 }, x, y, width, s, align);
   }
 
   /**
@@ -287,8 +529,7 @@ export class Layout {
     const startY = doc.y;
     let y = startY;
     for (const r of rows) {
-      this.font(false, 7.5, COLOR.ink);
-      doc.text(r.label, x0, y + (barH - 7.5) / 2, { width: labelW - 4, lineBreak: false, ellipsis: true });
+      this.oneLine(r.label, x0, y + (barH - 7.5) / 2, labelW - 4, { size: 7.5 });
       let x = x0 + labelW;
       let total = 0;
       for (const s of r.segments) {
@@ -298,8 +539,7 @@ export class Layout {
         x += w;
         total += s.value;
       }
-      this.font(false, 7.5, COLOR.muted);
-      doc.text(fmtInt(total), x + 3, y + (barH - 7.5) / 2, { width: valueW, lineBreak: false });
+      this.oneLine(fmtInt(total), x + 3, y + (barH - 7.5) / 2, valueW, { size: 7.5, color: COLOR.muted });
       y += step;
     }
     doc
@@ -315,7 +555,7 @@ export class Layout {
   /** Vertical stacked bars over ordered buckets, with a y axis of round ticks. */
   vbarChart(
     buckets: { label: string; segments: { value: number; color: string }[] }[],
-    opts: { height?: number; maxLabels?: number } = {},
+    opts: { height?: number; maxLabels?: number; indent?: number } = {},
   ): void {
     const { doc } = this;
     const h = opts.height ?? 150;
@@ -323,10 +563,11 @@ export class Layout {
     const labelH = 14;
     this.ensure(h + labelH + 8);
     const top = doc.y + 4;
-    const x0 = this.left + axisW;
-    const areaW = this.width - axisW;
+    const left = this.left + (opts.indent ?? 0);
+    const x0 = left + axisW;
+    const areaW = this.right - x0;
     const max = Math.max(1, ...buckets.map((b) => b.segments.reduce((s, g) => s + g.value, 0)));
-    const step = niceStep(max, 5);
+    const step = niceStep(max, h < 80 ? 2 : 5);
     const yMax = Math.ceil(max / step) * step;
     for (let v = 0; v <= yMax; v += step) {
       const y = top + h - (v / yMax) * h;
@@ -336,8 +577,7 @@ export class Layout {
         .lineWidth(0.3)
         .strokeColor(v === 0 ? COLOR.muted : COLOR.rule)
         .stroke();
-      this.font(false, 6.5, COLOR.muted);
-      doc.text(fmtInt(v), this.left, y - 3, { width: axisW - 4, align: 'right', lineBreak: false });
+      this.oneLine(fmtInt(v), left, y - 3, axisW - 4, { size: 6.5, color: COLOR.muted }, 'right');
     }
     const n = Math.max(1, buckets.length);
     const slot = areaW / n;
@@ -353,16 +593,18 @@ export class Layout {
         doc.rect(x, y, barW, bh).fill(s.color);
       }
       if (i % every === 0) {
-        this.font(false, 6, COLOR.muted);
-        doc.text(b.label, x0 + i * slot - 10, top + h + 3, { width: slot + 20, align: 'center', lineBreak: false });
+        this.oneLine(b.label, x0 + i * slot - 10, top + h + 3, slot + 20, { size: 6, color: COLOR.muted }, 'center');
       }
     });
     doc.y = top + h + labelH;
     doc.x = this.left;
   }
 
-  /** Header and "page N of M" footer on every page but the first (which carries its own footer line). */
-  furniture(headerLeft: string, headerRight: string, footerLeft: string): void {
+  /**
+   * Header and "page N of M" footer on every page but the first (which carries its own footer line), each one line
+   * whatever the lengths given (cut with an ellipsis). A draft says DRAFT in the footer of every page and across it.
+   */
+  furniture(headerLeft: string, headerRight: string, footerLeft: string, opts: { draft?: string } = {}): void {
     const { doc } = this;
     const range = doc.bufferedPageRange();
     const total = range.count;
@@ -373,10 +615,11 @@ export class Layout {
       doc.page.margins.bottom = 0;
       const w = doc.page.width - doc.page.margins.left - doc.page.margins.right;
       const left = doc.page.margins.left;
+      const small = { size: 7, color: COLOR.muted };
+      if (opts.draft !== undefined) this.#draftMark(opts.draft);
       if (i > range.start) {
-        this.font(false, 7, COLOR.muted);
-        doc.text(headerLeft, left, 28, { width: w * 0.72, lineBreak: false, ellipsis: true });
-        doc.text(headerRight, left + w * 0.72, 28, { width: w * 0.28, align: 'right', lineBreak: false });
+        this.oneLine(headerLeft, left, 28, w * 0.68, small);
+        this.oneLine(headerRight, left + w * 0.68, 28, w * 0.32, small, 'right');
         doc
           .moveTo(left, 40)
           .lineTo(left + w, 40)
@@ -391,17 +634,32 @@ export class Layout {
         .lineWidth(0.4)
         .strokeColor(COLOR.rule)
         .stroke();
-      this.font(false, 7, COLOR.muted);
-      doc.text(footerLeft, left, fy, { width: w * 0.75, lineBreak: false, ellipsis: true });
-      doc.text(`Page ${i - range.start + 1} of ${total}`, left + w * 0.75, fy, {
-        width: w * 0.25,
-        align: 'right',
-        lineBreak: false,
-      });
+      const page = `Page ${i - range.start + 1} of ${total}`;
+      const footer = opts.draft === undefined ? footerLeft : `DRAFT · ${footerLeft}`;
+      this.oneLine(footer, left, fy, w * 0.8, opts.draft === undefined ? small : { ...small, color: COLOR.bad });
+      this.oneLine(page, left + w * 0.8, fy, w * 0.2, small, 'right');
       doc.page.margins.bottom = saved;
     }
   }
+
+  /** DRAFT across the page, light enough to read through. */
+  #draftMark(text: string): void {
+    const { doc } = this;
+    const cx = doc.page.width / 2;
+    const cy = doc.page.height / 2;
+    doc.save();
+    doc.rotate(-35, { origin: [cx, cy] });
+    doc.fillOpacity(0.07);
+    this.font(true, 110, COLOR.bad);
+    const w = doc.widthOfString(text);
+    doc.text(text, cx - w / 2, cy - 55, { lineBreak: false });
+    doc.fillOpacity(1);
+    doc.restore();
+  }
 }
+
+/** A label, a value and whether the value is set in the monospace face. */
+export type KeyValue = readonly [label: string, value: string, mono?: boolean];
 
 /** A round step (1, 2, 2.5 or 5 × 10^k, integers only) giving about `ticks` intervals up to `max`. */
 export function niceStep(max: number, ticks: number): number {

@@ -1,11 +1,22 @@
 /**
  * The review report of one run: cover, contents, executive summary, scope and parameters, charts, one section per
- * check family with its exception listing, data completeness, management responses and reviewer sign-off. Layout
- * only: every number and sentence comes from the ReportModel.
+ * check family with its findings (templates/findingCards.ts), data completeness, management responses and reviewer
+ * sign-off. A run not accepted yet says DRAFT on every page. Layout only: every number and sentence comes from the
+ * ReportModel.
  */
 import { SEVERITIES, type Severity } from '../shared/contract/finding.js';
-import type { CheckStatus, CheckSummary, FamilySection, ReportModel, SeverityCounts } from '../shared/report/model.js';
-import { COLOR, type Column, type Doc, fmtInt, Layout, type Row, SEVERITY_COLOR } from './layout.js';
+import type {
+  CheckStatus,
+  CheckSummary,
+  FamilySection,
+  ReportModel,
+  RunAcceptance,
+  SeverityCounts,
+} from '../shared/report/model.js';
+import { plural as countOf } from '../shared/report/words.js';
+import { drawListing, listingLeadHeight } from './findingCards.js';
+import { COLOR, type Column, type Doc, fmtInt, type KeyValue, Layout, type Row, SEVERITY_COLOR } from './layout.js';
+import { elideMiddle } from './textFit.js';
 
 export const STATUS_COLOR: Record<CheckStatus, string> = {
   exceptions: COLOR.bad,
@@ -25,7 +36,7 @@ function segments(c: SeverityCounts): { value: number; color: string }[] {
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+  return countOf(n, one, many, fmtInt);
 }
 
 function severityPhrase(c: SeverityCounts): string {
@@ -50,9 +61,28 @@ export function layoutReviewReport(doc: Doc, model: ReportModel): void {
   contents(L, contentsPage);
   L.furniture(
     `vatp-audit review · ${model.venue} · ${model.period_start} – ${model.period_end}`,
-    `Rules v${model.rules_version} · tool ${model.tool_version}`,
-    `Run ${model.run_id} · key ${model.key_fingerprint.slice(0, 16)}… · findings.jsonl holds every finding`,
+    `${reviewStateShort(model)} · rules v${model.rules_version} · tool ${model.tool_version}`,
+    `Run ${elideMiddle(model.run_id)} · key ${elideMiddle(model.key_fingerprint)} · findings.jsonl holds every finding`,
+    model.draft ? { draft: 'DRAFT' } : {},
   );
+}
+
+/** The review state in a few words (page header). */
+function reviewStateShort(m: ReportModel): string {
+  if (m.review.acceptance !== null) return `accepted ${m.review.acceptance.at.slice(0, 10)}`;
+  return m.review.mode === 'as_found' ? 'DRAFT, as found' : 'DRAFT, not accepted';
+}
+
+/** The review state in a sentence (cover, sign-off). */
+export function reviewStateText(m: ReportModel): string {
+  const a = m.review.acceptance;
+  if (a !== null) {
+    return `Accepted by ${a.by} at ${a.at}${a.note ? `: “${a.note}”` : ''}. Review statuses and responses as of ${m.review.as_of ?? a.at}.`;
+  }
+  if (m.review.mode === 'as_found') {
+    return `DRAFT: every finding as found by the run, before any review. The report a reviewer acts on, with each finding's current status and latest response, is generated from the findings store: vatp-audit report --run ${m.run_id} --out <dir>.`;
+  }
+  return `DRAFT: the run has not been accepted. Review statuses and responses as of ${m.review.as_of ?? 'the time of generation'}; accept the run with vatp-audit runs accept ${m.run_id} --by <name>.`;
 }
 
 function cover(L: Layout, m: ReportModel): void {
@@ -69,24 +99,32 @@ function cover(L: Layout, m: ReportModel): void {
     118,
     { width: L.width * 0.9 },
   );
-  L.font(true, 18, COLOR.white);
-  doc.text(m.venue, L.left, 168, { width: L.width });
+  L.oneLine(m.venue, L.left, 168, m.draft ? L.width - 130 : L.width, { size: 18, bold: true, color: COLOR.white });
+  if (m.draft) {
+    doc
+      .rect(L.right - 110, 160, 110, 34)
+      .lineWidth(2)
+      .strokeColor('#ffb4ab')
+      .stroke();
+    L.oneLine('DRAFT', L.right - 110, 166, 110, { size: 20, bold: true, color: '#ffb4ab' }, 'center');
+  }
 
-  doc.y = 240;
+  doc.y = 228;
+  L.para(reviewStateText(m), { size: 9, bold: true, color: m.draft ? COLOR.bad : COLOR.ok });
   L.keyValues(
     [
       ['Venue', m.venue],
       ['Operator entity', m.operator_entity_id ?? '—'],
       ['Audit period', periodText(m.period_start, m.period_end)],
-      ['Run id', m.run_id],
+      ['Run id', m.run_id, true],
       ['Tool version', m.tool_version],
       ['Rules version', m.rules_version],
-      ['Input digest (SHA-256)', m.input_digest],
-      ['Signing key fingerprint (SHA-256 of the public key)', m.key_fingerprint],
-      ...(m.issued_at ? ([['Issued', m.issued_at]] as [string, string][]) : []),
+      ['Input digest (SHA-256)', m.input_digest, true],
+      ['Signing key fingerprint (SHA-256 of the public key)', m.key_fingerprint, true],
+      ...(m.issued_at ? ([['Review state as of', m.issued_at, true]] as KeyValue[]) : []),
     ],
     170,
-    9.5,
+    9,
   );
 
   L.gap(10);
@@ -100,9 +138,12 @@ function cover(L: Layout, m: ReportModel): void {
     doc.rect(x, y, tileW, 58).fill(COLOR.band);
     doc.rect(x, y, 4, 58).fill(SEVERITY_COLOR[s]);
     L.font(true, 20, SEVERITY_COLOR[s]);
-    doc.text(fmtInt(m.totals.findings[s]), x + 12, y + 8, { width: tileW - 16, lineBreak: false });
-    L.font(false, 8.5, COLOR.muted);
-    doc.text(`${SEVERITY_LABEL[s]} findings`, x + 12, y + 38, { width: tileW - 16, lineBreak: false });
+    L.oneLine(fmtInt(m.totals.findings[s]), x + 12, y + 8, tileW - 16, {
+      size: 20,
+      bold: true,
+      color: SEVERITY_COLOR[s],
+    });
+    L.oneLine(`${SEVERITY_LABEL[s]} findings`, x + 12, y + 38, tileW - 16, { size: 8.5, color: COLOR.muted });
   });
   doc.y = y + 70;
   const t = m.totals;
@@ -129,9 +170,8 @@ function contents(L: Layout, page: number): void {
   L.gap(10);
   for (const e of L.toc) {
     const y = doc.y;
-    L.font(false, 10.5);
-    doc.text(e.title, L.left, y, { width: L.width - 60, lineBreak: false, ellipsis: true });
-    doc.text(String(e.page + 1), L.right - 50, y, { width: 50, align: 'right', lineBreak: false });
+    L.oneLine(e.title, L.left, y, L.width - 60, { size: 10.5 });
+    L.oneLine(String(e.page + 1), L.right - 50, y, 50, { size: 10.5 }, 'right');
     doc.y = y + 18;
   }
 }
@@ -219,8 +259,8 @@ function scope(L: Layout, m: ReportModel): void {
     ['Venue', m.venue],
     ['Operator entity', m.operator_entity_id ?? '—'],
     ['Audit period', periodText(m.period_start, m.period_end)],
-    ['Run id', m.run_id],
-    ['Input digest (SHA-256)', m.input_digest],
+    ['Run id', m.run_id, true],
+    ['Input digest (SHA-256)', m.input_digest, true],
     ['Tool version', m.tool_version],
     ['Rules version', m.rules_version],
     [
@@ -299,14 +339,6 @@ function charts(L: Layout, m: ReportModel): void {
   doc.y = Math.max(y1, y2) + 6;
 }
 
-const LISTING_COLUMNS: Column[] = [
-  { header: 'Subject', width: 66 },
-  { header: 'Severity', width: 40 },
-  { header: 'When / where', width: 102 },
-  { header: 'Finding', width: 160 },
-  { header: 'Key evidence', width: 137 },
-];
-
 function familySection(L: Layout, m: ReportModel, fam: FamilySection): void {
   if (fam.checks.length === 0) return;
   L.section(`${fam.family === 'other' ? '' : `${fam.family} — `}${fam.name}`);
@@ -317,51 +349,29 @@ function familySection(L: Layout, m: ReportModel, fam: FamilySection): void {
     ],
     90,
   );
-  L.heading('Method', 10.5, 40);
+  L.heading('Method', 10.5, L.paraHeight(fam.method));
   L.para(fam.method);
   if (fam.family === 'MF') {
     L.para(`Parameters: ${m.parameters.map((p) => `${p.name} = ${p.value}`).join('; ')}.`, { color: COLOR.muted });
   }
   for (const listing of fam.checks) {
     const c = listing.check;
-    L.heading(`${c.id} — ${c.title}`, 10.5, 60);
     const notTested =
-      c.not_tested.length > 0 ? c.not_tested.map((r) => `${fmtInt(r.count)} — ${r.reason}`).join('; ') : 'none';
-    L.keyValues(
-      [
-        ['Compliant when', c.compliant],
-        ['Population', `${fmtInt(c.examined)} ${c.population_label} examined`],
-        ['Not tested', notTested],
-        ['Findings', `${fmtInt(c.findings_total)} (${severityPhrase(c.findings)})`],
-        ['Status', c.status],
-      ],
-      90,
-      8.5,
-    );
-    if (listing.rows.length === 0) continue;
-    L.table(
-      LISTING_COLUMNS,
-      listing.rows.map((r) => {
-        const where = [
-          r.ts ?? null,
-          r.symbol ? `symbol ${r.symbol}` : null,
-          r.account_id ? `account ${r.account_id}` : null,
-          r.seq !== null ? `seq ${r.seq}` : null,
-          r.status ? `status: ${r.status}` : null,
-        ].filter((x): x is string => x !== null);
-        return {
-          cells: [r.subject, r.severity, where.join('\n') || '—', `${r.title}. ${r.detail}`, r.evidence],
-          colors: [undefined, SEVERITY_COLOR[r.severity], COLOR.muted, undefined, COLOR.muted],
-        };
-      }),
-      { fontSize: 6.8 },
-    );
-    if (listing.omitted > 0) {
-      L.para(
-        `Listed: ${fmtInt(listing.rows.length)} of ${fmtInt(c.findings_total)} findings of ${c.id} (most severe first, then by subject). All ${fmtInt(c.findings_total)} are in findings.jsonl of the evidence pack.`,
-        { size: 8, color: COLOR.warn },
-      );
-    }
+      c.not_tested.length > 0
+        ? c.not_tested.map((r) => (r.count === 0 ? r.reason : `${fmtInt(r.count)} — ${r.reason}`)).join('; ')
+        : 'none';
+    const facts: KeyValue[] = [
+      ['Compliant when', c.compliant],
+      ['Population', `${c.population_label}: ${fmtInt(c.examined)} examined`],
+      ['Not tested', notTested],
+      ['Findings', `${fmtInt(c.findings_total)} (${severityPhrase(c.findings)})`],
+      ['Status', c.status],
+    ];
+    // The heading keeps with the check's facts and the start of its findings.
+    const lead = Math.min(L.keyValuesHeight(facts, 90, 8.5) + listingLeadHeight(L, m, listing), L.bottom - L.top - 40);
+    L.heading(`${c.id} — ${c.title}`, 10.5, lead);
+    L.keyValues(facts, 90, 8.5);
+    drawListing(L, m, listing);
   }
 }
 
@@ -371,23 +381,33 @@ function completeness(L: Layout, m: ReportModel): void {
   const reconciled = c.unreconciled.length === 0;
   L.para(
     `${fmtInt(c.totals.records)} records were read from ${plural(c.files_total, 'file')}: ${fmtInt(c.totals.accepted)} accepted and ${fmtInt(c.totals.quarantined)} set aside (quarantine.jsonl, DQ-1). ` +
-      (reconciled
-        ? 'For every file, records read = accepted + set aside.'
-        : `Records read ≠ accepted + set aside for ${plural(c.unreconciled.length, 'file')}: ${c.unreconciled.slice(0, 20).join(', ')}${c.unreconciled.length > 20 ? ', …' : ''}.`) +
+      (!c.per_file_counts
+        ? 'Per-file counts are not part of this report (see below).'
+        : reconciled
+          ? 'For every file, records read = accepted + set aside.'
+          : `Records read ≠ accepted + set aside for ${plural(c.unreconciled.length, 'file')}: ${c.unreconciled.slice(0, 20).join(', ')}${c.unreconciled.length > 20 ? ', …' : ''}.`) +
       ` ${plural(c.totals.faults, 'file')} could not be read to the end.`,
     { color: reconciled ? COLOR.ink : COLOR.bad },
   );
-  L.heading('Files read');
+  if (!c.per_file_counts) {
+    L.para(
+      "The findings store keeps the run's totals and each input file's hash, not per-file record counts: those are in summary.json of the run's evidence pack. Set-aside records and read faults per file come from the run's DQ-1 findings.",
+      { size: 8, color: COLOR.muted },
+    );
+  }
+  L.heading('Files read', 11.5, 60);
+  const count = (n: number | null): string => (n === null ? '—' : fmtInt(n));
   const fileRows: Row[] = c.files.map((f) => {
-    const ok = f.records === f.accepted + f.quarantined;
+    const known = f.records !== null && f.accepted !== null;
+    const ok = f.records === (f.accepted ?? 0) + f.quarantined;
     return {
       cells: [
         f.path,
         f.record_type,
-        fmtInt(f.records),
-        fmtInt(f.accepted),
+        count(f.records),
+        count(f.accepted),
         fmtInt(f.quarantined),
-        ok ? 'yes' : 'NO',
+        known ? (ok ? 'yes' : 'NO') : '—',
         f.fault ?? '—',
       ],
       colors: [
@@ -396,7 +416,7 @@ function completeness(L: Layout, m: ReportModel): void {
         undefined,
         undefined,
         f.quarantined > 0 ? COLOR.warn : undefined,
-        ok ? COLOR.ok : COLOR.bad,
+        known ? (ok ? COLOR.ok : COLOR.bad) : COLOR.faint,
         f.fault ? COLOR.bad : COLOR.faint,
       ],
     };
@@ -416,7 +436,7 @@ function completeness(L: Layout, m: ReportModel): void {
   });
   L.table(
     [
-      { header: 'File', width: 140 },
+      { header: 'File', width: 140, mono: true },
       { header: 'Record type', width: 55 },
       { header: 'Read', width: 45, align: 'right' },
       { header: 'Accepted', width: 52, align: 'right' },
@@ -484,6 +504,12 @@ function responses(L: Layout, m: ReportModel): void {
   L.section('Management responses');
   const r = m.responses;
   const recorded = r.by_status.reduce((s, x) => s + x.count, 0);
+  if (m.review.mode === 'as_found') {
+    L.para(
+      `This report shows the findings as the run found them. Responses are recorded afterwards (vatp-audit findings respond <finding_id> …) and shown, with each finding's current status, in the report generated from the findings store: vatp-audit report --run ${m.run_id} --out <dir>.`,
+      { color: COLOR.muted },
+    );
+  }
   L.para(
     `${plural(recorded, 'finding')} of this run ${recorded === 1 ? 'has' : 'have'} a recorded management response; ${plural(r.without_response, 'finding')} ${r.without_response === 1 ? 'has' : 'have'} none and ${r.without_response === 1 ? 'is' : 'are'} open.`,
   );
@@ -496,36 +522,76 @@ function responses(L: Layout, m: ReportModel): void {
   }
   L.table(
     [
-      { header: 'Finding', width: 90 },
-      { header: 'Severity', width: 45 },
-      { header: 'Status', width: 60 },
-      { header: 'Response', width: 200 },
-      { header: 'By / on', width: 90 },
+      { header: 'Finding id', width: 1, mono: true },
+      { header: 'Check, subject', width: 1 },
+      { header: 'Severity', width: 1 },
+      { header: 'Status', width: 1 },
+      { header: 'Latest response', width: 1 },
+      { header: 'By, at', width: 1 },
     ],
     r.rows.map((x) => ({
       cells: [
-        x.check_id ? `${x.check_id} ${x.subject}` : `${x.finding_id} (not in this run)`,
+        x.finding_id,
+        x.check_id ? `${x.check_id} ${x.subject}` : 'not in this run',
         x.severity ?? '—',
         x.status,
         x.response || '—',
         [x.responded_by, x.responded_at].filter((v) => v).join('\n') || '—',
       ],
-      colors: [undefined, x.severity ? SEVERITY_COLOR[x.severity] : COLOR.faint],
+      colors: [undefined, undefined, x.severity ? SEVERITY_COLOR[x.severity] : COLOR.faint],
     })),
+    { auto: true, fontSize: 7 },
   );
   if (r.omitted > 0) {
-    L.para(`${fmtInt(r.omitted)} further responses are not listed.`, { size: 8, color: COLOR.warn });
+    L.para(
+      `${plural(r.omitted, 'further response is', 'further responses are')} not listed; every one is in findings.jsonl (history).`,
+      {
+        size: 8,
+        color: COLOR.warn,
+      },
+    );
   }
 }
 
-export function signOffPage(L: Layout, fingerprint: string, statement: string): void {
+/**
+ * The sign-off page. With a recorded acceptance (who, when, note) it is printed as the reviewer's sign-off; without
+ * one the page says the run is not accepted and leaves lines to sign on.
+ */
+export function signOffPage(
+  L: Layout,
+  fingerprint: string,
+  statement: string,
+  acceptance: RunAcceptance | null = null,
+  runId?: string,
+): void {
   L.section('Reviewer sign-off');
+  const { doc } = L;
+  if (acceptance !== null) {
+    L.heading('Sign-off recorded', 10.5, 60);
+    L.keyValues(
+      [
+        ['Accepted by', acceptance.by],
+        ['At', acceptance.at, true],
+        ['Note', acceptance.note ?? '—'],
+      ],
+      90,
+      9,
+    );
+    L.para(
+      'Recorded in the findings store (vatp-audit runs accept); this report, generated afterwards, carries it under the signature of its evidence manifest.',
+      { color: COLOR.muted, size: 8.5 },
+    );
+  } else if (runId !== undefined) {
+    L.para(
+      `Not accepted: this report is a DRAFT. The run is accepted with vatp-audit runs accept ${runId} --by <name> [--note …]; the report generated afterwards (vatp-audit report --run ${runId}) carries the sign-off.`,
+      { color: COLOR.bad, bold: true, size: 9 },
+    );
+  }
   L.para(statement);
   L.para(
     `Before signing, the reviewer confirms that the evidence pack verifies (vatp-audit verify <pack> --pin ${fingerprint}) and that the key fingerprint matches the one agreed with the firm.`,
     { color: COLOR.muted, size: 8.5 },
   );
-  const { doc } = L;
   const block = (role: string): void => {
     L.ensure(150);
     L.gap(10);
@@ -545,7 +611,7 @@ export function signOffPage(L: Layout, fingerprint: string, statement: string): 
       doc.y = y + 6;
     }
   };
-  block('Reviewer');
+  if (acceptance === null) block('Reviewer');
   block('Engagement lead / second reviewer');
   block('Acknowledged for the platform operator');
   doc.x = L.left;
@@ -556,5 +622,7 @@ function signOff(L: Layout, m: ReportModel): void {
     L,
     m.key_fingerprint,
     `I have reviewed this report for run ${m.run_id} of ${m.venue} (${periodText(m.period_start, m.period_end)}), including the checks that were not tested, the data-completeness section and the management responses, and I agree that it fairly presents the results of the tests described.`,
+    m.review.acceptance,
+    m.run_id,
   );
 }

@@ -1,23 +1,20 @@
 /**
- * One pass of the event streams of a local dataset through the run's own composition (auditEventStreams of
- * pipeline/auditDataset.ts: reference data, orders+trades through the OrderFlowAuditor with every rule, collateral,
- * access), with the reader's knobs exposed (fast or plain parsing, order pre-scan off, on or folded into the hashing
- * read, sort memory) and the replay timed apart from the reading. The bench uses it to split a run into stages; the exactness tests use it to show that every combination of
- * knobs yields the same findings, populations and quarantine.
+ * One pass of a local dataset through the run's own stages (pipeline/openRun.ts and auditStreams.ts: opening with the
+ * reference data, orders+trades through the OrderFlowAuditor with every rule, collateral, access), with the reader's
+ * knobs exposed (fast or plain parsing, order pre-scan off, on or folded into the hashing read, sort memory) and the
+ * replay timed apart from the reading. The bench uses it to split a run into stages; the exactness tests use it to
+ * show that every combination of knobs yields the same findings, populations and quarantine.
  */
 import { CHECKS } from '../checks/catalogue.js';
-import type { RuleContext } from '../checks/rule.js';
 import { DEFAULT_PARAMETERS } from '../config/parameters.js';
+import { TOOL_VERSION } from '../config/version.js';
 import type { FindingDraft } from '../contract/finding.js';
 import { FindingCollector } from '../findings/collector.js';
-import { classifyLayout, eventFiles } from '../ingest/layout.js';
-import { readDatasetManifest } from '../ingest/manifest.js';
 import type { QuarantineEntry, ReadHooks } from '../ingest/readRecords.js';
-import { LocalDatasetSource } from '../ingest/source.js';
-import { AUDITED_CONTRACTS, auditEventStreams } from '../pipeline/auditDataset.js';
-import { hashAndScanInputs } from '../pipeline/inputs.js';
+import { auditStreams, STREAM_STAGES } from '../pipeline/auditStreams.js';
+import { RunFailedError } from '../pipeline/errors.js';
+import { openRun } from '../pipeline/openRun.js';
 import { QuarantineLog } from '../pipeline/quarantineLog.js';
-import { loadReferenceData } from '../reference/loadReference.js';
 
 export interface AuditPassOptions {
   parse: 'fast' | 'plain';
@@ -47,30 +44,32 @@ export interface AuditPassResult {
     replay: number;
     collateral: number;
     access: number;
-    /** The hashing read of every file with the pre-scan folded in (prescan 'hash'; else 0). */
+    /** The run's opening: listing, manifest, the hashing read of every file (with the pre-scan for 'hash'), reference. */
     hash: number;
   };
 }
 
 export async function auditPass(root: string, opts: AuditPassOptions): Promise<AuditPassResult> {
-  const source = new LocalDatasetSource(root);
-  const listed = await source.list();
-  const manifest = await readDatasetManifest(source, AUDITED_CONTRACTS);
-  const layout = classifyLayout(listed, manifest.contract);
+  const tOpen = performance.now();
+  // The opening of the run; with prescan 'hash', the pre-scan folded into the hashing read as the run does it.
+  const run = await openRun(
+    { input: root, parameters: DEFAULT_PARAMETERS, toolVersion: TOOL_VERSION },
+    {
+      s3: () => {
+        throw new RunFailedError('the bench reads local datasets only');
+      },
+      now: () => new Date(0),
+    },
+    { scanOrder: opts.prescan === 'hash' },
+  );
+  const hashSeconds = (performance.now() - tOpen) / 1000;
   const collector = new FindingCollector();
   const quarantine = new QuarantineLog();
-  const onQuarantine = (q: QuarantineEntry) => quarantine.add(q);
+  for (const q of run.quarantine) quarantine.add(q);
   const records = { orderFlow: 0, collateral: 0, access: 0 };
   let current: keyof typeof records = 'orderFlow';
-  // The pre-scan folded into the hashing read, as the run does it (inputs.ts): verdicts for the merge.
-  const tHash = performance.now();
-  const inOrder =
-    opts.prescan === 'hash' ? (await hashAndScanInputs(source, listed, eventFiles(layout))).inOrder : undefined;
-  const hashSeconds = (performance.now() - tHash) / 1000;
-  const ref = await loadReferenceData(source, layout, manifest, onQuarantine, () => undefined);
-  const ctx: RuleContext = { ref, params: DEFAULT_PARAMETERS, sink: collector };
   const hooks: ReadHooks = {
-    quarantine: onQuarantine,
+    quarantine: (q: QuarantineEntry) => quarantine.add(q),
     stats: (st) => {
       records[current] += st.records;
     },
@@ -78,9 +77,9 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
 
   const seconds = { orderFlow: 0, replay: 0, collateral: 0, access: 0 };
   const stageKey: Record<string, keyof typeof records> = {
-    'orders and trades': 'orderFlow',
-    collateral: 'collateral',
-    'access log': 'access',
+    [STREAM_STAGES['orders+trades']]: 'orderFlow',
+    [STREAM_STAGES.collateral]: 'collateral',
+    [STREAM_STAGES.access]: 'access',
   };
   let since = performance.now();
   const closeStage = () => {
@@ -89,10 +88,8 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
     since = now;
   };
   let replayed = 0;
-  await auditEventStreams(
-    source,
-    layout,
-    ctx,
+  await auditStreams(
+    run,
     collector,
     hooks,
     {
@@ -100,7 +97,7 @@ export async function auditPass(root: string, opts: AuditPassOptions): Promise<A
       maxInMemory: opts.maxInMemory,
       prescan: opts.prescan !== false,
       parse: opts.parse,
-      inOrder,
+      inOrder: opts.prescan === 'hash' ? run.inOrder : undefined,
       worker: opts.worker,
       workers: opts.workers,
       // Small test datasets too: the point is to exercise the worker path.

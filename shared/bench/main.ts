@@ -2,9 +2,9 @@
  * `npm run bench` (= `node dist/bench.js`): how fast the whole audit runs, and where its time goes (issue 9).
  *
  * For each size (1M and 10M order events; `--quick`: 1M only) and each of sorted/shuffled × JSONL/CSV, it makes the
- * dataset with the project's generator (cached under .vatp-audit/bench/datasets by seed and size), then, each in a
- * child process of its own: the newline-scan floor of the same files, the stage split (read+parse, order,
- * replay+checks), and the whole run (`vatp-audit run` on the embedded stack: store and report included) with its peak
+ * dataset with the project's generator (cached under bench/datasets of the data home, VATP_AUDIT_HOME, by seed and
+ * size), then, each in a child process of its own: the newline-scan floor of the same files, the stage split
+ * (read+parse, order, replay+checks), and the whole run (`vatp-audit run` on the embedded stack: store and report included) with its peak
  * RSS. It prints events/s, wall time per stage, peak RSS, the audit's rate as a share of the newline-scan rate, and
  * which targets are met; the same figures go to bench-results/bench-<time>.json for comparisons over time.
  *
@@ -18,6 +18,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { quietSdkNodeNotice } from '../cli/sdkNotice.js';
 import { type BenchDataset, ensureDataset } from './datasets.js';
+import { BenchError } from './errors.js';
 import { type Args, parseArgs } from './options.js';
 import { checkTargets, type DatasetResult, fmt, printDataset, summaryTable, TARGETS } from './report.js';
 import { type ChildTask, type RunResult, runChildTask, type ScanResult, type StagesResult } from './tasks.js';
@@ -37,7 +38,7 @@ function inChild<T>(task: ChildTask, args: Args): Promise<T> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (result?.ok === true) resolvePromise(result.value);
-      else reject(new Error(result?.ok === false ? result.error : `child exited with code ${code}`));
+      else reject(new BenchError(result?.ok === false ? result.error : `child exited with code ${code}`));
     });
   });
 }

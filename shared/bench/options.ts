@@ -1,6 +1,8 @@
 /** Command-line options of the bench (see main.ts). */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { dataHome } from '../local/dataHome.js';
 import type { BenchFormat } from './datasets.js';
+import { BenchOptionsError } from './errors.js';
 
 export interface Args {
   quick: boolean;
@@ -16,7 +18,11 @@ export interface Args {
   resultsDir: string;
 }
 
-export function parseArgs(argv: string[], cwd = process.cwd()): Args {
+export function parseArgs(
+  argv: string[],
+  cwd = process.cwd(),
+  env: Record<string, string | undefined> = process.env,
+): Args {
   const a: Args = {
     quick: false,
     sizes: [1_000_000, 10_000_000],
@@ -27,7 +33,7 @@ export function parseArgs(argv: string[], cwd = process.cwd()): Args {
     run: true,
     regenerate: false,
     cpuProf: false,
-    cacheDir: resolve(cwd, '.vatp-audit/bench'),
+    cacheDir: join(dataHome(env), 'bench'),
     resultsDir: resolve(cwd, 'bench-results'),
   };
   let sizesGiven = false;
@@ -35,7 +41,7 @@ export function parseArgs(argv: string[], cwd = process.cwd()): Args {
     const arg = argv[i]!;
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
+      if (v === undefined) throw new BenchOptionsError(`${arg} needs a value`);
       return v;
     };
     if (arg === '--quick') a.quick = true;
@@ -51,11 +57,13 @@ export function parseArgs(argv: string[], cwd = process.cwd()): Args {
     else if (arg === '--cpu-prof') a.cpuProf = true;
     else if (arg === '--cache') a.cacheDir = resolve(cwd, value());
     else if (arg === '--results') a.resultsDir = resolve(cwd, value());
-    else throw new Error(`unknown option ${arg}`);
+    else throw new BenchOptionsError(`unknown option ${arg}`);
   }
   if (a.quick && !sizesGiven) a.sizes = [1_000_000];
-  if (a.sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error('--sizes: positive whole numbers');
-  if (a.formats.some((f) => f !== 'jsonl' && f !== 'csv')) throw new Error('--formats: jsonl, csv');
-  if (a.orders.some((o) => o !== 'sorted' && o !== 'shuffled')) throw new Error('--orders: sorted, shuffled');
+  if (a.sizes.some((n) => !Number.isSafeInteger(n) || n <= 0))
+    throw new BenchOptionsError('--sizes: positive whole numbers');
+  if (a.formats.some((f) => f !== 'jsonl' && f !== 'csv')) throw new BenchOptionsError('--formats: jsonl, csv');
+  if (a.orders.some((o) => o !== 'sorted' && o !== 'shuffled'))
+    throw new BenchOptionsError('--orders: sorted, shuffled');
   return a;
 }

@@ -135,7 +135,7 @@ export async function measureStages(root: string, tmpDir: string): Promise<Stage
 export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Promise<RunResult> {
   // Loaded here only: the other tasks need neither the AWS SDK, the embedded stack nor the PDF renderer.
   const { openCliServices } = await import('../cli/services.js');
-  const { TOOL_VERSION } = await import('../cli/version.js');
+  const { TOOL_VERSION } = await import('../config/version.js');
   const { runAudit } = await import('../pipeline/runAudit.js');
   const { limitHeapGrowth } = await import('../cli/heapGrowth.js');
   const { sortWorkersForThisMachine } = await import('../ordering/readOrderedStream.js');

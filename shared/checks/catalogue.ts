@@ -3,6 +3,7 @@
  * summary and findings titles read from here so that every surface says the same thing.
  */
 import type { Severity } from '../contract/finding.js';
+import { UnknownCheckError } from './errors.js';
 
 export const RULES_VERSION = '1';
 
@@ -19,7 +20,10 @@ export interface CheckMeta {
   title: string;
   /** The compliant condition, one line. */
   compliant: string;
-  /** What the population counts. */
+  /**
+   * What the population counts, in the plural: one kind of thing, the unit of both its examined and its not-tested
+   * counts (findings may be per another subject, e.g. FS-3 counts order events and reports sessions).
+   */
   population: string;
 }
 
@@ -97,7 +101,7 @@ export const CHECKS: readonly CheckMeta[] = [
     'order_id',
     'Affiliated MM order not tagged as market making',
     'Every affiliated MM order carries mm_tag = true at new/snapshot and every amend.',
-    'affiliated MM orders',
+    'new, snapshot and amend events of affiliated MM accounts',
   ),
   c(
     'MMT-2',
@@ -106,7 +110,7 @@ export const CHECKS: readonly CheckMeta[] = [
     'order_id',
     'Client or platform order tagged as market making',
     'No order of a client or platform account carries mm_tag = true.',
-    'orders of client and platform accounts',
+    'new, snapshot and amend events of client and platform accounts',
   ),
   c(
     'MMT-3',
@@ -151,7 +155,7 @@ export const CHECKS: readonly CheckMeta[] = [
     'session_id',
     'Trading session shared by the affiliated MM and other accounts',
     'A gateway session carries orders of affiliated MM accounts only, or of none.',
-    'gateway sessions',
+    'order events (with a session_id: examined; without: not tested)',
   ),
   c(
     'FS-4',
@@ -169,7 +173,7 @@ export const CHECKS: readonly CheckMeta[] = [
     'source_ip',
     'Source IP shared by MM-entity staff and operator staff',
     'No source IP is used both by MM-entity staff and by operator-entity staff.',
-    'source IPs used by staff',
+    'order and access events of MM-entity and operator staff (with a source IP: examined)',
   ),
   c(
     'FS-6',
@@ -340,7 +344,7 @@ export const CHECKS: readonly CheckMeta[] = [
     'stream:from-to',
     'Gap in a sequence',
     'Each sequence is gap-free between its lowest and highest seq.',
-    'sequences',
+    'sequence numbers',
   ),
   c(
     'DQ-5',
@@ -349,7 +353,7 @@ export const CHECKS: readonly CheckMeta[] = [
     'id',
     'Reference to an unknown account, wallet or instrument',
     'Every referenced account, wallet and instrument is in its reference folder.',
-    'references',
+    'references to accounts, wallets and instruments',
   ),
   c(
     'DQ-6',
@@ -366,6 +370,6 @@ export const CHECK_BY_ID: ReadonlyMap<string, CheckMeta> = new Map(CHECKS.map((m
 
 export function checkMeta(id: string): CheckMeta {
   const m = CHECK_BY_ID.get(id);
-  if (m === undefined) throw new Error(`unknown check id ${id}`);
+  if (m === undefined) throw new UnknownCheckError(id);
   return m;
 }

@@ -7,16 +7,21 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { SEVERITIES } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
-import { FindingNotFoundError, RunNotFoundError, StoreValidationError } from '../store/errors.js';
+import { FindingNotFoundError } from '../store/errors.js';
 import { canonicalFinding, findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import { FINDING_STATUSES, type FindingFilters, type StoredFinding } from '../store/types.js';
+import { ArgumentError } from './errors.js';
 
 export interface FindingsCommandDeps {
   openStore: () => Promise<{ store: FindingsStore; close: () => Promise<void> }>;
   now: () => Date;
   out: (line: string) => void;
 }
+
+const nonEmpty = z.string().min(1, { message: 'must not be empty' });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (iss) => `must be one of ${values.join(', ')}, not ${JSON.stringify(iss.input)}` });
 
 /** A contract timestamp, or a bare date meaning its midnight UTC. */
 const instant = z
@@ -28,24 +33,24 @@ const instant = z
 
 const listOptions = z
   .object({
-    run: z.string().min(1).optional(),
-    check: z.string().min(1).optional(),
-    account: z.string().min(1).optional(),
-    severity: z.enum(SEVERITIES).optional(),
-    status: z.enum(FINDING_STATUSES).optional(),
-    venue: z.string().min(1).optional(),
+    run: nonEmpty.optional(),
+    check: nonEmpty.optional(),
+    account: nonEmpty.optional(),
+    severity: oneOf(SEVERITIES).optional(),
+    status: oneOf(FINDING_STATUSES).optional(),
+    venue: nonEmpty.optional(),
     from: instant.optional(),
     to: instant.optional(),
     includeRetired: z.boolean().optional(),
     json: z.boolean().optional(),
   })
   .refine((o) => o.from === undefined || o.to === undefined || parseTimestampNs(o.from)! < parseTimestampNs(o.to)!, {
-    message: '--from must be before --to',
+    message: 'must be before --to',
     path: ['from'],
   });
 
 const respondOptions = z.object({
-  status: z.enum(FINDING_STATUSES),
+  status: oneOf(FINDING_STATUSES),
   by: z.string().trim().min(1, { message: 'must name who responds' }),
   note: z.string().optional(),
   json: z.boolean().optional(),
@@ -65,10 +70,10 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
     .option('--venue <venue>', 'only this venue')
     .option('--from <time>', 'findings dated at or after (ts, else the period start)')
     .option('--to <time>', 'findings dated before')
-    .option('--include-retired', 'include findings the accepted run of their period does not report (retired)')
+    .option('--include-retired', 'include findings that a later run of their period no longer reports')
     .option('--json', 'one JSON object a line')
-    .action(async (raw: Record<string, unknown>, cmd: Command) => {
-      const o = parseOrExit(listOptions, raw, cmd);
+    .action(async (raw: Record<string, unknown>) => {
+      const o = parseOptions(listOptions, raw);
       const filters: FindingFilters = {
         ...(o.run !== undefined ? { run_id: o.run } : {}),
         ...(o.check !== undefined ? { check_id: o.check } : {}),
@@ -80,7 +85,7 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
         ...(o.to !== undefined ? { to: o.to } : {}),
         ...(o.includeRetired === true ? { include_retired: true } : {}),
       };
-      const found = await withStore(deps, cmd, (store) => store.listFindings(filters));
+      const found = await withStore(deps, (store) => store.listFindings(filters));
       if (o.json === true) {
         for (const f of found) deps.out(o.run !== undefined ? findingJsonLine(f) : JSON.stringify(storedJson(f)));
         return;
@@ -93,8 +98,8 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
     .description('one finding with its review history')
     .argument('<finding_id>')
     .option('--json', 'as JSON')
-    .action(async (findingId: string, raw: { json?: boolean }, cmd: Command) => {
-      const f = await withStore(deps, cmd, async (store) => {
+    .action(async (findingId: string, raw: { json?: boolean }) => {
+      const f = await withStore(deps, async (store) => {
         const got = await store.getFinding(findingId);
         if (got === undefined) throw new FindingNotFoundError(findingId);
         return got;
@@ -106,7 +111,7 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
       deps.out(`${f.finding_id}  ${f.check_id}  ${f.severity}  ${f.status}${f.retired_by_run ? '  (retired)' : ''}`);
       deps.out(`  ${f.title}`);
       deps.out(`  ${f.detail}`);
-      deps.out(`  venue ${f.venue}, period ${f.period_start} to ${f.period_end}, as run ${f.run_id} reported it`);
+      deps.out(`  venue ${f.venue}, period ${f.period_start} to ${f.period_end}, last run ${f.run_id}`);
       deps.out(`  evidence ${JSON.stringify(f.evidence)}`);
       for (const h of f.history) deps.out(`  ${h.at}  ${h.by}: ${h.status}${h.note !== null ? ` — ${h.note}` : ''}`);
     });
@@ -119,10 +124,10 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
     .requiredOption('--by <name>', 'who responds')
     .option('--note <text>', 'why (required for false_positive and accepted_risk)')
     .option('--json', 'print the finding after the response as JSON')
-    .action(async (findingId: string, raw: Record<string, unknown>, cmd: Command) => {
-      const o = parseOrExit(respondOptions, raw, cmd);
+    .action(async (findingId: string, raw: Record<string, unknown>) => {
+      const o = parseOptions(respondOptions, raw);
       const at = deps.now();
-      const f = await withStore(deps, cmd, (store) =>
+      const f = await withStore(deps, (store) =>
         store.respond(findingId, { status: o.status, by: o.by, note: o.note ?? null, at }),
       );
       if (o.json === true) deps.out(JSON.stringify(storedJson(f)));
@@ -132,33 +137,30 @@ export function registerFindingsCommands(program: Command, deps: FindingsCommand
   return findings;
 }
 
-/** Parsed options, or exit 2 with one line naming every unusable option. */
-export function parseOrExit<T>(schema: z.ZodType<T>, raw: unknown, cmd: Command): T {
+/** Parsed options, or an ArgumentError (exit 2) naming every unusable option. */
+export function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('; ');
-  return cmd.error(`error: ${problems}`, { exitCode: 2, code: 'vatp.invalidArgument' });
+  const problems = parsed.error.issues.map((i) => `--${kebab(String(i.path[0] ?? ''))} ${i.message}`).join('; ');
+  throw new ArgumentError(problems);
 }
 
-/** Runs `fn` on the store and closes it; unknown findings or runs and refused input exit 2 with the message. */
+/** An option's name as typed (`includeRetired` → `include-retired`). */
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Runs `fn` on the store and closes it. */
 export async function withStore<T>(
   deps: Pick<FindingsCommandDeps, 'openStore'>,
-  cmd: Command,
   fn: (store: FindingsStore) => Promise<T>,
 ): Promise<T> {
   const { store, close } = await deps.openStore();
-  let result: T;
   try {
-    result = await fn(store);
-  } catch (err) {
+    return await fn(store);
+  } finally {
     await close();
-    if (err instanceof FindingNotFoundError || err instanceof RunNotFoundError || err instanceof StoreValidationError) {
-      return cmd.error(`error: ${err.message}`, { exitCode: 2, code: 'vatp.invalidArgument' });
-    }
-    throw err;
   }
-  await close();
-  return result;
 }
 
 function storedJson(f: StoredFinding): Record<string, unknown> {
@@ -199,8 +201,6 @@ function printTable(found: StoredFinding[], out: (line: string) => void): void {
       .trimEnd();
   out(line(header));
   for (const r of rows) out(line(r));
-  const retired = found.some((f) => f.retired_by_run !== null)
-    ? ' (* retired: the accepted run of its period does not report it)'
-    : '';
+  const retired = found.some((f) => f.retired_by_run !== null) ? ' (* retired: a later run no longer reports it)' : '';
   out(`${found.length} finding${found.length === 1 ? '' : 's'}${retired}`);
 }

@@ -1,6 +1,8 @@
 /** `vatp-audit generate`: a seeded, deterministic sample dataset with injected violations and their ground truth. */
+import { stat } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { generateDataset } from '../generator/index.js';
+import { ArgumentError } from './errors.js';
 import { terminalProgress } from './progressBars.js';
 
 export function registerGenerateCommand(program: Command, deps: { out: (line: string) => void }): void {
@@ -18,8 +20,9 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
     .option('--shuffle', 'write records out of seq order, within and across files')
     .option('--files-per-stream <n>', 'files per record stream', wholeNumber)
     .action(async (o) => {
+      await assertFolderOrAbsent(o.out);
       const progress = terminalProgress();
-      progress?.stage('generate', o.orders);
+      progress?.stage('generate', o.orders, 'records');
       let last = 0;
       const summary = await generateDataset({
         out: o.out,
@@ -41,7 +44,13 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
     });
 }
 
-function wholeNumber(v: string): number {
+/** `--out` of generate: a folder (its record folders are replaced) or a path that does not exist yet. */
+async function assertFolderOrAbsent(path: string): Promise<void> {
+  const s = await stat(path).catch(() => undefined);
+  if (s !== undefined && !s.isDirectory()) throw new ArgumentError(`--out ${path} is a file, not a folder`);
+}
+
+export function wholeNumber(v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;

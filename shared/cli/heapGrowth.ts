@@ -13,12 +13,13 @@
  * can be set once at start. It changes when memory is reclaimed, never what the program computes.
  */
 import { setFlagsFromString } from 'node:v8';
+import { CliError } from './errors.js';
 
 /** Heap growth past the live size after a full collection, in percent (V8 on a large machine: up to 300). */
 export const RUN_HEAP_GROWING_PERCENT = 50;
 
 /** Sets V8's heap growing factor for this process (once, before the run allocates). */
 export function limitHeapGrowth(percent: number = RUN_HEAP_GROWING_PERCENT): void {
-  if (!Number.isInteger(percent) || percent <= 0) throw new RangeError(`heap growing percent ${percent}`);
+  if (!Number.isInteger(percent) || percent <= 0) throw new CliError(`heap growing percent ${percent}`);
   setFlagsFromString(`--heap-growing-percent=${percent}`);
 }

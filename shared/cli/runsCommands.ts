@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SEVERITIES } from '../contract/finding.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { AcceptRunResult, RunRecord } from '../store/types.js';
-import { parseOrExit, withStore } from './findingsCommands.js';
+import { parseOptions, withStore } from './findingsCommands.js';
 
 export interface RunsCommandDeps {
   openStore: () => Promise<{ store: FindingsStore; close: () => Promise<void> }>;
@@ -35,9 +35,9 @@ export function registerRunsCommands(program: Command, deps: RunsCommandDeps): C
     .description('runs newest first: status, draft or accepted (by whom, when), findings by severity')
     .option('--venue <venue>', 'only this venue')
     .option('--json', 'one JSON object a line')
-    .action(async (raw: Record<string, unknown>, cmd: Command) => {
-      const o = parseOrExit(listOptions, raw, cmd);
-      const found = await withStore(deps, cmd, (store) =>
+    .action(async (raw: Record<string, unknown>) => {
+      const o = parseOptions(listOptions, raw);
+      const found = await withStore(deps, (store) =>
         store.listAllRuns(o.venue !== undefined ? { venue: o.venue } : {}),
       );
       if (o.json === true) {
@@ -54,12 +54,10 @@ export function registerRunsCommands(program: Command, deps: RunsCommandDeps): C
     .requiredOption('--by <name>', 'who accepts the run')
     .option('--note <text>', 'why, or on what basis')
     .option('--json', 'print the result as JSON')
-    .action(async (runId: string, raw: Record<string, unknown>, cmd: Command) => {
-      const o = parseOrExit(acceptOptions, raw, cmd);
+    .action(async (runId: string, raw: Record<string, unknown>) => {
+      const o = parseOptions(acceptOptions, raw);
       const at = deps.now();
-      const result = await withStore(deps, cmd, (store) =>
-        store.acceptRun(runId, { by: o.by, note: o.note ?? null, at }),
-      );
+      const result = await withStore(deps, (store) => store.acceptRun(runId, { by: o.by, note: o.note ?? null, at }));
       if (o.json === true) {
         deps.out(JSON.stringify({ ...result, run: runJson(result.run) }));
         return;

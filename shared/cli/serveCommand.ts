@@ -11,6 +11,7 @@ import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { openOutputSink } from '../adapters/s3/outputSink.js';
+import { TOOL_VERSION } from '../config/version.js';
 import { openLocalPackReader } from '../evidence/localPackReader.js';
 import type { PackReader } from '../evidence/verify.js';
 import { createWorkbenchApp } from '../web/app.js';
@@ -19,8 +20,8 @@ import { localAuthenticator } from '../web/localAuth.js';
 import { bucketPackLocator, firstPackLocator, folderPackLocator } from '../web/packs.js';
 import { periodReportArchive } from '../web/periodReports.js';
 import { loadStaticAssets } from '../web/staticAssets.js';
+import { ArgumentError } from './errors.js';
 import type { CliServices } from './services.js';
-import { TOOL_VERSION } from './version.js';
 
 export interface ServeOptions {
   host: string;
@@ -112,7 +113,8 @@ export function registerServeCommand(
   program: Command,
   deps: {
     services: () => Promise<CliServices>;
-    dataDir: string;
+    /** The data home: period reports built locally are kept in its `period-reports/`. */
+    dataHome: string;
     out: (line: string) => void;
     err: (line: string) => void;
     /** Resolves when the server should stop (SIGINT/SIGTERM by default). */
@@ -129,12 +131,11 @@ export function registerServeCommand(
     .option('--packs <dir>', 'folder to search for evidence packs (repeatable; default the current folder)', collect)
     .option('--reports <dir|s3://…>', 'where period reports built in the workbench are kept')
     .option('--signing-key <pem>', 'ECDSA P-256 private key (PEM) for period reports')
-    .action(async (raw: Record<string, unknown>, cmd: Command) => {
+    .action(async (raw: Record<string, unknown>) => {
       const parsed = serveOptions.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        cmd.error(`error: --${String(issue?.path[0] ?? 'option')}: ${issue?.message ?? 'invalid'}`, { exitCode: 2 });
-        return;
+        throw new ArgumentError(`--${optionName(String(issue?.path[0] ?? 'option'))}: ${issue?.message ?? 'invalid'}`);
       }
       const o = parsed.data;
       const services = await deps.services();
@@ -142,7 +143,7 @@ export function registerServeCommand(
       const reports =
         o.reports ??
         (services.clients.config.mode === 'embedded'
-          ? join(deps.dataDir, 'period-reports')
+          ? join(deps.dataHome, 'period-reports')
           : `s3://${services.clients.config.evidenceBucket}/period-reports/`);
       const running = await startWorkbench(services, {
         host: o.host,
@@ -163,6 +164,11 @@ export function registerServeCommand(
       await (deps.stopped ?? untilSignal)();
       await running.close();
     });
+}
+
+/** commander's camelCase key as the option the user typed (signingKey → signing-key). */
+function optionName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

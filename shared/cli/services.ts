@@ -3,13 +3,13 @@
  * clients (the embedded local stack when no AWS settings are present), the findings store, the manifest signer, and
  * readers/writers for local folders and s3:// locations.
  */
-import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { type AwsClients, openAwsClients } from '../adapters/aws/clients.js';
+import { openDatasetSource } from '../adapters/s3/datasetSource.js';
 import { type OutputSink, openOutputSink } from '../adapters/s3/outputSink.js';
 import { KmsSigner, LocalFileSigner, type Signer } from '../evidence/signer.js';
 import { SourceReadError } from '../ingest/errors.js';
-import { openDatasetSource } from '../ingest/source.js';
+import { type AwsClients, openAwsClients } from '../local/awsClients.js';
+import { localSigningKeyPath } from '../local/dataHome.js';
 import { hashInputs } from '../pipeline/inputs.js';
 import { s3EvidenceBlobStore } from '../store/evidenceBlobs.js';
 import { FindingsStore } from '../store/findingsStore.js';
@@ -29,6 +29,7 @@ export interface CliServices {
 
 let opened: Promise<CliServices> | undefined;
 
+/** `dataDir`: the data home (VATP_AUDIT_HOME), where the embedded stack keeps its data and the local signing key lives. */
 export function openCliServices(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promise<CliServices> {
   opened ??= create(opts);
   return opened;
@@ -63,7 +64,9 @@ async function create(opts: { env: NodeJS.ProcessEnv; dataDir: string }): Promis
       if (keyFile === undefined && kmsKeyId !== undefined && clients.config.mode === 'aws') {
         return new KmsSigner({ kms: new KMSClient({}), keyId: kmsKeyId });
       }
-      return new LocalFileSigner({ keyFile: keyFile ?? join(opts.dataDir, 'signing-key.pem') });
+      // The data home's key is made on first use; a key named with --signing-key must exist.
+      if (keyFile !== undefined) return new LocalFileSigner({ keyFile, create: false });
+      return new LocalFileSigner({ keyFile: localSigningKeyPath(opts.dataDir) });
     },
     openSink(uri) {
       return openOutputSink(uri, { s3: clients.s3, createBucket: clients.config.mode === 'embedded' });

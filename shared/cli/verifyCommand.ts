@@ -1,6 +1,8 @@
 /** `vatp-audit verify <pack>`: exit 0 only if every hash and the manifest's signature hold; names each mismatch. */
 import type { Command } from 'commander';
 import { type PackReader, type VerifyOptions, verifyEvidencePack } from '../evidence/verify.js';
+import { plural } from '../report/words.js';
+import { ArgumentError } from './errors.js';
 
 export interface VerifyCommandDeps {
   openReader: (uri: string) => Promise<PackReader>;
@@ -18,31 +20,33 @@ export function registerVerifyCommand(program: Command, deps: VerifyCommandDeps)
     .option('--pin <fingerprint>', 'the SHA-256 fingerprint of the signing key you expect (printed on the report)')
     .option('--inputs <dataset>', 'also re-hash the input files of this dataset root')
     .action(async (pack: string, o: { pin?: string; inputs?: string }) => {
-      let reader: PackReader;
+      const reader = await asArgument(() => deps.openReader(pack));
       let inputs: VerifyOptions['inputs'];
-      try {
-        reader = await deps.openReader(pack);
-        if (o.inputs !== undefined) {
-          if (deps.openInputs === undefined) throw new Error('--inputs is not available here');
-          inputs = await deps.openInputs(o.inputs);
-        }
-      } catch (error) {
-        // Unusable arguments (no such pack or dataset) are exit 2, as for `run`.
-        deps.err(`vatp-audit verify: ${error instanceof Error ? error.message : String(error)}`);
-        process.exitCode = 2;
-        return;
+      if (o.inputs !== undefined) {
+        const open = deps.openInputs;
+        if (open === undefined) throw new ArgumentError('--inputs is not available here');
+        inputs = await asArgument(() => open(o.inputs!));
       }
       const result = await verifyEvidencePack(reader, { pinnedFingerprint: o.pin, inputs });
       for (const w of result.warnings) deps.err(`WARNING: ${w}`);
       if (result.ok) {
         deps.out(
-          `OK: ${pack} — run ${result.runId}, ${result.checked} files verified, signed by key ${result.keyFingerprint}`,
+          `OK: ${pack} — run ${result.runId}, ${plural(result.checked, 'file')} verified, signed by key ${result.keyFingerprint}`,
         );
         process.exitCode = 0;
       } else {
         for (const p of result.problems) deps.err(`MISMATCH: ${p}`);
-        deps.err(`FAILED: ${pack} — ${result.problems.length} problem(s)`);
+        deps.err(`FAILED: ${pack} — ${plural(result.problems.length, 'problem')}`);
         process.exitCode = 1;
       }
     });
+}
+
+/** A pack or dataset that cannot be opened is an unusable argument (exit 2), as for `run`. */
+async function asArgument<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    throw new ArgumentError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
 }

@@ -1,7 +1,8 @@
 /** Errors of the collateral-ledger replay. */
+import { VatpAuditError } from '../errors.js';
 
 /** A collateral event the ledger cannot apply (a field the contract requires is missing or unreadable). */
-export class CollateralLedgerError extends Error {
+export class CollateralLedgerError extends VatpAuditError {
   override readonly name = 'CollateralLedgerError';
   readonly eventId: string;
 

@@ -1,9 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { type AuditParameters, auditParametersSchema } from './parameters.js';
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError } from './errors.js';
+import { type AuditParameters, auditParametersSchema, describeParameterIssues } from './parameters.js';
 
 /** Reads `--config` (JSON), validates it; no file means the defaults of RULES.md. */
 export async function loadParameters(path: string | undefined): Promise<AuditParameters> {
@@ -20,10 +17,12 @@ export async function loadParameters(path: string | undefined): Promise<AuditPar
   } catch (cause) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
+  return parseParameters(json, `config file ${path}`);
+}
+
+/** Validates parameters given as JSON (a config file, an execution's input); `where` names their origin. */
+export function parseParameters(json: unknown, where: string): AuditParameters {
   const parsed = auditParametersSchema.safeParse(json);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ConfigError(`config file ${path} is invalid: ${why}`);
-  }
+  if (!parsed.success) throw new ConfigError(`${where}: ${describeParameterIssues(parsed.error)}`);
   return parsed.data;
 }

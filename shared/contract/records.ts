@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { decimalIsNonNegative, decimalIsPositive, isDecimal } from './decimal.js';
+import { shownValue } from './reasons.js';
 import { isTimestamp, parseTimestampNs } from './time.js';
 
 /** The data contract versions this tool reads (manifest.json `contract`). */
@@ -35,32 +36,61 @@ export function recordTypesOf(contract: ContractVersion): readonly RecordType[] 
 }
 
 // ---- value types -------------------------------------------------------------------------------------------
-export const decimalSchema = z.string().refine(isDecimal, { message: 'not a decimal string (-?[0-9]+(.[0-9]+)?)' });
-export const positiveDecimal = decimalSchema.refine(decimalIsPositive, { message: 'must be > 0' });
-export const nonNegativeDecimal = decimalSchema.refine(decimalIsNonNegative, { message: 'must be >= 0' });
+// Each value type words its own problem with the value (reasons.ts adds the field): "is not a decimal: 1,5".
+
+/** A problem with a value of the right JSON type: the value as written. */
+const problem = (what: string) => ({
+  error: (iss: { input?: unknown }) =>
+    `${what}: ${typeof iss.input === 'number' ? String(iss.input) : shownValue(iss.input)}`,
+});
+/** A value of the wrong JSON type: text in quotes, so that "5" where a number belongs is seen as text. */
+const wrongType = (what: string) => ({
+  error: (iss: { input?: unknown }) =>
+    `${what}: ${typeof iss.input === 'string' ? JSON.stringify(iss.input) : shownValue(iss.input)}`,
+});
+
+export const decimalSchema = z
+  .string(wrongType('is not a decimal string'))
+  .refine(isDecimal, { abort: true, ...problem('is not a decimal') });
+export const positiveDecimal = decimalSchema.refine(decimalIsPositive, problem('is not above zero'));
+export const nonNegativeDecimal = decimalSchema.refine(decimalIsNonNegative, problem('is negative'));
 export const timestampSchema = z
-  .string()
-  .refine(isTimestamp, { message: 'not an RFC 3339 UTC timestamp with Z suffix' });
-export const seqSchema = z.number().int().nonnegative().refine(Number.isSafeInteger, { message: 'seq too large' });
+  .string(wrongType('is not an RFC 3339 UTC timestamp'))
+  .refine(isTimestamp, problem('is not an RFC 3339 UTC timestamp'));
+export const seqSchema = z
+  .number(wrongType('is not a whole number'))
+  .refine((n) => Number.isSafeInteger(n) && n >= 0, problem('is not a whole number from 0 to 2^53 - 1'));
 export const idSchema = z
-  .string()
-  .min(1, { message: 'id must not be empty' })
+  .string(wrongType('is not text'))
+  .min(1, { error: 'is empty' })
   // A string of at most 128 UTF-16 units has at most 128 code points: count them only for longer strings.
-  .refine((s) => s.length <= 128 || [...s].length <= 128, { message: 'id longer than 128 code points' });
+  .refine((s) => s.length <= 128 || [...s].length <= 128, problem('is longer than 128 characters'));
+export const booleanSchema = z.boolean(wrongType('is not true or false'));
+export const textSchema = z.string(wrongType('is not text'));
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
+
+/** "a" or "an" before an event name in a reason ("an 'amend' event needs it"). */
+export function eventArticle(event: string): 'a' | 'an' {
+  return /^[aeiou]/.test(event) ? 'an' : 'a';
+}
+
+const CONTRACT_PROBLEM = 'is not 1 or 2 (this tool reads data contracts v1 and v2)';
 
 // ---- manifest ----------------------------------------------------------------------------------------------
 export const manifestSchema = z
   .object({
-    contract: z.union([z.literal(1), z.literal(2)]),
+    contract: z
+      .number(wrongType(CONTRACT_PROBLEM))
+      .refine((n) => n === 1 || n === 2, problem(CONTRACT_PROBLEM))
+      .transform((n) => n as ContractVersion),
     venue: idSchema,
     operator_entity_id: idSchema,
     period_start: timestampSchema,
     period_end: timestampSchema,
   })
   .refine((m) => (parseTimestampNs(m.period_end) ?? 0n) > (parseTimestampNs(m.period_start) ?? 0n), {
-    message: 'period_end must be after period_start',
+    error: 'is not after period_start',
     path: ['period_end'],
   });
 export type DatasetManifest = z.infer<typeof manifestSchema>;
@@ -75,10 +105,7 @@ export const accountSchema = z.object({
     .enum(['retail', 'professional'])
     .nullish()
     .transform((v) => v ?? null),
-  securities_margin_client: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? false),
+  securities_margin_client: booleanSchema.nullish().transform((v) => v ?? false),
 });
 export type Account = z.infer<typeof accountSchema>;
 
@@ -102,7 +129,7 @@ export const instrumentSchema = z.object({
   symbol: idSchema,
   product: z.enum(['spot', 'perpetual']),
   reference_asset: idSchema,
-  retail_spot_approved: z.boolean(),
+  retail_spot_approved: booleanSchema,
 });
 /** `reference_index_iosco` is read (default false) on contract-2 datasets only; a contract-1 record never has it. */
 export type Instrument = z.infer<typeof instrumentSchema> & { reference_index_iosco?: boolean };
@@ -122,17 +149,17 @@ export const orderEventObject = z.object({
   qty: opt(positiveDecimal),
   display_qty: opt(nonNegativeDecimal),
   tif: opt(z.enum(['gtc', 'day', 'ioc', 'fok', 'post_only'])),
-  mm_tag: opt(z.boolean()),
+  mm_tag: opt(booleanSchema),
   user_id: opt(idSchema),
   session_id: opt(idSchema),
-  source_ip: opt(z.string()),
+  source_ip: opt(textSchema),
 });
 
 /** The fields each order event requires (DATA-CONTRACT "Required fields"); shared with contract 2's orders. */
 export function refineOrderEvent(o: z.infer<typeof orderEventObject>, ctx: z.RefinementCtx): void {
   const need = (field: keyof typeof o) => {
     if (o[field] === undefined || o[field] === null) {
-      ctx.addIssue({ code: 'custom', path: [field], message: `required for a '${o.event}' event` });
+      ctx.addIssue({ code: 'custom', path: [field], message: `${eventArticle(o.event)} '${o.event}' event needs it` });
     }
   };
   if (o.event === 'new' || o.event === 'snapshot') {
@@ -142,7 +169,7 @@ export function refineOrderEvent(o: z.infer<typeof orderEventObject>, ctx: z.Ref
     need('mm_tag');
     if (o.type === 'limit') need('price');
     if (o.event === 'snapshot' && o.type === 'market') {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: "a 'snapshot' must be a limit order" });
+      ctx.addIssue({ code: 'custom', path: ['type'], message: "is market, but a 'snapshot' must be a limit order" });
     }
   } else if (o.event === 'amend') {
     need('qty');
@@ -165,8 +192,8 @@ export const tradeSchema = z.object({
   qty: positiveDecimal,
   maker_order_id: idSchema,
   taker_order_id: idSchema,
-  maker_mm_tag: z.boolean(),
-  taker_mm_tag: z.boolean(),
+  maker_mm_tag: booleanSchema,
+  taker_mm_tag: booleanSchema,
   phase: z
     .enum(['continuous', 'auction'])
     .nullish()
@@ -234,15 +261,19 @@ export const collateralEventSchema = z
     for (const field of COLLATERAL_REQUIRED[c.event]) {
       const v = (c as Record<string, unknown>)[field];
       if (v === undefined || v === null) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `required for a '${c.event}' event` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${eventArticle(c.event)} '${c.event}' event needs it`,
+        });
       }
     }
     // Quantities and amounts are > 0 except the qty of a balance and the amount of a credit_limit (>= 0).
     if (c.qty != null && c.event !== 'balance' && !decimalIsPositive(c.qty)) {
-      ctx.addIssue({ code: 'custom', path: ['qty'], message: 'must be > 0' });
+      ctx.addIssue({ code: 'custom', path: ['qty'], message: `is not above zero: ${shownValue(c.qty)}` });
     }
     if (c.amount != null && c.event !== 'credit_limit' && !decimalIsPositive(c.amount)) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be > 0' });
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `is not above zero: ${shownValue(c.amount)}` });
     }
   });
 export type CollateralEvent = z.infer<typeof collateralEventSchema>;
@@ -256,8 +287,8 @@ export const accessEventSchema = z.object({
   resource: idSchema,
   classification: z.enum(['restricted', 'internal', 'public']),
   action: idSchema,
-  granted: z.boolean(),
-  source_ip: opt(z.string()),
+  granted: booleanSchema,
+  source_ip: opt(textSchema),
 });
 export type AccessEvent = z.infer<typeof accessEventSchema>;
 
@@ -309,12 +340,4 @@ export function csvRowToJson(type: RecordType, row: Record<string, string>): Rec
     else out[key] = cell;
   }
   return out;
-}
-
-/** One human-readable reason from a zod error: field path and message, first few issues. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
 }

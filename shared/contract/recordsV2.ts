@@ -14,9 +14,11 @@ import { canonicalDecimal, decimalIsNonNegative, decimalIsPositive } from './dec
 import {
   type AccessEvent,
   type Account,
+  booleanSchema,
   type CollateralEvent,
   type ContractVersion,
   decimalSchema,
+  eventArticle,
   type Instrument,
   idSchema,
   instrumentSchema,
@@ -38,10 +40,7 @@ const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
 // ---- instruments and orders: the new fields --------------------------------------------------------------------
 export const instrumentSchemaV2 = instrumentSchema.extend({
-  reference_index_iosco: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? false),
+  reference_index_iosco: booleanSchema.nullish().transform((v) => v ?? false),
 });
 
 export const orderEventSchemaV2 = orderEventObject
@@ -57,7 +56,7 @@ export const orderEventSchemaV2 = orderEventObject
       ctx.addIssue({
         code: 'custom',
         path: ['route'],
-        message: "a 'snapshot' must have a null route (a routed order never rests in the local book)",
+        message: "is set, but a 'snapshot' must have a null route (a routed order never rests in the local book)",
       });
     }
   });
@@ -67,8 +66,8 @@ export const venueSchema = z.object({
   venue_id: idSchema,
   /** ISO 3166-1 alpha-2 by the contract's note; its type is id, and no check reads it. */
   jurisdiction: idSchema,
-  fatf_member: z.boolean(),
-  shared_book_approved: z.boolean(),
+  fatf_member: booleanSchema,
+  shared_book_approved: booleanSchema,
 });
 export type Venue = z.infer<typeof venueSchema>;
 
@@ -140,7 +139,11 @@ export const marginEventSchema = z
     const need = (field: string) => {
       const v = (m as Record<string, unknown>)[field];
       if (v === undefined || v === null) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `required for a '${m.event}' event` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${eventArticle(m.event)} '${m.event}' event needs it`,
+        });
       }
     };
     for (const field of MARGIN_REQUIRED[m.event]) need(field);
@@ -148,10 +151,10 @@ export const marginEventSchema = z
       for (const field of INSURANCE_PAYOUT_REQUIRED) need(field);
     }
     if (m.amount != null && !MARGIN_SIGNED_AMOUNT.has(m.event) && !decimalIsPositive(m.amount)) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be > 0' });
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `is not above zero: ${m.amount}` });
     }
     if (m.position_qty != null && canonicalDecimal(m.position_qty) === '0') {
-      ctx.addIssue({ code: 'custom', path: ['position_qty'], message: 'must not be 0' });
+      ctx.addIssue({ code: 'custom', path: ['position_qty'], message: `is zero: ${m.position_qty}` });
     }
   });
 export type MarginEvent = z.infer<typeof marginEventSchema>;

@@ -4,7 +4,7 @@
  * so the same run always gives the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../pipeline/canonicalJson.js';
+import { canonicalJson } from '../contract/canonicalJson.js';
 
 export const EVIDENCE_MANIFEST_VERSION = 1;
 

@@ -2,16 +2,17 @@
  * Signing the evidence manifest with ECDSA P-256 / SHA-256, the algorithm AWS KMS asymmetric keys offer. Signatures
  * are DER-encoded (as KMS returns them and as Node's crypto.verify reads them).
  *
- * Locally the private key is a PEM file (generated once, mode 0600, under `.vatp-audit/` by default) and signatures
- * are deterministic (RFC 6979, via @noble/curves), so a rerun writes a byte-identical manifest.sig. On AWS the key
- * never leaves KMS; KMS signatures are randomised, so there only manifest.json is byte-identical across reruns.
+ * Locally the private key is a PEM file (generated once, mode 0600, in the data home by default: local/dataHome.ts)
+ * and signatures are deterministic (RFC 6979, via @noble/curves), so a rerun writes a byte-identical manifest.sig. On
+ * AWS the key never leaves KMS; KMS signatures are randomised, so there only manifest.json is byte-identical across
+ * reruns.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { p256 } from '@noble/curves/nist.js';
-import { SigningKeyError } from './errors.js';
+import { EvidenceError, SigningKeyError } from './errors.js';
 
 export interface Signer {
   readonly algorithm: 'ECDSA_SHA_256';
@@ -36,14 +37,17 @@ export function derToPem(spkiDer: Uint8Array): string {
 export class LocalFileSigner implements Signer {
   readonly algorithm = 'ECDSA_SHA_256' as const;
   readonly #keyFile: string;
+  readonly #create: boolean;
   #key: Promise<KeyObject> | undefined;
 
-  constructor(opts: { keyFile: string }) {
+  /** `create: false` for a key the user named: a missing file is an error, not a reason to make a new key. */
+  constructor(opts: { keyFile: string; create?: boolean }) {
     this.#keyFile = opts.keyFile;
+    this.#create = opts.create ?? true;
   }
 
   #privateKey(): Promise<KeyObject> {
-    this.#key ??= loadOrCreate(this.#keyFile);
+    this.#key ??= loadOrCreate(this.#keyFile, this.#create);
     return this.#key;
   }
 
@@ -61,7 +65,7 @@ export class LocalFileSigner implements Signer {
   }
 }
 
-async function loadOrCreate(keyFile: string): Promise<KeyObject> {
+async function loadOrCreate(keyFile: string, create: boolean): Promise<KeyObject> {
   let pem: string | undefined;
   try {
     pem = await readFile(keyFile, 'utf8');
@@ -69,6 +73,7 @@ async function loadOrCreate(keyFile: string): Promise<KeyObject> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new SigningKeyError(`cannot read signing key ${keyFile}: ${(error as Error).message}`, { cause: error });
     }
+    if (!create) throw new SigningKeyError(`signing key ${keyFile} does not exist`, { cause: error });
   }
   if (pem === undefined) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -109,7 +114,7 @@ export class KmsSigner implements Signer {
   publicKeyPem(): Promise<string> {
     this.#pem ??= (async () => {
       const res = await this.#kms.send(new GetPublicKeyCommand({ KeyId: this.#keyId }));
-      if (res.PublicKey === undefined) throw new SigningKeyError(`KMS key ${this.#keyId} returned no public key`);
+      if (res.PublicKey === undefined) throw new EvidenceError(`KMS key ${this.#keyId} returned no public key`);
       if (res.KeySpec !== undefined && res.KeySpec !== 'ECC_NIST_P256') {
         throw new SigningKeyError(`KMS key ${this.#keyId} is ${res.KeySpec}, not ECC_NIST_P256`);
       }
@@ -128,7 +133,7 @@ export class KmsSigner implements Signer {
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
     );
-    if (res.Signature === undefined) throw new SigningKeyError(`KMS key ${this.#keyId} returned no signature`);
+    if (res.Signature === undefined) throw new EvidenceError(`KMS key ${this.#keyId} returned no signature`);
     return Buffer.from(res.Signature);
   }
 }

@@ -85,16 +85,18 @@ export async function verifyEvidencePack(reader: PackReader, opts: VerifyOptions
   });
   const manifestBytes = await tryRead(reader, MANIFEST_FILE);
   if (manifestBytes === undefined) return fail(`${MANIFEST_FILE} is missing`);
-  let manifest: z.infer<typeof manifestSchema>;
+  let json: unknown;
   try {
-    const parsed = manifestSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
-    if (!parsed.success) {
-      throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-    }
-    manifest = parsed.data;
+    json = JSON.parse(manifestBytes.toString('utf8'));
   } catch (error) {
     return fail(`${MANIFEST_FILE} is not a valid evidence manifest: ${(error as Error).message}`);
   }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return fail(`${MANIFEST_FILE} is not a valid evidence manifest: ${why}`);
+  }
+  const manifest: z.infer<typeof manifestSchema> = parsed.data;
 
   // Signature: with the key the manifest names, which must be the pack's public-key.pem (and the pin).
   const pem = manifest.signature.public_key_pem;

@@ -1,4 +1,5 @@
 import { type AuditSink, type FindingDraft, maxSeverity } from '../contract/finding.js';
+import { CollectorStateError } from './errors.js';
 
 export interface Population {
   examined: number;
@@ -61,7 +62,7 @@ export class FindingCollector implements AuditSink {
   /** Loads a saved state into this collector, which must not have collected anything yet. */
   loadState(state: CollectorState): void {
     if (this.#findings.size > 0 || this.#population.size > 0) {
-      throw new Error('FindingCollector.loadState: the collector already holds findings or counts');
+      throw new CollectorStateError('FindingCollector.loadState: the collector already holds findings or counts');
     }
     for (const [k, f] of state.findings) this.#findings.set(k, f);
     for (const [k, p] of state.population) this.#population.set(k, p);

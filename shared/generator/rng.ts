@@ -3,6 +3,7 @@
  * dataset needs), seeded through splitmix32 so that nearby seeds give unrelated streams. Deterministic by design: the
  * generator never touches Math.random or the clock, so the same options always give the same bytes.
  */
+import { GeneratorError } from './errors.js';
 
 function splitmix32(state: number): () => number {
   let s = state >>> 0;
@@ -76,7 +77,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new RangeError('pick from an empty list');
+    if (items.length === 0) throw new GeneratorError('pick from an empty list');
     return items[this.int(items.length)] as T;
   }
 

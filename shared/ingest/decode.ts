@@ -4,8 +4,9 @@
  * the plain path (JSON.parse or csvRowToJson, then the zod schema), which accepts or says why not. The schema is the
  * record type's under the dataset's contract version (recordsV2.ts schemaFor).
  */
+import { describeIssues, jsonKind } from '../contract/reasons.js';
 import type { ContractVersion, RecordType } from '../contract/records.js';
-import { csvRowToJson, describeIssues } from '../contract/records.js';
+import { csvRowToJson } from '../contract/records.js';
 import { schemaFor } from '../contract/recordsV2.js';
 import { RecordKindError } from './errors.js';
 import { fastCsvBuilder, fastJsonParser } from './fastParse.js';
@@ -30,9 +31,7 @@ function validate(kind: RecordKind): (obj: unknown) => Decoded {
   }
   return (obj) => {
     const r = schema.safeParse(obj);
-    return r.success
-      ? (r.data as Record<string, unknown>)
-      : new Rejected(`fails the data contract: ${describeIssues(r.error)}`);
+    return r.success ? (r.data as Record<string, unknown>) : new Rejected(describeIssues(r.error, obj));
   };
 }
 
@@ -49,10 +48,10 @@ export function jsonLineDecoder(kind: RecordKind, fast: boolean): (text: string)
     try {
       obj = JSON.parse(text);
     } catch (error) {
-      return new Rejected(`not valid JSON: ${(error as Error).message}`);
+      return new Rejected(jsonSyntaxReason(error as Error, text));
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      return new Rejected('valid JSON but not a JSON object');
+      return new Rejected(`not a JSON object but ${jsonKind(obj)}`);
     }
     return check(obj);
   };
@@ -75,4 +74,16 @@ export function csvRowDecoder(
     for (let i = 0; i < header.length; i++) row[header[i]!] = cells[i]!;
     return check(csvRowToJson(kind.record_type, row));
   };
+}
+
+/** JSON.parse's complaint in plain words: where the line stops being JSON (its messages vary between Node versions). */
+export function jsonSyntaxReason(error: Error, text: string): string {
+  const at = /position (\d+)/.exec(error.message);
+  if (at !== null && Number(at[1]) < text.trimEnd().length) {
+    return `not valid JSON: it breaks off at character ${Number(at[1]) + 1}`;
+  }
+  if (at !== null || /end of (JSON )?input/i.test(error.message))
+    return 'not valid JSON: the line ends before the JSON does';
+  const token = /Unexpected token '?(.)'?/.exec(error.message);
+  return token !== null ? `not valid JSON: unexpected ${JSON.stringify(token[1])}` : 'not valid JSON';
 }

@@ -14,6 +14,7 @@
  * files are hashed and listed as ignored), so a contract-1 dataset is read exactly as before contract 2 existed.
  */
 import { type ContractVersion, RECORD_TYPES, type RecordType, recordTypesOf } from '../contract/records.js';
+import { EVENT_STREAMS } from '../contract/streams.js';
 import type { QuarantineEntry } from './readRecords.js';
 import type { SourceFile } from './source.js';
 
@@ -28,7 +29,7 @@ export interface DataFile<K extends RecordType = RecordType> extends SourceFile 
 }
 
 /** The record types read as ordered event streams (their own `seq`); the others are reference data. */
-export const EVENT_RECORD_TYPES = ['orders', 'trades', 'collateral', 'access', 'margin', 'settlements'] as const;
+export const EVENT_RECORD_TYPES = EVENT_STREAMS.flatMap((s) => s.records);
 
 export interface DatasetLayout {
   /** The manifest's contract version. */

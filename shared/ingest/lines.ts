@@ -29,6 +29,36 @@ function hasBom(b: Buffer): boolean {
   return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
 
+/**
+ * Bytes as text for evidence: valid UTF-8 decoded, each byte that is not part of a valid sequence written `\xNN`
+ * (a replacement character would hide which bytes the file holds).
+ */
+export function bytesAsText(b: Buffer): string {
+  const cont = (i: number, lo = 0x80, hi = 0xbf): boolean => i < b.length && b[i]! >= lo && b[i]! <= hi;
+  let out = '';
+  let start = 0;
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let n = 0;
+    if (c < 0x80) n = 1;
+    else if (c >= 0xc2 && c <= 0xdf) n = cont(i + 1) ? 2 : 0;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = cont(i + 1, c === 0xe0 ? 0xa0 : 0x80, c === 0xed ? 0x9f : 0xbf) && cont(i + 2) ? 3 : 0;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = cont(i + 1, c === 0xf0 ? 0x90 : 0x80, c === 0xf4 ? 0x8f : 0xbf) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    }
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    out += `${b.toString('utf8', start, i)}\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    i += 1;
+    start = i;
+  }
+  return out + b.toString('utf8', start);
+}
+
 function countQuotes(b: Buffer): number {
   let n = 0;
   let i = b.indexOf(QUOTE);
@@ -155,7 +185,7 @@ export class LineSplitter {
       s.decoder.decode(b, { stream: true });
     } catch {
       this.#skip = null;
-      this.fault = { line: this.#lineNo + 1, reason: 'bytes that are not UTF-8', raw: s.prefix.toString('utf8') };
+      this.fault = { line: this.#lineNo + 1, reason: 'bytes that are not UTF-8', raw: bytesAsText(s.prefix) };
     }
   }
 
@@ -165,7 +195,7 @@ export class LineSplitter {
     try {
       s.decoder.decode();
     } catch {
-      this.fault = { line: this.#lineNo + 1, reason: 'bytes that are not UTF-8', raw: s.prefix.toString('utf8') };
+      this.fault = { line: this.#lineNo + 1, reason: 'bytes that are not UTF-8', raw: bytesAsText(s.prefix) };
       return false;
     }
     this.#lineNo++;
@@ -226,8 +256,15 @@ export class LineSplitter {
     this.fault = {
       line: this.#lineNo + 1,
       reason: 'bytes that are not UTF-8',
-      raw: lineBuf.subarray(0, this.#rawCap).toString('utf8'),
+      raw: bytesAsText(lineBuf.subarray(0, this.#rawCap)),
     };
     return false;
   }
+}
+
+/** Line feeds in `b` (one native search per line): a file's line count, for estimates such as progress totals. */
+export function countLineFeeds(b: Uint8Array): number {
+  let n = 0;
+  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
 }

@@ -4,9 +4,10 @@
  * audits only some versions names them, and a dataset of another version is refused, never read in part.
  */
 import { isUtf8 } from 'node:buffer';
+import { describeIssues } from '../contract/reasons.js';
 import { CONTRACT_VERSIONS, type ContractVersion, type DatasetManifest, manifestSchema } from '../contract/records.js';
-import { ManifestError } from './errors.js';
-import { type DatasetSource, FileNotFoundError } from './source.js';
+import { FileNotFoundError, ManifestError } from './errors.js';
+import type { DatasetSource } from './source.js';
 
 const MAX_MANIFEST_BYTES = 1 << 20;
 
@@ -47,19 +48,7 @@ export async function readDatasetManifest(
     throw new ManifestError(`${where} is not a JSON object`);
   }
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const field = i.path.length > 0 ? i.path.join('.') : '(manifest)';
-      const value = i.path.length === 1 ? (json as Record<string, unknown>)[String(i.path[0])] : undefined;
-      const shown = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
-      const msg =
-        field === 'contract' && value !== undefined
-          ? 'must be 1 or 2 (this tool reads data contracts v1 and v2)'
-          : i.message;
-      return `field ${field} is invalid (${shown}): ${msg}`;
-    });
-    throw new ManifestError(`${where}: ${problems.join('; ')}`);
-  }
+  if (!parsed.success) throw new ManifestError(`${where} is invalid: ${describeIssues(parsed.error, json)}`);
   if (!accepted.includes(parsed.data.contract)) {
     throw new ManifestError(
       `${where}: data contract ${parsed.data.contract} is not audited by this build (it audits data contract ${accepted.join(' and ')})`,

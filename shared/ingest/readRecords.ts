@@ -240,7 +240,7 @@ async function* readBatches<K extends RecordType>(
   };
   const gzFault = (err: Error): void => {
     decoding = false;
-    fault(splitter.linesRead + 1, `gzip stream is truncated or corrupt (${err.message})`, splitter.pendingText());
+    fault(splitter.linesRead + 1, gzipReason(err), splitter.pendingText());
   };
   try {
     for (;;) {
@@ -353,4 +353,11 @@ export class GunzipFeeder {
       start(done);
     });
   }
+}
+
+/** zlib's complaint in plain words. */
+function gzipReason(err: Error): string {
+  if (/unexpected end of file/i.test(err.message)) return 'the gzip stream is cut short';
+  if (/incorrect header check|unknown compression method|not in gzip format/i.test(err.message)) return 'not gzip data';
+  return 'the gzip stream is damaged';
 }

@@ -25,11 +25,6 @@ import { EmbeddedStackBusyError, EmbeddedStackError } from './errors.js';
 export const EMBEDDED_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const EMBEDDED_REGION = 'us-east-1';
 
-/** Where the CLI keeps local data: `.vatp-audit/` under the working directory. */
-export function defaultDataDir(cwd: string): string {
-  return join(cwd, '.vatp-audit');
-}
-
 export interface EmbeddedStack {
   /** The resolved data directory. */
   dataDir: string;

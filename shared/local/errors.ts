@@ -1,9 +1,8 @@
 /** Errors of the embedded local stack. */
-export class EmbeddedStackError extends Error {
+import { VatpAuditError } from '../errors.js';
+
+export class EmbeddedStackError extends VatpAuditError {
   override readonly name: string = 'EmbeddedStackError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** Another process already serves this data directory (two dynalite servers on one LevelDB path crash). */

@@ -24,7 +24,7 @@ export type WorkerMessage =
   | { t: 's'; stats: import('../ingest/readRecords.js').FileStats }
   | { t: 'b'; batch: import('./recordCodec.js').EncodedBatch }
   | { t: 'end' }
-  | { t: 'err'; name: string; message: string; path?: string; stack?: string };
+  | { t: 'err'; name: string; message: string; exitCode?: number; path?: string; stack?: string };
 
 export type MainMessage = { t: 'credit'; n: number } | { t: 'stop' };
 
@@ -58,11 +58,12 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
     }
     post({ t: 'end' });
   } catch (error) {
-    const e = error as Error & { path?: unknown };
+    const e = error as Error & { path?: unknown; exitCode?: unknown };
     post({
       t: 'err',
       name: e?.name ?? 'Error',
       message: e?.message ?? String(error),
+      ...(typeof e?.exitCode === 'number' ? { exitCode: e.exitCode } : {}),
       ...(typeof e?.path === 'string' ? { path: e.path } : {}),
       ...(typeof e?.stack === 'string' ? { stack: e.stack } : {}),
     });

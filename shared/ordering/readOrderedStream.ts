@@ -12,7 +12,9 @@ import { Worker } from 'node:worker_threads';
 import type { Located, OrderFlowItem } from '../contract/events.js';
 import type { AccessEvent, CollateralEvent, ContractVersion, RecordType } from '../contract/records.js';
 import type { MarginEvent, SettlementEvent } from '../contract/recordsV2.js';
-import { SourceReadError } from '../ingest/errors.js';
+import type { EventStreamName } from '../contract/streams.js';
+import { EXIT_FAILURE } from '../errors.js';
+import { FileNotFoundError, SourceReadError } from '../ingest/errors.js';
 import { type FastLineParser, fastJsonParser } from '../ingest/fastParse.js';
 import type { DataFile, DatasetLayout } from '../ingest/layout.js';
 import { comparePathBytes } from '../ingest/pathOrder.js';
@@ -24,7 +26,7 @@ import {
   readRecords,
 } from '../ingest/readRecords.js';
 import { type DatasetSource, LocalDatasetSource } from '../ingest/source.js';
-import { OrderingError } from './errors.js';
+import { OrderingError, OrderingWorkerError } from './errors.js';
 import type { MainMessage, WorkerInput, WorkerMessage } from './orderedStreamWorker.js';
 import { BatchDecoder, type StreamFile } from './recordCodec.js';
 import { fileIsInSeqOrder } from './seqOrderScan.js';
@@ -36,8 +38,8 @@ import {
   sortBySeqBatches,
 } from './sortBySeq.js';
 
-/** The ordered streams: each has its own `seq` (orders and trades share one). margin and settlements: contract 2. */
-export type OrderedStreamName = 'orders+trades' | 'collateral' | 'access' | 'margin' | 'settlements';
+/** The ordered streams (contract/streams.ts): each has its own `seq` (orders and trades share one). */
+export type OrderedStreamName = EventStreamName;
 export type CollateralItem = { kind: 'collateral' } & Located<CollateralEvent>;
 export type AccessItem = { kind: 'access' } & Located<AccessEvent>;
 export type MarginItem = { kind: 'margin' } & Located<MarginEvent>;
@@ -251,10 +253,8 @@ function rebuildError(m: Extract<WorkerMessage, { t: 'err' }>): Error {
   let e: Error;
   if (m.name === 'OrderingError') e = new OrderingError(m.message);
   else if (m.name === 'SourceReadError') e = new SourceReadError(m.path ?? '', m.message);
-  else {
-    e = new Error(m.message);
-    if (m.name !== 'Error') Object.defineProperty(e, 'name', { value: m.name });
-  }
+  else if (m.name === 'FileNotFoundError') e = new FileNotFoundError(m.path ?? '', m.message);
+  else e = new OrderingWorkerError(m.name, m.message, m.exitCode ?? EXIT_FAILURE);
   if (m.stack !== undefined) e.stack = `${e.name}: ${e.message}\n    (in the ordered-stream worker)\n${m.stack}`;
   return e;
 }
@@ -305,7 +305,7 @@ async function* readInWorker(
       const m = queue.shift();
       if (m === undefined) {
         if (failure !== null) throw failure;
-        throw new Error(`the ordered-stream worker of ${stream} ended without finishing`);
+        throw new OrderingError(`the ordered-stream worker of ${stream} ended without finishing`);
       }
       if (m.t === 'q') hooks.quarantine(m.entry);
       else if (m.t === 's') hooks.stats?.(m.stats);

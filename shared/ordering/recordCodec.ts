@@ -18,6 +18,7 @@
 import type { Located } from '../contract/events.js';
 import type { ContractVersion, RecordType } from '../contract/records.js';
 import { type RecordLayout, recordLayout } from '../ingest/fastParse.js';
+import { OrderingError } from './errors.js';
 
 /** A tagged item of an ordered stream (what readRecords builds with `kind`). */
 export type StreamItem = { kind: string } & Located<Record<string, unknown>>;
@@ -111,7 +112,7 @@ export class BatchEncoder {
     for (let i = 0; i < n; i++) {
       const item = items[i]!;
       const f = this.#fileIndex.get(item.file);
-      if (f === undefined) throw new Error(`ordered stream: ${item.file} is not one of the stream's files`);
+      if (f === undefined) throw new OrderingError(`ordered stream: ${item.file} is not one of the stream's files`);
       file[i] = f;
       line[i] = item.line;
       const layout = this.#layouts[f]!;

@@ -20,12 +20,15 @@ import type { Readable } from 'node:stream';
 import { CsvParser, isBlank } from '../ingest/csv.js';
 import { csvRowDecoder, type Decoded, jsonLineDecoder, Rejected } from '../ingest/decode.js';
 import type { DataFile } from '../ingest/layout.js';
-import { LineSplitter } from '../ingest/lines.js';
+import { countLineFeeds, LineSplitter } from '../ingest/lines.js';
 import { GunzipFeeder, GZ_PIECE, MAX_RECORD_BYTES, RAW_CAP } from '../ingest/readRecords.js';
 import type { DatasetSource } from '../ingest/source.js';
+import { OrderingError } from './errors.js';
 
-/** Stops the scan as soon as the answer is known to be false. */
-class OutOfOrder extends Error {}
+/** Stops the scan as soon as the answer is known to be false (caught inside the scanner, never seen outside). */
+class OutOfOrder extends OrderingError {
+  override readonly name = 'OutOfOrder';
+}
 
 /**
  * The pre-scan of one file fed with its stored bytes as they are read (the hashing read of inputs.ts folds it in, so
@@ -35,6 +38,8 @@ class OutOfOrder extends Error {}
 export interface SeqOrderScanner {
   push(chunk: Buffer): Promise<boolean>;
   end(): Promise<boolean>;
+  /** Of a gzipped file: line feeds in the text decompressed so far (its line count once `end` answered true). */
+  readonly lineFeeds: number;
   /** Releases the gunzip stream of a scan stopped early. */
   destroy(): void;
 }
@@ -137,8 +142,10 @@ export function seqOrderScanner(file: DataFile, opts: SeqOrderScanOptions = {}):
   } else bytes = new JsonlByteScan(jsonLineDecoder(file, true), fastPaths);
 
   const gz = file.format.endsWith('.gz') ? new GunzipFeeder() : null;
+  let lineFeeds = 0;
   // Decompressed (or plain) bytes; false when out of order or not readable (the ordinary path reports the fault).
   const feed = (text: Buffer): boolean => {
+    if (gz !== null) lineFeeds += countLineFeeds(text);
     try {
       if (bytes !== null) bytes.push(text);
       else if (!splitter!.push(text)) return false;
@@ -149,6 +156,9 @@ export function seqOrderScanner(file: DataFile, opts: SeqOrderScanOptions = {}):
     }
   };
   return {
+    get lineFeeds() {
+      return lineFeeds;
+    },
     async push(chunk) {
       if (failed) return false;
       if (gz === null) {

@@ -10,9 +10,11 @@
  * Population: both checks count every seq examined; a sequence with no record at all is "not tested".
  */
 import type { AuditSink } from '../contract/finding.js';
+import type { EVENT_STREAMS } from '../contract/streams.js';
+import { OrderingError } from './errors.js';
 
-export type SequenceStream = 'orders+trades' | 'collateral' | 'margin' | 'settlements';
-
+/** The streams that carry a seq of their own. */
+export type SequenceStream = Extract<(typeof EVENT_STREAMS)[number], { sequenced: true }>['name'];
 /** Why a sequence without any record is not tested. */
 const NO_RECORDS: Record<SequenceStream, string> = {
   'orders+trades': 'no order or trade records',
@@ -54,7 +56,9 @@ export class SequenceTracker {
     const prev = this.#prev;
     if (prev !== undefined) {
       if (seq < prev) {
-        throw new Error(`${this.#stream}: seq ${seq} (${at.file}:${at.line}) observed after ${prev}: not in order`);
+        throw new OrderingError(
+          `${this.#stream}: seq ${seq} (${at.file}:${at.line}) observed after ${prev}: not in order`,
+        );
       }
       if (seq === prev) {
         if (this.#dupCount === 0) this.#dupAt.push(this.#prevAt!);
@@ -74,8 +78,9 @@ export class SequenceTracker {
     this.#flushDuplicate();
     if (this.#count === 0) {
       const reason = NO_RECORDS[this.#stream];
-      this.#sink.notTested('DQ-2', reason);
-      this.#sink.notTested('DQ-4', reason);
+      // The population is sequence numbers: an empty stream has none to count, only the reason.
+      this.#sink.notTested('DQ-2', reason, 0);
+      this.#sink.notTested('DQ-4', reason, 0);
       return;
     }
     this.#sink.examined('DQ-2', this.#count);

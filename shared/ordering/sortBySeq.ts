@@ -114,7 +114,8 @@ export async function* sortBySeqBatches<I extends SortItem>(
 ): AsyncIterable<I[]> {
   const max = Math.max(1, opts.maxInMemory ?? DEFAULT_MAX_IN_MEMORY);
   const maxRuns = opts.maxRunsMerged ?? MAX_RUNS_MERGED;
-  if (!Number.isInteger(maxRuns) || maxRuns < 2) throw new RangeError(`maxRunsMerged ${maxRuns}: a whole number >= 2`);
+  if (!Number.isInteger(maxRuns) || maxRuns < 2)
+    throw new OrderingError(`maxRunsMerged ${maxRuns}: a whole number >= 2`);
   const spill = new Spill<I>(opts.tmpDir, opts.decodeRecord);
   try {
     let segments: Segment<I>[] = [];

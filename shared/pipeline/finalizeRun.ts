@@ -142,8 +142,8 @@ export async function finalizeRun(input: FinalizeInput, deps: FinalizeDeps): Pro
   await deps.out.write(PACK_FILES.signature, await deps.signer.sign(manifestBytes));
 
   if (deps.store !== undefined) {
-    deps.progress?.stage('findings store', findings.length);
-    await deps.store.recordFindings(input.runRecord, findings);
+    deps.progress?.stage('findings store', findings.length, 'findings');
+    await deps.store.recordFindings(input.runRecord, findings, { onWritten: (n) => deps.progress?.advance(n) });
     await deps.store.completeRun(input.runId, checkCounts(summary), { at: deps.now() });
   }
   deps.progress?.done();

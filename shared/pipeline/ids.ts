@@ -4,7 +4,7 @@
  * status. run_id depends on exactly what was audited and how: input hashes, parameters, rules version.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonicalJson.js';
+import { canonicalJson } from '../contract/canonicalJson.js';
 
 function digest(parts: readonly string[]): string {
   const h = createHash('sha256');

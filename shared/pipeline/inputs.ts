@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DataFile, DatasetLayout } from '../ingest/layout.js';
+import { countLineFeeds } from '../ingest/lines.js';
 import type { FileStats, QuarantineEntry } from '../ingest/readRecords.js';
 import type { DatasetSource, SourceFile } from '../ingest/source.js';
 import { seqOrderScanner } from '../ordering/seqOrderScan.js';
@@ -17,30 +18,20 @@ export interface InputHash {
   bytes: number;
 }
 
+/** Every file's SHA-256 and size, in one read each. */
 export async function hashInputs(
   source: DatasetSource,
   files: readonly SourceFile[],
   onBytes?: (n: number) => void,
 ): Promise<InputHash[]> {
-  const out: InputHash[] = [];
-  for (const f of files) {
-    const h = createHash('sha256');
-    let bytes = 0;
-    const stream = await source.open(f.path);
-    for await (const chunk of stream) {
-      const b = chunk as Buffer;
-      h.update(b);
-      bytes += b.length;
-      onBytes?.(b.length);
-    }
-    out.push({ path: f.path, sha256: h.digest('hex'), bytes });
-  }
-  return out;
+  return (await hashAndScanInputs(source, files, new Map(), onBytes)).hashes;
 }
 
 /**
  * hashInputs, with the seq-order pre-scan (seqOrderScan.ts) of the event record files folded into the same read: one
- * read per file gives its SHA-256 and, for the files in `scan`, whether it is certainly in seq order. The verdicts go
+ * read per file gives its SHA-256 and, for the files in `scan`, whether it is certainly in seq order and how many
+ * lines it has (the estimate of its records that progress bars start from; for a gzipped file only when the scan
+ * decompressed all of it, i.e. the file is in order). The verdicts go
  * to readOrderedBatches (OrderedStreamOptions.inOrder); the merge re-checks the order and the reading re-hashes every
  * file, so a file that changes after this read still fails the run (FileStatsBook.assertHashesStable).
  */
@@ -49,15 +40,18 @@ export async function hashAndScanInputs(
   files: readonly SourceFile[],
   scan: ReadonlyMap<string, DataFile>,
   onBytes?: (n: number) => void,
-): Promise<{ hashes: InputHash[]; inOrder: Map<string, boolean> }> {
+): Promise<{ hashes: InputHash[]; inOrder: Map<string, boolean>; lines: Map<string, number> }> {
   const hashes: InputHash[] = [];
   const inOrder = new Map<string, boolean>();
+  const lines = new Map<string, number>();
   for (const f of files) {
     const h = createHash('sha256');
     let bytes = 0;
     const dataFile = scan.get(f.path);
     const scanner = dataFile === undefined ? null : seqOrderScanner(dataFile);
     let scanning = scanner !== null;
+    const plain = dataFile !== undefined && !dataFile.format.endsWith('.gz');
+    let lineFeeds = 0;
     const stream = await source.open(f.path);
     try {
       for await (const chunk of stream) {
@@ -65,15 +59,21 @@ export async function hashAndScanInputs(
         h.update(b);
         bytes += b.length;
         onBytes?.(b.length);
+        if (plain) lineFeeds += countLineFeeds(b);
         if (scanning) scanning = await scanner!.push(b);
       }
-      if (scanner !== null) inOrder.set(f.path, scanning && (await scanner.end()));
+      if (scanner !== null) {
+        const ordered = scanning && (await scanner.end());
+        inOrder.set(f.path, ordered);
+        if (plain) lines.set(f.path, lineFeeds);
+        else if (ordered) lines.set(f.path, scanner.lineFeeds);
+      }
     } finally {
       scanner?.destroy();
     }
     hashes.push({ path: f.path, sha256: h.digest('hex'), bytes });
   }
-  return { hashes, inOrder };
+  return { hashes, inOrder, lines };
 }
 
 export class FileStatsBook {

@@ -8,6 +8,7 @@
 
 import type { OutputSink } from '../adapters/s3/outputSink.js';
 import { RULES_VERSION } from '../checks/catalogue.js';
+import { canonicalJson } from '../contract/canonicalJson.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { buildEvidenceManifest, inputDigest, sha256Hex } from '../evidence/manifest.js';
 import { keyFingerprint, type Signer } from '../evidence/signer.js';
@@ -16,7 +17,6 @@ import { renderPeriodReportPdf } from '../report/renderPdf.js';
 import { findingJsonLine } from '../store/findingJson.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { RunAcceptance, RunRecord, StoredFinding } from '../store/types.js';
-import { canonicalJson } from './canonicalJson.js';
 import { UsageError } from './errors.js';
 
 export interface PeriodReportOptions {

@@ -8,6 +8,7 @@ import type { Signer } from '../evidence/signer.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import { auditDataset, type RunAuditOptions } from './auditDataset.js';
 import { type FinalizedRun, finalizeRun } from './finalizeRun.js';
+import { failingRun } from './openRun.js';
 import type { RunProgress } from './progress.js';
 
 export type { RunAuditOptions };
@@ -26,13 +27,10 @@ export interface RunAuditDeps {
 export async function runAudit(opts: RunAuditOptions, deps: RunAuditDeps): Promise<FinalizedRun> {
   const now = deps.now ?? (() => new Date());
   const audited = await auditDataset(opts, { ...deps, now });
-  try {
-    return await finalizeRun(
+  return failingRun(audited, { store: deps.store, now }, () =>
+    finalizeRun(
       { ...audited, toolVersion: opts.toolVersion, input: opts.input },
       { out: deps.out, signer: deps.signer, store: deps.store, now, progress: deps.progress },
-    );
-  } catch (error) {
-    await deps.store?.failRun(audited.runId, error, { at: now() }).catch(() => undefined);
-    throw error;
-  }
+    ),
+  );
 }

@@ -3,9 +3,8 @@
  * columns under that number).
  *
  * Every `new` asks "was this order_id ever seen?" (DQ-6: a second new/snapshot of a known order), and every order
- * that closes is added. Closed orders outnumber open ones by far (millions in a day), so memory per closed id counts
- * (issue 9: 10M order events in 300 MB), and so does the peak while a structure grows: a doubled array briefly holds
- * its old and its new copy. Hence:
+ * that closes is added. Closed orders outnumber open ones by far (millions in a day), so memory per closed id counts,
+ * and so does the peak while a structure grows: a doubled array briefly holds its old and its new copy. Hence:
  * - Each id is kept as a record in a byte pool of fixed 1 MiB pages (never copied), found through its end offset in
  *   a paged column. A record is [0, Latin-1 characters] (any id whose UTF-16 units are below 256), or, for an id that
  *   is a prefix + a decimal number without leading zeros (`o-1234567`, `ORD000123`'s `ORD000` + `123` is not: the
@@ -204,7 +203,7 @@ export class ClosedIds {
 
   #put(b: number): void {
     const at = this.#poolLen;
-    if (at >= 0xffffffff) throw new RangeError('closed-id pool beyond 4 GiB');
+    if (at >= 0xffffffff) throw new ReplayInvariantError('closed-id pool beyond 4 GiB');
     if ((at & PAGE_MASK) === 0) this.#pool.push(new Uint8Array(PAGE_MASK + 1));
     this.#pool[at >>> PAGE_BITS]![at & PAGE_MASK] = b;
     this.#poolLen = at + 1;

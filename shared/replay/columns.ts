@@ -1,5 +1,5 @@
 /**
- * An append-only column of non-negative integers for the closed orders (issue 9: bytes per closed order, and no
+ * An append-only column of non-negative integers for the closed orders (few bytes per closed order, and no
  * grow-by-copy spike). Values live in fixed pages of 4096; each page keeps its values as deltas to a base (its
  * smallest value) in the narrowest typed array that holds the page's range: Uint8, Uint16, Uint32, or Float64 (exact
  * up to 2^53). A page is re-encoded when a value does not fit (a few thousand entries at most), and a new page is
@@ -7,6 +7,8 @@
  * practice (a page of closing seqs spans a few thousand events, offsets into an id pool grow by a few bytes each), so
  * most pages take one or two bytes per value even when the values are large. Typed arrays are not scanned by the GC.
  */
+import { ReplayInvariantError } from './errors.js';
+
 type Page = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
 /** Values as one plain array (a checkpoint's form): the narrowest of these that holds every value. */
@@ -45,9 +47,10 @@ export class UintColumn {
 
   /** Appends v; its index is the length before. */
   push(v: number): void {
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`column value ${v} is not a safe non-negative integer`);
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new ReplayInvariantError(`column value ${v} is not a safe non-negative integer`);
     const i = this.#length;
-    if (i >= U32_MAX) throw new RangeError('column beyond 2^32 values');
+    if (i >= U32_MAX) throw new ReplayInvariantError('column beyond 2^32 values');
     const p = i >>> PAGE_BITS;
     const k = i & MASK;
     if (k === 0) {

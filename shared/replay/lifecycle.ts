@@ -14,7 +14,7 @@ import type { OrderEvent } from '../contract/records.js';
 export function contractFailure(rec: OrderEvent, before: OrderView | undefined): string | undefined {
   // Only an order the replay holds open: an amend of an unknown or closed order is DQ-6 whatever else it lacks.
   if (rec.event === 'amend' && before !== undefined && !before.closed && before.type === 'limit' && rec.price == null) {
-    return `amend of limit order ${rec.order_id} has no price (DATA-CONTRACT: an amend carries price when the order is a limit order)`;
+    return `missing field price (an 'amend' of limit order ${rec.order_id} needs it)`;
   }
   return undefined;
 }

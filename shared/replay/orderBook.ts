@@ -2,495 +2,50 @@
  * The order-book replay of RULES.md ("Order-book replay", shared by CP and DQ): `orders` and `trades` merged in `seq`
  * order; per symbol and side, the resting orders with their open and visible quantity and priority.
  *
- * Memory grows with open orders: an open order keeps its full state (quantities, priority, place in the book); a
- * closed order keeps only a few packed columns (what rules need to judge a late event against it, and DQ-6/DQ-3's
- * "already closed"), from which a small view is built when an event refers to it. Quantities are exact scaled
- * integers (see quantity.ts: plain numbers while they are safe integers, bigint beyond); prices compare by value
- * through their canonical text. Per price level the book keeps aggregates of protected (client / third_party_mm)
- * visible quantity, and per side a sorted list of the levels where protected visible quantity rests, so that the
- * customer-priority questions ("protected quantity at this price", "best protected price") never scan the book.
+ * Memory grows with open orders: an open order keeps its full state (openOrder.ts); a closed order keeps only a few
+ * packed columns (closedOrder.ts). Quantities are exact scaled integers (see quantity.ts: plain numbers while they are
+ * safe integers, bigint beyond); prices compare by value through their canonical text. Per price level the book keeps
+ * aggregates of protected visible quantity (book.ts). The state can be saved and loaded (checkpoint.ts).
  *
- * Speed (issue 9): the map of open orders stays small (it fits the CPU caches); closed ids live in a compact hash
- * table (closedIds.ts) where a `new` costs one cache line; canonical price text and its Number() are cached per
- * distinct price text, so equal prices share one string (and its hash) across orders and levels; no per-event
- * allocation on the number path of quantities.
+ * Speed: the map of open orders stays small (it fits the CPU caches); closed ids live in a compact hash table
+ * (closedIds.ts) where a `new` costs one cache line; canonical price text and its Number() are cached per distinct
+ * price text, so equal prices share one string (and its hash) across orders and levels; no per-event allocation on
+ * the number path of quantities.
  */
 
-import { canonicalDecimal, compareDecimal } from '../contract/decimal.js';
-import type { OrderView } from '../contract/events.js';
-import type { Account, Instrument, OrderEvent, Trade } from '../contract/records.js';
-import { accountOf, instrumentOf } from '../orderflow/lookups.js';
-import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
-import { ClosedIds, type ClosedIdsState } from './closedIds.js';
-import { type ColumnValues, UintColumn } from './columns.js';
+import { canonicalDecimal } from '../contract/decimal.js';
+import type { OrderEvent, Trade } from '../contract/records.js';
+import type { ReferenceData } from '../reference/referenceData.js';
+import { type BookSide, PriceLevel, type Side, SymbolBook } from './book.js';
+import { loadReplayState, type ReplayParts, type ReplayState, saveReplayState } from './checkpoint.js';
+import { ClosedIds } from './closedIds.js';
+import {
+  type ClosedOrder,
+  type CloseReason,
+  Interned,
+  packClosed,
+  REASONS,
+  SIDES,
+  TIFS,
+  TYPES,
+} from './closedOrder.js';
+import { UintColumn } from './columns.js';
 import { ReplayInvariantError } from './errors.js';
 import { contractFailure, lifecycleIssue } from './lifecycle.js';
-import { formatScaled, fractionDigits, parseScaled, type Qty, qAdd, qMulPow10, qSub, qtyToBig } from './quantity.js';
+import { type KnownOrder, OpenOrder, type PriceInfo } from './openOrder.js';
+import { formatScaled, fractionDigits, parseScaled, type Qty, qAdd, qMulPow10, qSub } from './quantity.js';
 
-export type Side = 'buy' | 'sell';
-export type Tif = OrderView['tif'];
-export type CloseReason = 'cancelled' | 'expired' | 'rejected' | 'filled' | 'amended to its filled quantity or below';
+export { BookSide, PriceLevel, type Side, SymbolBook } from './book.js';
+export type { BookState, LevelState, OpenOrderState, ReplayState, SideState } from './checkpoint.js';
+export type { ClosedOrder, CloseReason } from './closedOrder.js';
+export { type KnownOrder, OpenOrder, type Tif } from './openOrder.js';
 export type { Qty } from './quantity.js';
-
-/** A closed order: what remains known of it once it has left the replay's open state. */
-export interface ClosedOrder extends OrderView {
-  readonly closed: true;
-  readonly closed_by: CloseReason;
-  readonly closed_seq: number;
-}
-
-/** One price of one side of one symbol's book. */
-export class PriceLevel {
-  /** Canonical price text (equal values have equal text). */
-  readonly price: string;
-  /** Number(price): orders levels quickly; exact ties fall back to compareDecimal. */
-  readonly num: number;
-  /** Resting orders at this price, and their visible quantity. */
-  orders = 0;
-  visQty: Qty = 0;
-  /** Protected resting orders with visible quantity above zero, and their visible quantity. */
-  protVisibleCount = 0;
-  protVisQty: Qty = 0;
-  /**
-   * Every protected order resting here (visible or not), in priority order, as a list threaded through the orders
-   * (protPrev / protNext; cheaper than a Set: no hashing, no table): an order joins at the back when it enters or
-   * loses its place (its priority is then the latest seq), and stays put when it keeps its place.
-   */
-  protHead: OpenOrder | null = null;
-  protTail: OpenOrder | null = null;
-
-  constructor(price: string, num: number) {
-    this.price = price;
-    this.num = num;
-  }
-
-  /** The protected orders resting here, in priority order (a fresh array). */
-  get protOrders(): OpenOrder[] {
-    const out: OpenOrder[] = [];
-    for (let o = this.protHead; o !== null; o = o.protNext) out.push(o);
-    return out;
-  }
-
-  /** Puts a protected order at the back of the priority list. */
-  linkProt(o: OpenOrder): void {
-    o.protPrev = this.protTail;
-    o.protNext = null;
-    if (this.protTail === null) this.protHead = o;
-    else this.protTail.protNext = o;
-    this.protTail = o;
-  }
-
-  unlinkProt(o: OpenOrder): void {
-    const prev = o.protPrev;
-    const next = o.protNext;
-    if (prev === null) this.protHead = next;
-    else prev.protNext = next;
-    if (next === null) this.protTail = prev;
-    else next.protPrev = prev;
-    o.protPrev = null;
-    o.protNext = null;
-  }
-
-  /** Visible quantity of the resting orders here. */
-  get visibleQty(): bigint {
-    return qtyToBig(this.visQty);
-  }
-
-  /** Visible quantity of the protected resting orders here. */
-  get protVisibleQty(): bigint {
-    return qtyToBig(this.protVisQty);
-  }
-
-  /**
-   * Protected visible orders here, leaving out those of one entity (null: nothing left out). Self-trade exclusion
-   * by entity is asked only for affiliated MM fills, so it walks the level's protected list instead of keeping
-   * per-entity aggregates on every book change (a Map and an object per entity per level).
-   */
-  protectedVisible(excludeEntity: string | null): { count: number; qty: Qty } {
-    if (excludeEntity === null || this.protVisibleCount === 0) {
-      return { count: this.protVisibleCount, qty: this.protVisQty };
-    }
-    let count = 0;
-    let qty: Qty = 0;
-    for (let o = this.protHead; o !== null; o = o.protNext) {
-      if (o.vis === 0 || o.protectedEntity === excludeEntity) continue;
-      count++;
-      qty = qAdd(qty, o.vis);
-    }
-    return { count, qty };
-  }
-
-  hasProtectedVisible(excludeEntity: string | null): boolean {
-    if (this.protVisibleCount === 0) return false;
-    if (excludeEntity === null) return true;
-    for (let o = this.protHead; o !== null; o = o.protNext) {
-      if (o.vis !== 0 && o.protectedEntity !== excludeEntity) return true;
-    }
-    return false;
-  }
-}
-
-function compareLevels(a: { num: number; price: string }, b: { num: number; price: string }): number {
-  if (a.num < b.num) return -1;
-  if (a.num > b.num) return 1;
-  return a.price === b.price ? 0 : compareDecimal(a.price, b.price);
-}
-
-export class BookSide {
-  readonly side: Side;
-  readonly levels = new Map<string, PriceLevel>();
-  /** Levels with protected visible quantity, ascending by price. */
-  readonly protectedLevels: PriceLevel[] = [];
-
-  constructor(side: Side) {
-    this.side = side;
-  }
-
-  /** Index of the first protected level not below `p` (ascending order). */
-  lowerBound(p: { num: number; price: string }): number {
-    const arr = this.protectedLevels;
-    let lo = 0;
-    let hi = arr.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareLevels(arr[mid]!, p) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Whether some protected level strictly better than `p` holds protected visible quantity outside the entity. */
-  hasProtectedBetterThan(p: { num: number; price: string }, excludeEntity: string | null): boolean {
-    const arr = this.protectedLevels;
-    if (this.side === 'sell') {
-      for (let i = 0; i < arr.length; i++) {
-        const l = arr[i]!;
-        if (compareLevels(l, p) >= 0) return false;
-        if (l.hasProtectedVisible(excludeEntity)) return true;
-      }
-    } else {
-      for (let i = arr.length - 1; i >= 0; i--) {
-        const l = arr[i]!;
-        if (compareLevels(l, p) <= 0) return false;
-        if (l.hasProtectedVisible(excludeEntity)) return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Protected levels strictly better than `p` for this side (lower for sell, higher for buy), best first, that hold
-   * protected visible quantity outside `excludeEntity`.
-   */
-  protectedLevelsBetterThan(p: { num: number; price: string }, excludeEntity: string | null): PriceLevel[] {
-    const out: PriceLevel[] = [];
-    const arr = this.protectedLevels;
-    if (this.side === 'sell') {
-      for (let i = 0; i < arr.length; i++) {
-        const l = arr[i]!;
-        if (compareLevels(l, p) >= 0) break;
-        if (l.hasProtectedVisible(excludeEntity)) out.push(l);
-      }
-    } else {
-      for (let i = arr.length - 1; i >= 0; i--) {
-        const l = arr[i]!;
-        if (compareLevels(l, p) <= 0) break;
-        if (l.hasProtectedVisible(excludeEntity)) out.push(l);
-      }
-    }
-    return out;
-  }
-}
-
-export class SymbolBook {
-  readonly symbol: string;
-  readonly buy = new BookSide('buy');
-  readonly sell = new BookSide('sell');
-  constructor(symbol: string) {
-    this.symbol = symbol;
-  }
-  side(side: Side): BookSide {
-    return side === 'buy' ? this.buy : this.sell;
-  }
-}
-
-/** Canonical text and Number() of a price text, cached per distinct text. */
-interface PriceInfo {
-  readonly canon: string;
-  readonly num: number;
-}
 
 /** Most retired order objects kept for reuse (a few hundred kB). */
 const SPARE_LIMIT = 1024;
 
 /** Bound of the per-text caches: past it they start over, so memory never grows with the number of events. */
 export const TEXT_CACHE_LIMIT = 1 << 16;
-
-/**
- * An order that is still open (resting, or a non-resting IOC/FOK/market order not yet cancelled, expired, rejected or
- * filled). It is its own OrderView: the object passed to rules as `before` is live, valid during the call only. The
- * replay reuses the objects of retired orders for later ones (see OrderBookReplay.#spare), so no reference to an open
- * order may be kept past the call that received it.
- *
- * Fields are set by `reset` (the constructor and every reuse), so they are not readonly; only the replay writes them.
- */
-export class OpenOrder implements OrderView {
-  order_id = '';
-  symbol = '';
-  account_id = '';
-  side: Side = 'buy';
-  type: 'limit' | 'market' = 'limit';
-  tif: Tif = 'gtc';
-  /** Canonical limit price, null for market orders. */
-  price: string | null = null;
-  mm_tag = false;
-  /** Total order quantity (the last `new`/`snapshot`/`amend` qty), filled quantity, iceberg display (null: all). */
-  tot: Qty = 0;
-  fil: Qty = 0;
-  disp: Qty | null = null;
-  /** The seq at which the order last gained its place. */
-  priority = 0;
-  /** Whether the order rests in the book (only limit gtc/day/post_only and snapshots do). */
-  resting = false;
-  /** Visible quantity as counted in its level's aggregates (0 when not resting). */
-  vis: Qty = 0;
-  level: PriceLevel | null = null;
-  /** Neighbours in the level's list of protected orders (see PriceLevel.protHead). */
-  protPrev: OpenOrder | null = null;
-  protNext: OpenOrder | null = null;
-  /** The book side the order rests on while `level` is set. */
-  bookSide: BookSide | null = null;
-  /** Entity of the account when the account is protected (client / third_party_mm), else null. */
-  protectedEntity: string | null = null;
-  /** The reference records of the order's account and symbol (undefined when absent), looked up once at entry. */
-  account: Account | undefined = undefined;
-  instrument: Instrument | undefined = undefined;
-  /** Where the order was entered (its new/snapshot). */
-  entry_seq = 0;
-  file = '';
-  line = 0;
-
-  constructor(
-    rec: OrderEvent,
-    file: string,
-    line: number,
-    total: Qty,
-    display: Qty | null,
-    ref: ReferenceData,
-    symbol: string = rec.symbol,
-    price: PriceInfo | null = null,
-  ) {
-    this.reset(rec, file, line, total, display, ref, symbol, price);
-  }
-
-  /** Makes this object the order entered by `rec`, every field as a fresh object would have it. */
-  reset(
-    rec: OrderEvent,
-    file: string,
-    line: number,
-    total: Qty,
-    display: Qty | null,
-    ref: ReferenceData,
-    symbol: string,
-    price: PriceInfo | null,
-  ): void {
-    this.order_id = rec.order_id;
-    this.symbol = symbol;
-    const account = accountOf(ref, rec.account_id);
-    this.account = account;
-    this.instrument = instrumentOf(ref, symbol);
-    // The reference's own text (equal to the record's): closed orders then share one string per account.
-    this.account_id =
-      account !== undefined && account.account_id === rec.account_id ? account.account_id : rec.account_id;
-    this.side = rec.side;
-    this.type = rec.type ?? 'limit';
-    this.tif = rec.tif ?? 'gtc';
-    this.price =
-      this.type === 'limit' && rec.price != null ? (price === null ? canonicalDecimal(rec.price) : price.canon) : null;
-    this.mm_tag = rec.mm_tag ?? false;
-    this.tot = total;
-    this.fil = 0;
-    this.disp = display;
-    this.priority = rec.seq;
-    this.resting =
-      this.price !== null &&
-      (rec.event === 'snapshot' || this.tif === 'gtc' || this.tif === 'day' || this.tif === 'post_only');
-    this.vis = 0;
-    this.level = null;
-    this.protPrev = null;
-    this.protNext = null;
-    this.bookSide = null;
-    this.protectedEntity = account !== undefined && isProtectedRole(account.role) ? account.entity_id : null;
-    this.entry_seq = rec.seq;
-    this.file = file;
-    this.line = line;
-  }
-
-  // Derived rather than stored: every open order is a long-lived heap object, so each field it need not hold is
-  // memory the garbage collector does not copy and promote (issue 9).
-
-  /** Open orders are never closed: a closed order is a ClosedOrder view. */
-  get closed(): false {
-    return false;
-  }
-
-  /** Number(price) (NaN for market orders): orders price levels; only needed when a level is created. */
-  get num(): number {
-    return this.price === null ? Number.NaN : Number(this.price);
-  }
-
-  get affiliatedMM(): boolean {
-    return this.account?.role === 'affiliated_mm';
-  }
-
-  /** Total order quantity (exact). */
-  get total(): bigint {
-    return qtyToBig(this.tot);
-  }
-
-  get filled(): bigint {
-    return qtyToBig(this.fil);
-  }
-
-  get display(): bigint | null {
-    return this.disp === null ? null : qtyToBig(this.disp);
-  }
-
-  /** Open quantity: total − filled (may be ≤ 0 only transiently, before the order is closed). */
-  get open(): bigint {
-    return qtyToBig(this.openQty);
-  }
-
-  /** Open quantity as a Qty (the replay's own form; compare with `<`/`>`, format with formatQty). */
-  get openQty(): Qty {
-    return qSub(this.tot, this.fil);
-  }
-
-  /** Visible quantity as counted in the book (0 when not resting). */
-  get visible(): bigint {
-    return qtyToBig(this.vis);
-  }
-
-  /** RULES: min(display_qty, open), or open when display_qty is null; never below zero. */
-  computeVisible(): Qty {
-    const open = qSub(this.tot, this.fil);
-    if (open <= 0) return 0;
-    const d = this.disp;
-    if (d === null || d > open) return open;
-    return d;
-  }
-}
-
-export type KnownOrder = OpenOrder | ClosedOrder;
-
-/** Distinct strings, numbered in first-seen order. */
-class Interned {
-  readonly values: string[] = [];
-  readonly #index = new Map<string, number>();
-  #last: string | undefined;
-  #lastIndex = -1;
-
-  index(v: string): number {
-    if (v === this.#last) return this.#lastIndex;
-    let i = this.#index.get(v);
-    if (i === undefined) {
-      i = this.values.length;
-      this.values.push(v);
-      this.#index.set(v, i);
-    }
-    this.#last = v;
-    this.#lastIndex = i;
-    return i;
-  }
-}
-
-/** An open order as plain data; `level` numbers its price level across the saved books (-1: not in the book). */
-export interface OpenOrderState {
-  order_id: string;
-  symbol: string;
-  account_id: string;
-  side: Side;
-  type: 'limit' | 'market';
-  tif: Tif;
-  price: string | null;
-  num: number;
-  mm_tag: boolean;
-  tot: Qty;
-  fil: Qty;
-  disp: Qty | null;
-  priority: number;
-  resting: boolean;
-  vis: Qty;
-  entry_seq: number;
-  file: string;
-  line: number;
-  level: number;
-}
-
-export interface LevelState {
-  price: string;
-  num: number;
-  orders: number;
-  visQty: Qty;
-  protVisibleCount: number;
-  protVisQty: Qty;
-  /** Indexes into ReplayState.open, in priority order. */
-  protOrders: number[];
-}
-
-export interface SideState {
-  levels: LevelState[];
-  /** Indexes into `levels`, ascending by price. */
-  protectedLevels: number[];
-}
-
-export interface BookState {
-  symbol: string;
-  buy: SideState;
-  sell: SideState;
-}
-
-/** The replay as plain, structured-clone-able data (see OrderBookReplay.saveState). */
-export interface ReplayState {
-  scale: number;
-  open: OpenOrderState[];
-  closed: {
-    ids: ClosedIdsState;
-    bits: ColumnValues;
-    /** UintColumn slices (Uint16Array, Uint32Array or Float64Array, whichever the values needed). */
-    seq: ColumnValues;
-    /** Indexes into `symbols`, `accounts`; `price` is 0 for none, else 1 + an index into `prices`. */
-    symbol: ColumnValues;
-    account: ColumnValues;
-    price: ColumnValues;
-    symbols: string[];
-    accounts: string[];
-    prices: string[];
-  };
-  books: BookState[];
-}
-
-const SIDES: readonly Side[] = ['buy', 'sell'];
-const TYPES: readonly OpenOrder['type'][] = ['limit', 'market'];
-const TIFS: readonly Tif[] = ['gtc', 'day', 'ioc', 'fok', 'post_only'];
-const REASONS: readonly CloseReason[] = [
-  'cancelled',
-  'expired',
-  'rejected',
-  'filled',
-  'amended to its filled quantity or below',
-];
-
-/** side (1 bit) | type (1) | tif (3) | mm_tag (1) | close reason (3), the small fields of a closed order. */
-function packClosed(o: OpenOrder, reason: CloseReason): number {
-  return (
-    (o.side === 'buy' ? 0 : 1) |
-    ((o.type === 'limit' ? 0 : 1) << 1) |
-    (TIFS.indexOf(o.tif) << 2) |
-    ((o.mm_tag ? 1 : 0) << 5) |
-    (REASONS.indexOf(reason) << 6)
-  );
-}
 
 export class OrderBookReplay {
   readonly #ref: ReferenceData;
@@ -513,8 +68,8 @@ export class OrderBookReplay {
   readonly #prices = new Map<string, PriceInfo>();
   /**
    * Objects of retired orders, reused by `#enter`: an open order is long-lived, so a fresh object per order would be
-   * copied by the young-generation collector and promoted, and the old generation would fill with dead orders (issue
-   * 9: the collector took a fifth of the bench's CPU). Rules never keep an open order past their call (OpenOrder).
+   * copied by the young-generation collector and promoted, and the old generation would fill with dead orders, costing
+   * much collector time. Rules never keep an open order past their call (OpenOrder).
    */
   readonly #spare: OpenOrder[] = [];
   /** One string per symbol text, so that closed orders share it. */
@@ -646,84 +201,16 @@ export class OrderBookReplay {
 
   // ---- checkpoint ------------------------------------------------------------------------------------------
 
-  /**
-   * The whole replay state as plain data (a copy): open orders in their map order, closed columns, and every book
-   * with its levels (aggregates, each level's protected orders in priority order, the sorted protected levels). Caches
-   * (price and symbol texts) are left out: they only share strings. Issue 8 carries it across a time split.
-   */
+  /** The whole replay state as plain data (a copy); see checkpoint.ts. */
   saveState(): ReplayState {
-    const open: OpenOrderState[] = [];
-    const index = new Map<OpenOrder, number>();
-    for (const o of this.#open.values()) {
-      index.set(o, open.length);
-      open.push({
-        order_id: o.order_id,
-        symbol: o.symbol,
-        account_id: o.account_id,
-        side: o.side,
-        type: o.type,
-        tif: o.tif,
-        price: o.price,
-        num: o.num,
-        mm_tag: o.mm_tag,
-        tot: o.tot,
-        fil: o.fil,
-        disp: o.disp,
-        priority: o.priority,
-        resting: o.resting,
-        vis: o.vis,
-        entry_seq: o.entry_seq,
-        file: o.file,
-        line: o.line,
-        level: -1,
-      });
-    }
-    const books: BookState[] = [];
-    // An open order's level, numbered across books (buy levels, then sell levels, book by book).
-    const levelOf = new Map<PriceLevel, number>();
-    for (const book of this.#books.values()) {
-      const sides = [book.buy, book.sell].map((side): SideState => {
-        const levels: LevelState[] = [];
-        const levelIndex = new Map<PriceLevel, number>();
-        for (const l of side.levels.values()) {
-          levelIndex.set(l, levels.length);
-          const prot: number[] = [];
-          for (let o = l.protHead; o !== null; o = o.protNext) prot.push(index.get(o)!);
-          levels.push({
-            price: l.price,
-            num: l.num,
-            orders: l.orders,
-            visQty: l.visQty,
-            protVisibleCount: l.protVisibleCount,
-            protVisQty: l.protVisQty,
-            protOrders: prot,
-          });
-          levelOf.set(l, levelOf.size);
-        }
-        return { levels, protectedLevels: side.protectedLevels.map((l) => levelIndex.get(l)!) };
-      });
-      books.push({ symbol: book.symbol, buy: sides[0]!, sell: sides[1]! });
-    }
-    for (const o of this.#open.values()) {
-      if (o.level !== null) open[index.get(o)!]!.level = levelOf.get(o.level)!;
-    }
-    const n = this.#closed.size;
-    return {
-      scale: this.#scale,
-      open,
-      closed: {
-        ids: this.#closed.saveState(),
-        bits: this.#cBits.slice(n),
-        seq: this.#cSeq.slice(n),
-        symbol: this.#cSymbol.slice(n),
-        account: this.#cAccount.slice(n),
-        price: this.#cPrice.slice(n),
-        symbols: [...this.#symbolTable.values],
-        accounts: [...this.#accountTable.values],
-        prices: [...this.#priceTable.values],
-      },
-      books,
+    const columns = {
+      bits: this.#cBits,
+      seq: this.#cSeq,
+      symbol: this.#cSymbol,
+      account: this.#cAccount,
+      price: this.#cPrice,
     };
+    return saveReplayState(this.#parts(), this.#scale, columns);
   }
 
   /** Loads a saveState result into a fresh replay (built on the same reference data). */
@@ -732,78 +219,25 @@ export class OrderBookReplay {
       throw new ReplayInvariantError('a replay state can only be loaded into a fresh replay');
     }
     this.#scale = state.scale;
-    const ref = this.#ref;
-    const open: OpenOrder[] = [];
-    for (const s of state.open) {
-      const o = new OpenOrder(
-        {
-          seq: s.entry_seq,
-          event: 'snapshot',
-          order_id: s.order_id,
-          symbol: s.symbol,
-          account_id: s.account_id,
-          side: s.side,
-          type: s.type,
-          tif: s.tif,
-          price: null,
-          mm_tag: s.mm_tag,
-        } as OrderEvent,
-        s.file,
-        s.line,
-        s.tot,
-        s.disp,
-        ref,
-        this.#symbol(s.symbol),
-        null,
-      );
-      o.price = s.price;
-      o.fil = s.fil;
-      o.priority = s.priority;
-      o.resting = s.resting;
-      o.vis = s.vis;
-      open.push(o);
-      this.#open.set(o.order_id, o);
-    }
-    const levels: [PriceLevel, BookSide][] = [];
-    for (const b of state.books) {
-      const book = new SymbolBook(this.#symbol(b.symbol));
-      this.#books.set(book.symbol, book);
-      for (const [side, s] of [
-        [book.buy, b.buy],
-        [book.sell, b.sell],
-      ] as const) {
-        const own: PriceLevel[] = [];
-        for (const ls of s.levels) {
-          const l = new PriceLevel(ls.price, ls.num);
-          l.orders = ls.orders;
-          l.visQty = ls.visQty;
-          l.protVisibleCount = ls.protVisibleCount;
-          l.protVisQty = ls.protVisQty;
-          for (const i of ls.protOrders) l.linkProt(open[i]!);
-          side.levels.set(l.price, l);
-          own.push(l);
-          levels.push([l, side]);
-        }
-        for (const i of s.protectedLevels) side.protectedLevels.push(own[i]!);
-      }
-    }
-    for (let i = 0; i < state.open.length; i++) {
-      const li = state.open[i]!.level;
-      if (li === -1) continue;
-      const [level, side] = levels[li]!;
-      open[i]!.level = level;
-      open[i]!.bookSide = side;
-    }
-    const c = state.closed;
-    this.#closed.loadState(c.ids);
-    this.#cBits = UintColumn.from(c.bits);
-    this.#cSeq = UintColumn.from(c.seq);
-    this.#cSymbol = UintColumn.from(c.symbol);
-    this.#cAccount = UintColumn.from(c.account);
-    this.#cPrice = UintColumn.from(c.price);
-    for (const v of c.symbols) this.#symbolTable.index(this.#symbol(v));
-    for (const v of c.accounts) this.#accountTable.index(v);
-    for (const v of c.prices) this.#priceTable.index(v);
+    const columns = loadReplayState(this.#parts(), state);
+    this.#cBits = columns.bits;
+    this.#cSeq = columns.seq;
+    this.#cSymbol = columns.symbol;
+    this.#cAccount = columns.account;
+    this.#cPrice = columns.price;
+  }
+
+  #parts(): ReplayParts {
+    return {
+      ref: this.#ref,
+      open: this.#open,
+      closed: this.#closed,
+      books: this.#books,
+      symbolTable: this.#symbolTable,
+      accountTable: this.#accountTable,
+      priceTable: this.#priceTable,
+      symbol: (text) => this.#symbol(text),
+    };
   }
 
   // ---- application -----------------------------------------------------------------------------------------

@@ -1,15 +1,11 @@
 /** Errors of the report area. */
-export class ReportError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReportError';
-  }
+import { VatpAuditError } from '../errors.js';
+
+export class ReportError extends VatpAuditError {
+  override readonly name: string = 'ReportError';
 }
 
 /** The report's font files could not be found or read. */
 export class ReportFontError extends ReportError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReportFontError';
-  }
+  override readonly name = 'ReportFontError';
 }

@@ -2,26 +2,47 @@
  * The review report's data, built once from a run's results and rendered by templates/reviewReport.ts. Pure: no I/O,
  * no clock, no randomness; the same input gives the same model, so the PDF is reproducible.
  *
- * Findings are consumed in one pass and only the per-check listings (capped) are kept, so memory does not grow with
- * the number of findings; every count (summary, charts, totals) still covers all of them.
+ * Findings are consumed in one pass and only the per-check listings (capped, plus every finding with a recorded
+ * response) are kept, so memory does not grow with the number of findings; every count (summary, charts, per-check
+ * breakdowns, totals) still covers all of them.
+ *
+ * Two kinds of run report use it: the one written with the evidence pack at run time (a pure function of the inputs
+ * and parameters, so it shows every finding as found and is a DRAFT), and the one generated afterwards from the
+ * findings store (`review`: the findings' review status and latest response as of a given time, and the run's
+ * acceptance, which turns the DRAFT into the signed-off report).
  */
 import { CHECK_BY_ID, CHECKS, type CheckFamily, FAMILY_MEASURES } from '../checks/catalogue.js';
 import type { AuditParameters } from '../config/parameters.js';
-import { type Finding, type FindingDraft, SEVERITIES, SEVERITY_RANK, type Severity } from '../contract/finding.js';
+import { type Finding, type FindingDraft, SEVERITIES, type Severity } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
-import { compareFindings, type Population } from '../findings/collector.js';
+import type { Population } from '../findings/collector.js';
 import { ReportError } from './errors.js';
+import {
+  CheckAccumulator,
+  type CheckBreakdown,
+  compareForListing,
+  emptyCounts,
+  type FindingRow,
+  fairShares,
+  findingIdOf,
+  findingRow,
+  type ListingCaps,
+  type RankedCount,
+  type SeverityCounts,
+  topN,
+} from './listing.js';
 import { FAMILY_METHODS } from './methods.js';
 
-export type SeverityCounts = Record<Severity, number>;
+export type { CheckBreakdown, FindingRow, LatestResponse, RankedCount, SeverityCounts } from './listing.js';
+export { compareForListing, emptyCounts };
 
 export interface FileStat {
   /** Path relative to the dataset root, `/`-separated. */
   path: string;
   record_type: string;
-  /** Records read (accepted + quarantined when the file reconciles). */
-  records: number;
-  accepted: number;
+  /** Records read (accepted + quarantined when the file reconciles); null when the source does not keep them. */
+  records: number | null;
+  accepted: number | null;
   quarantined: number;
   /** Why the file could not be read to its end, or null. */
   fault: string | null;
@@ -40,32 +61,45 @@ export interface SequenceDuplicate {
   occurrences: number | null;
 }
 
+/** A finding's review state: its current status and the latest response (who, when, note). */
 export interface ManagementResponse {
-  /** e.g. open, accepted, disputed, remediated, false positive. */
+  /** e.g. open, acknowledged, remediated, false_positive, accepted_risk. */
   status: string;
   response?: string | null;
   responded_by?: string | null;
   responded_at?: string | null;
+  /** Review actions recorded on the finding (the latest is the one above); default 1. */
+  history_count?: number;
 }
 
-export interface ReportCaps {
-  /** Exceptions listed per check; the rest are in findings.jsonl. */
-  findingsPerCheck: number;
+/** The sign-off of a run (RunRecord.acceptance). */
+export interface RunAcceptance {
+  by: string;
+  at: string;
+  note: string | null;
+}
+
+export interface ReportCaps extends ListingCaps {
   /** Rows of each of the file, gap and duplicate tables. */
   completenessRows: number;
   /** Rows of the management-response table. */
   responseRows: number;
-  /** Characters of a finding's detail and of its key evidence in a listing. */
-  detailChars: number;
-  evidenceChars: number;
 }
 
+/**
+ * Sized so that a run of 25,000 findings spread over every check stays a readable report (about 100 A4 pages): up to
+ * 150 findings with their evidence and 600 listed in all, shared fairly among the checks (a run whose findings fall in
+ * a few checks shows more of each), the rest counted by account, symbol and hour and pointed to findings.jsonl.
+ */
 export const DEFAULT_CAPS: ReportCaps = {
-  findingsPerCheck: 50,
-  completenessRows: 200,
-  responseRows: 500,
+  findingsPerCheck: 40,
+  findingsTotal: 600,
+  evidencePerCheck: 25,
+  evidenceTotal: 150,
   detailChars: 600,
-  evidenceChars: 500,
+  breakdownRows: 5,
+  completenessRows: 100,
+  responseRows: 200,
 };
 
 type MaybeMap<V> = ReadonlyMap<string, V> | Readonly<Record<string, V>>;
@@ -87,6 +121,11 @@ export interface ReportInput {
   sequences?: { gaps: readonly SequenceGap[]; duplicates: readonly SequenceDuplicate[] };
   /** Management responses keyed by finding_id. */
   responses?: MaybeMap<ManagementResponse>;
+  /**
+   * The review state this report shows (the report generated from the store after review): when it was read, and the
+   * run's acceptance. Absent: the report written with the run's evidence pack, every finding as found.
+   */
+  review?: { as_of: string | null; acceptance: RunAcceptance | null };
   /** SHA-256 (hex) of the signing key's DER SPKI. */
   key_fingerprint: string;
   /** The date printed as the report's issue date; when absent none is printed and the PDF dates are period_end. */
@@ -112,29 +151,14 @@ export interface CheckSummary {
   status: CheckStatus;
 }
 
-export interface FindingRow {
-  finding_id: string | null;
-  check_id: string;
-  severity: Severity;
-  subject: string;
-  symbol: string | null;
-  account_id: string | null;
-  seq: number | null;
-  ts: string | null;
-  title: string;
-  detail: string;
-  /** Key evidence as readable text, capped. */
-  evidence: string;
-  /** Management status, when one was recorded. */
-  status: string | null;
-}
-
 export interface CheckListing {
   check: CheckSummary;
-  /** Most severe first, then by subject. */
+  /** Most severe first, then by subject; rows with evidence first come (the most severe), then one-line rows. */
   rows: FindingRow[];
   /** Findings not listed (they are in findings.jsonl). */
   omitted: number;
+  /** Where all of the check's findings are (null when it has none). */
+  breakdown: CheckBreakdown | null;
 }
 
 export interface FamilySection {
@@ -153,11 +177,6 @@ export interface TimeBucket {
   counts: SeverityCounts;
 }
 
-export interface RankedCount {
-  key: string;
-  count: number;
-}
-
 export interface ResponseRow {
   finding_id: string;
   check_id: string | null;
@@ -173,6 +192,14 @@ export interface ResponseRow {
 
 export interface ReportModel {
   kind: 'run';
+  /** Not accepted (yet): every page says DRAFT. */
+  draft: boolean;
+  review: {
+    /** as_found: the run-time report (statuses as found); as_of: read from the findings store at `as_of`. */
+    mode: 'as_found' | 'as_of';
+    as_of: string | null;
+    acceptance: RunAcceptance | null;
+  };
   venue: string;
   operator_entity_id: string | null;
   period_start: string;
@@ -205,6 +232,8 @@ export interface ReportModel {
   completeness: {
     files: FileStat[];
     files_total: number;
+    /** False when the files' record counts are not known per file (only the totals are). */
+    per_file_counts: boolean;
     totals: { records: number; accepted: number; quarantined: number; faults: number };
     /** Files whose records differ from accepted + quarantined. */
     unreconciled: string[];
@@ -224,10 +253,6 @@ export interface ReportModel {
   caps: ReportCaps;
 }
 
-export function emptyCounts(): SeverityCounts {
-  return { critical: 0, high: 0, medium: 0, low: 0 };
-}
-
 export function countTotal(c: SeverityCounts): number {
   return c.critical + c.high + c.medium + c.low;
 }
@@ -240,34 +265,6 @@ function entriesOf<V>(m: MaybeMap<V> | undefined): [string, V][] {
 
 function byKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Most severe first, then check id and subject (byte order). */
-export function compareForListing(a: FindingDraft, b: FindingDraft): number {
-  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
-  return s !== 0 ? s : compareFindings(a, b);
-}
-
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
-function evidenceValue(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v) ?? String(v);
-}
-
-/** Evidence as "key: value; key: value", keeping the check's key order. */
-export function evidenceText(evidence: Record<string, unknown>, max: number): string {
-  return truncate(
-    Object.entries(evidence)
-      .map(([k, v]) => `${k}: ${evidenceValue(v)}`)
-      .join('; '),
-    max,
-  );
 }
 
 const NS_PER_HOUR = 3_600_000_000_000n;
@@ -286,13 +283,6 @@ function statusOf(examined: number, notTested: number, findings: number): CheckS
 function parseSequenceSubject(subject: string): { stream: string; rest: string } | undefined {
   const i = subject.lastIndexOf(':');
   return i <= 0 ? undefined : { stream: subject.slice(0, i), rest: subject.slice(i + 1) };
-}
-
-function topN(counts: Map<string, number>, n: number): RankedCount[] {
-  return [...counts.entries()]
-    .map(([key, count]) => ({ key, count }))
-    .sort((a, b) => b.count - a.count || byKey(a.key, b.key))
-    .slice(0, n);
 }
 
 function parameterRows(p: AuditParameters): { name: string; value: string }[] {
@@ -320,7 +310,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
 
   const responses = new Map(entriesOf(input.responses));
   const respondedFindings = new Map<string, FindingDraft>();
-  const perCheck = new Map<string, { counts: SeverityCounts; kept: (FindingDraft & { finding_id?: string })[] }>();
+  const perCheck = new Map<string, CheckAccumulator>();
   const symbols = new Map<string, number>();
   const accounts = new Map<string, number>();
   const derivedGaps: SequenceGap[] = [];
@@ -328,29 +318,28 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const totals = emptyCounts();
   let withoutResponse = 0;
 
-  const keep = caps.findingsPerCheck;
   for (const f of input.findings) {
     let entry = perCheck.get(f.check_id);
     if (entry === undefined) {
-      entry = { counts: emptyCounts(), kept: [] };
+      entry = new CheckAccumulator(caps.findingsPerCheck, bucketCount);
       perCheck.set(f.check_id, entry);
     }
-    entry.counts[f.severity] += 1;
     totals[f.severity] += 1;
-    if (keep > 0) {
-      entry.kept.push(f);
-      // Bounded selection: keep the `keep` first in listing order without holding every finding.
-      if (entry.kept.length >= 2 * keep + 64) entry.kept = entry.kept.sort(compareForListing).slice(0, keep);
-    }
     const ts = f.ts ? parseTimestampNs(f.ts) : undefined;
-    if (ts === undefined) untimed += 1;
-    else if (ts < startNs || ts >= endNs) outside += 1;
-    else timeCounts[Number((ts - startNs) / bucketNs)]![f.severity] += 1;
+    let bucket: number | 'untimed' | 'outside';
+    if (ts === undefined) bucket = 'untimed';
+    else if (ts < startNs || ts >= endNs) bucket = 'outside';
+    else bucket = Number((ts - startNs) / bucketNs);
+    if (bucket === 'untimed') untimed += 1;
+    else if (bucket === 'outside') outside += 1;
+    else timeCounts[bucket]![f.severity] += 1;
     if (f.symbol) symbols.set(f.symbol, (symbols.get(f.symbol) ?? 0) + 1);
     if (f.account_id) accounts.set(f.account_id, (accounts.get(f.account_id) ?? 0) + 1);
-    const fid = 'finding_id' in f ? f.finding_id : undefined;
-    if (fid !== undefined && responses.has(fid)) respondedFindings.set(fid, f);
+    const fid = findingIdOf(f);
+    const responded = fid !== undefined && responses.has(fid);
+    if (responded) respondedFindings.set(fid, f);
     else withoutResponse += 1;
+    entry.add(f, responded, bucket);
     if (input.sequences === undefined) {
       const parsed = parseSequenceSubject(f.subject);
       if (f.check_id === 'DQ-4' && parsed) {
@@ -372,13 +361,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const extraIds = [...new Set([...populations.keys(), ...perCheck.keys()])]
     .filter((id) => !CHECK_BY_ID.has(id))
     .sort(byKey);
-  const responseStatus = (f: FindingDraft): string | null => {
-    const fid = 'finding_id' in f ? (f as Finding).finding_id : undefined;
-    return fid !== undefined ? (responses.get(fid)?.status ?? null) : null;
-  };
-
   const checks: CheckSummary[] = [];
-  const listings = new Map<string, CheckListing>();
   for (const id of [...CHECKS.map((c) => c.id), ...extraIds]) {
     const meta = CHECK_BY_ID.get(id);
     const pop = populations.get(id) ?? { examined: 0, notTested: {} };
@@ -405,26 +388,32 @@ export function buildReportModel(input: ReportInput): ReportModel {
       status: statusOf(pop.examined, notTestedTotal, total),
     };
     checks.push(summary);
-    const kept = (entry?.kept ?? []).sort(compareForListing).slice(0, keep);
-    listings.set(id, {
-      check: summary,
-      omitted: total - kept.length,
-      rows: kept.map((f) => ({
-        finding_id: 'finding_id' in f ? ((f as Finding).finding_id ?? null) : null,
-        check_id: f.check_id,
-        severity: f.severity,
-        subject: f.subject,
-        symbol: f.symbol ?? null,
-        account_id: f.account_id ?? null,
-        seq: f.seq ?? null,
-        ts: f.ts ?? null,
-        title: f.title,
-        detail: truncate(f.detail, caps.detailChars),
-        evidence: evidenceText(f.evidence, caps.evidenceChars),
-        status: responseStatus(f),
-      })),
-    });
   }
+
+  // Room in the listings, shared fairly among the checks; findings with a recorded response are listed on top.
+  const ids = checks.map((c) => c.id);
+  const listedShare = fairShares(
+    ids.map((id) => perCheck.get(id)?.wanted ?? 0),
+    caps.findingsTotal,
+  );
+  const evidenceShare = fairShares(
+    listedShare.map((n, k) => Math.min(n + (perCheck.get(ids[k]!)?.responded ?? 0), caps.evidencePerCheck)),
+    caps.evidenceTotal,
+  );
+  const listings = new Map<string, CheckListing>();
+  checks.forEach((summary, k) => {
+    const entry = perCheck.get(summary.id);
+    const listed = entry?.listed(listedShare[k]!) ?? [];
+    listings.set(summary.id, {
+      check: summary,
+      omitted: summary.findings_total - listed.length,
+      rows: listed.map((f, i) => {
+        const fid = findingIdOf(f);
+        return findingRow(f, i < evidenceShare[k]!, fid === undefined ? undefined : responses.get(fid), caps);
+      }),
+      breakdown: entry === undefined ? null : entry.breakdown(caps.breakdownRows),
+    });
+  });
 
   const familyOrder: (CheckFamily | 'other')[] = [
     ...(Object.keys(FAMILY_MEASURES) as CheckFamily[]),
@@ -449,16 +438,23 @@ export function buildReportModel(input: ReportInput): ReportModel {
     return { start: startIso, label, counts };
   });
 
-  // Completeness.
+  // Completeness. Without per-file counts (the report from the findings store) the records read are DQ-1's population.
   const fileRows = [...input.files].sort((a, b) => byKey(a.path, b.path));
+  const perFileCounts = fileRows.every((f) => f.records !== null && f.accepted !== null);
   const fileTotals = { records: 0, accepted: 0, quarantined: 0, faults: 0 };
   const unreconciled: string[] = [];
   for (const f of fileRows) {
-    fileTotals.records += f.records;
-    fileTotals.accepted += f.accepted;
+    fileTotals.records += f.records ?? 0;
+    fileTotals.accepted += f.accepted ?? 0;
     fileTotals.quarantined += f.quarantined;
     if (f.fault) fileTotals.faults += 1;
-    if (f.records !== f.accepted + f.quarantined) unreconciled.push(f.path);
+    if (f.records !== null && f.accepted !== null && f.records !== f.accepted + f.quarantined) {
+      unreconciled.push(f.path);
+    }
+  }
+  if (!perFileCounts) {
+    fileTotals.records = populations.get('DQ-1')?.examined ?? fileTotals.records;
+    fileTotals.accepted = fileTotals.records - fileTotals.quarantined;
   }
   const gaps = [...(input.sequences?.gaps ?? derivedGaps)].sort(
     (a, b) => byKey(a.stream, b.stream) || a.from - b.from || a.to - b.to,
@@ -494,8 +490,15 @@ export function buildReportModel(input: ReportInput): ReportModel {
   for (const r of responseRows) if (r.in_run) statusCounts.set(r.status, (statusCounts.get(r.status) ?? 0) + 1);
 
   const findingsTotal = countTotal(totals);
+  const acceptance = input.review?.acceptance ?? null;
   return {
     kind: 'run',
+    draft: acceptance === null,
+    review: {
+      mode: input.review === undefined ? 'as_found' : 'as_of',
+      as_of: input.review?.as_of ?? null,
+      acceptance,
+    },
     venue: input.manifest.venue,
     operator_entity_id: input.manifest.operator_entity_id ?? null,
     period_start: input.manifest.period_start,
@@ -527,6 +530,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     completeness: {
       files: fileRows.slice(0, caps.completenessRows),
       files_total: fileRows.length,
+      per_file_counts: perFileCounts,
       totals: fileTotals,
       unreconciled,
       gaps: gaps.slice(0, caps.completenessRows),

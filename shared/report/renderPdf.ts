@@ -1,7 +1,7 @@
 /**
  * Renders a report model to PDF bytes with pdfkit. Reproducible: the document dates come from the model (never the
  * clock), pdfkit's file ID is a hash of the info dictionary, and the embedded TrueType subsets are deterministic, so
- * the same model gives byte-identical output. The fonts (DejaVu Sans, Bitstream Vera licence) ship in
+ * the same model gives byte-identical output. The fonts (DejaVu Sans and Sans Mono, Bitstream Vera licence) ship in
  * templates/fonts and are embedded, so the PDF reads the same everywhere.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,20 +13,23 @@ import { layoutReviewReport } from '../../templates/reviewReport.js';
 import { ReportError, ReportFontError } from './errors.js';
 import type { ReportModel } from './model.js';
 import type { PeriodReportModel } from './periodModel.js';
+import { plural } from './words.js';
 
 export interface ReportFonts {
   regular: Buffer;
   bold: Buffer;
+  /** Ids, hashes, instants and raw record text. */
+  mono: Buffer;
 }
 
 export interface RenderOptions {
   /** Font files; default: templates/fonts found next to the source or the bundle. */
   fonts?: ReportFonts;
-  /** A directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (e.g. inside a Lambda bundle). */
+  /** A directory holding the font files (e.g. inside a Lambda bundle). */
   fontDir?: string;
 }
 
-const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', mono: 'DejaVuSansMono.ttf' } as const;
 
 /** Where templates/fonts sits relative to this module: from source, from dist/ bundles and from Lambda bundles. */
 const FONT_DIR_CANDIDATES = ['../../templates/fonts/', '../templates/fonts/', './templates/fonts/', './fonts/'];
@@ -40,11 +43,12 @@ export function loadReportFonts(fontDir?: string): ReportFonts {
       ? [fontDir.endsWith('/') ? fontDir : `${fontDir}/`]
       : FONT_DIR_CANDIDATES.map((c) => fileURLToPath(new URL(c, import.meta.url)));
   for (const dir of dirs) {
-    if (!existsSync(`${dir}${FONT_FILES.regular}`) || !existsSync(`${dir}${FONT_FILES.bold}`)) continue;
+    if (!Object.values(FONT_FILES).every((f) => existsSync(`${dir}${f}`))) continue;
     try {
       const fonts = {
         regular: readFileSync(`${dir}${FONT_FILES.regular}`),
         bold: readFileSync(`${dir}${FONT_FILES.bold}`),
+        mono: readFileSync(`${dir}${FONT_FILES.mono}`),
       };
       if (fontDir === undefined) cachedFonts = fonts;
       return fonts;
@@ -53,7 +57,7 @@ export function loadReportFonts(fontDir?: string): ReportFonts {
     }
   }
   throw new ReportFontError(
-    `report fonts ${FONT_FILES.regular} and ${FONT_FILES.bold} not found in ${dirs.join(', ')}; ship templates/fonts with the program`,
+    `report fonts ${Object.values(FONT_FILES).join(', ')} not found in ${dirs.join(', ')}; ship templates/fonts with the program`,
   );
 }
 
@@ -67,7 +71,7 @@ function pdfDate(iso: string): Date {
 /**
  * pdfkit keeps the shaping of every distinct word for the life of a document (EmbeddedFont.layoutCache), and a report
  * is mostly distinct words: finding and order ids, hashes, JSON evidence (the line wrapper shapes many prefixes of a
- * long one). At 2M order events the cache held ~220 MB by the report's end (issue 9: the run's peak RSS). Shaping is a
+ * long one). At 2M order events the cache held ~220 MB by the report's end (the run's peak RSS). Shaping is a
  * pure function of the word, so the cache is emptied at each new page: the bytes are the same, memory holds one page's
  * words, and the render is no slower (measured 6.9 -> 6.5 s, fewer collections). pdfkit has no public handle on the
  * cache; should its internals change, this finds no cache and changes nothing.
@@ -78,6 +82,31 @@ export function limitFontLayoutCache(doc: PDFKit.PDFDocument): void {
     for (const font of Object.values(fonts ?? {})) {
       if (typeof font.layoutCache === 'object' && font.layoutCache !== null) font.layoutCache = Object.create(null);
     }
+  });
+}
+
+/**
+ * pdfkit keeps every page of a buffered document (bufferPages: the contents and "page N of M" are written last) as the
+ * list of small chunks its drawing operators wrote, one Uint8Array each: ~400,000 of them, ~100 MB of heap, for a
+ * 160-page report of 25,000 findings. When a page is done its chunks are joined into one, the same bytes pdfkit joins
+ * at the end anyway, so the output is identical. Should pdfkit's internals change, this finds no chunk list and
+ * changes nothing.
+ */
+export function compactFinishedPages(doc: PDFKit.PDFDocument): void {
+  type Content = { buffer?: unknown };
+  const contentOf = (): Content | undefined => (doc as unknown as { page?: { content?: Content } }).page?.content;
+  let previous = contentOf();
+  doc.on('pageAdded', () => {
+    const chunks = previous?.buffer;
+    if (
+      previous !== undefined &&
+      Array.isArray(chunks) &&
+      chunks.length > 1 &&
+      chunks.every((c) => c instanceof Uint8Array)
+    ) {
+      previous.buffer = [Buffer.concat(chunks as Uint8Array[])];
+    }
+    previous = contentOf();
   });
 }
 
@@ -109,6 +138,7 @@ async function render(
     },
   });
   limitFontLayoutCache(doc);
+  compactFinishedPages(doc);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -118,6 +148,7 @@ async function render(
   try {
     doc.registerFont(FONT.regular, fonts.regular);
     doc.registerFont(FONT.bold, fonts.bold);
+    doc.registerFont(FONT.mono, fonts.mono);
     doc.font(FONT.regular);
     layout(doc);
   } catch (cause) {
@@ -150,7 +181,7 @@ export function renderPeriodReportPdf(model: PeriodReportModel, opts: RenderOpti
   return render(
     {
       title: `Period review report ${model.venue} ${model.period_start} to ${model.period_end}`,
-      subject: `vatp-audit period report over ${model.runs.length} runs, rules v${model.rules_version}`,
+      subject: `vatp-audit period report over ${plural(model.runs.length, 'run')}, rules v${model.rules_version}`,
       keywords: `vatp-audit, ${model.venue}, ${model.key_fingerprint}`,
       date: model.document_date,
     },

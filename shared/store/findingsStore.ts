@@ -120,10 +120,15 @@ export class FindingsStore {
   /**
    * Stores the findings of a run as the run's own copy of each (they enter the current view when the run completes).
    * Findings must belong to the run (run_id, venue) and have distinct ids. A rerun of an accepted run writes
-   * nothing and fails with StoreIntegrityError if it reports anything differently.
+   * nothing and fails with StoreIntegrityError if it reports anything differently. `onWritten` hears of each batch
+   * once it is stored (progress).
    */
-  recordFindings(run: RunRef, findings: Iterable<Finding> | AsyncIterable<Finding>): Promise<{ written: number }> {
-    return recordFindings(this.#ctx, run, findings);
+  recordFindings(
+    run: RunRef,
+    findings: Iterable<Finding> | AsyncIterable<Finding>,
+    opts: { onWritten?: (n: number) => void } = {},
+  ): Promise<{ written: number }> {
+    return recordFindings(this.#ctx, run, findings, opts);
   }
 
   getFinding(findingId: string): Promise<StoredFinding | undefined> {

@@ -25,6 +25,7 @@ export async function recordFindings(
   ctx: StoreContext,
   run: RunRef,
   findings: Iterable<Finding> | AsyncIterable<Finding>,
+  opts: { onWritten?: (n: number) => void } = {},
 ): Promise<{ written: number }> {
   const accepted = (await getRun(ctx, run.run_id))?.acceptance ?? null;
   const seen = new Set<string>();
@@ -35,6 +36,7 @@ export async function recordFindings(
     if (accepted !== null) await checkAcceptedOccurrences(ctx, run, chunk);
     else await writeOccurrences(ctx, run, chunk);
     written += chunk.length;
+    opts.onWritten?.(chunk.length);
     chunk = [];
   };
   for await (const f of findings) {

@@ -3,7 +3,7 @@
  * first use) or on configured endpoints / real AWS. On real AWS the CDK stack owns the table, so it is not created
  * here; against a custom endpoint (a local server) it is.
  */
-import { type AwsClients, type AwsEnvironment, openAwsClients } from '../adapters/aws/clients.js';
+import { type AwsClients, type AwsEnvironment, openAwsClients } from '../local/awsClients.js';
 import { s3EvidenceBlobStore } from './evidenceBlobs.js';
 import { FindingsStore, type FindingsStoreOptions } from './findingsStore.js';
 
@@ -16,7 +16,7 @@ export interface OpenedStore {
 
 export async function openFindingsStore(opts: {
   env: NodeJS.ProcessEnv | Record<string, string | undefined>;
-  /** Where the embedded stack keeps its data: the CLI passes `<cwd>/.vatp-audit`. */
+  /** Where the embedded stack keeps its data: the CLI passes the data home (local/dataHome.ts). */
   dataDir: string;
   storeOptions?: Partial<Omit<FindingsStoreOptions, 'dynamo' | 'tableName' | 'blobs'>>;
 }): Promise<OpenedStore> {

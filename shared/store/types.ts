@@ -54,6 +54,8 @@ export interface RunStart extends Period {
   inputs: RunInputFile[];
   parameters: Record<string, unknown>;
   rules_version: string;
+  /** The data contract the dataset's manifest names (1 when absent: runs recorded before contract 2). */
+  data_contract?: number;
   tool_version?: string | null;
   /** Passed in: the store has no clock. */
   started_at: Date | string;
@@ -76,6 +78,8 @@ export interface RunRecord extends Period {
   inputs: RunInputFile[];
   parameters: Record<string, unknown>;
   rules_version: string;
+  /** The data contract of the dataset (1 for runs recorded before contract 2). */
+  data_contract?: number;
   tool_version: string | null;
   status: RunStatus;
   started_at: string;

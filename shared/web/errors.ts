@@ -2,7 +2,9 @@
  * Errors of the workbench. Each carries the HTTP status and a message that is safe to show (it names what was asked
  * for, never internals); anything else becomes a 500 page with an id, its details only in the log.
  */
-export class WebError extends Error {
+import { VatpAuditError } from '../errors.js';
+
+export class WebError extends VatpAuditError {
   override readonly name: string = 'WebError';
   constructor(
     readonly status: 400 | 403 | 404 | 409 | 500 | 503,
@@ -37,7 +39,7 @@ export class BadRequestError extends WebError {
   }
 }
 
-/** Configuration of the workbench (Lambda environment, serve options) that cannot be used. */
-export class WorkbenchConfigError extends Error {
+/** The workbench's deployment is unusable (its Lambda environment, its static files missing): a fault, exit 1. */
+export class WorkbenchConfigError extends VatpAuditError {
   override readonly name = 'WorkbenchConfigError';
 }

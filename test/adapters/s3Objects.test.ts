@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { S3PathError } from '#shared/adapters/s3/errors.js';
 import {
@@ -228,6 +228,33 @@ describe('output sink', () => {
     await b.write('y', '2');
     expect(await a.list()).toEqual(['x']);
     expect(await b.list()).toEqual(['y']);
+  });
+
+  it('s3: existing() sees every object under the prefix; clear() deletes them and nothing beside', async () => {
+    expect(await openOutputSink('s3://no-such-bucket-yet/p', { s3: stack.s3 }).existing(5)).toEqual([]);
+    const put = (key: string) => stack.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x' }));
+    for (const key of ['packs/a/', 'packs/a/old.txt', 'packs/a/deep/er.txt', 'packs/ab/keep.txt', 'packs/keep.txt']) {
+      await put(key);
+    }
+    const a = openOutputSink(`s3://${BUCKET}/packs/a`, { s3: stack.s3 });
+    // The folder marker of the location itself holds nothing; everything else counts.
+    expect(await a.existing(5)).toEqual(['deep/er.txt', 'old.txt']);
+    expect(await a.existing(1)).toEqual(['deep/er.txt']);
+    await a.clear();
+    expect(await a.existing(5)).toEqual([]);
+    expect(await openOutputSink(`s3://${BUCKET}/packs`, { s3: stack.s3 }).list()).toEqual(['ab/keep.txt', 'keep.txt']);
+  });
+
+  it('local: existing() sees hidden files and folders, refuses a file; clear() keeps the folder', async () => {
+    const dir = join(dataDir, 'occupied');
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await writeFile(join(dir, '.hidden'), 'x');
+    const sink = openOutputSink(dir);
+    expect(await sink.existing(5)).toEqual(['.hidden', 'sub']);
+    await sink.clear();
+    expect(await sink.existing(5)).toEqual([]);
+    await writeFile(join(dataDir, 'plain-file'), 'x');
+    await expect(openOutputSink(join(dataDir, 'plain-file')).existing(5)).rejects.toThrow(/is a file, not a folder/);
   });
 
   it('local: lists nothing for a folder that does not exist yet, and reports a missing file as not found', async () => {

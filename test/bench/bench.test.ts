@@ -16,11 +16,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('bench options', () => {
   it('defaults to 1M and 10M, both formats and orders; --quick keeps 1M only', () => {
-    const d = parseArgs([], '/x');
+    const d = parseArgs([], '/x', { VATP_AUDIT_HOME: '/home/u/.vatp-audit' });
     expect(d.sizes).toEqual([1_000_000, 10_000_000]);
     expect(d.formats).toEqual(['jsonl', 'csv']);
     expect(d.orders).toEqual(['sorted', 'shuffled']);
-    expect(d.cacheDir).toBe('/x/.vatp-audit/bench');
+    expect(d.cacheDir).toBe('/home/u/.vatp-audit/bench');
     expect(d.resultsDir).toBe('/x/bench-results');
     expect(parseArgs(['--quick'], '/x').sizes).toEqual([1_000_000]);
     expect(parseArgs(['--quick', '--sizes', '5000'], '/x').sizes).toEqual([5000]);

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkMeta } from '#shared/checks/catalogue.js';
-import { COLLATERAL_CHECK_IDS, CollateralAuditor } from '#shared/collateral/auditor.js';
+import { CHECKS, checkMeta } from '#shared/checks/catalogue.js';
+import { checkIdsOf } from '#shared/checks/pack.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { CollateralEvent } from '#shared/contract/records.js';
 import { type Account, collateralEventSchema, type Wallet } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import { draw, events, pledge, reference, run } from './harness.js';
+import { COLLATERAL_RULES, collateralAudit, draw, events, pledge, reference, run } from './harness.js';
+
+const COLLATERAL_CHECK_IDS = checkIdsOf(COLLATERAL_RULES);
 
 // The worked example (test/fixtures/worked-example), collateral part, verbatim.
 const EXAMPLE_COLLATERAL = [
@@ -36,7 +38,7 @@ const EXAMPLE_ACCOUNTS: Account[] = [
   },
 ];
 
-describe('CollateralAuditor', () => {
+describe('the collateral stream auditor', () => {
   it('worked example: NRH-1 critical on c-3 and nothing else (no MF-3: 70000 within 77600)', () => {
     const evs = EXAMPLE_COLLATERAL.map((line) => collateralEventSchema.parse(JSON.parse(line)));
     const r = run(evs, { ref: reference(EXAMPLE_WALLETS, EXAMPLE_ACCOUNTS) });
@@ -56,7 +58,11 @@ describe('CollateralAuditor', () => {
     );
     expect(r.findings.map((f) => f.check_id)).toEqual(['MF-1', 'MF-2', 'MF-3', 'MF-4', 'NRH-5']);
     for (const f of r.findings) expect(f.title).toBe(checkMeta(f.check_id).title);
-    expect(r.auditor.rules.flatMap((x) => x.checks)).toEqual([...COLLATERAL_CHECK_IDS]);
+    expect(r.rules.rules.flatMap((x) => x.checks)).toEqual([...COLLATERAL_CHECK_IDS]);
+    // Every NRH and MF check of the catalogue reads the collateral ledger.
+    expect(COLLATERAL_CHECK_IDS).toEqual(
+      CHECKS.filter((c) => c.family === 'NRH' || c.family === 'MF').map((c) => c.id),
+    );
   });
 
   it('states an empty population for every check when the ledger is empty', () => {
@@ -70,15 +76,15 @@ describe('CollateralAuditor', () => {
 
   it('fails closed when the ledger cannot apply an event, and keeps going', () => {
     const sink = new FindingCollector();
-    const auditor = new CollateralAuditor({ ref: reference(), params: DEFAULT_PARAMETERS, sink });
+    const { rules, auditor } = collateralAudit(reference(), DEFAULT_PARAMETERS, sink);
     const [good] = events(pledge());
     const broken = { ...good!, seq: 2, event_id: 'c-2', loan_id: null } as CollateralEvent;
     auditor.process({ rec: good!, file: 'collateral/a.jsonl', line: 1 });
     auditor.process({ rec: broken, file: 'collateral/a.jsonl', line: 2 });
     const [next] = events({ ...draw('1'), seq: 3, account_id: 'C-2' });
     auditor.process({ rec: next!, file: 'collateral/a.jsonl', line: 3 });
-    auditor.finish();
-    auditor.finish(); // idempotent
+    rules.finish();
+    rules.finish(); // idempotent
     const errors = sink.findings().filter((f) => f.subject === 'rule-error');
     expect(errors.map((f) => f.check_id).sort()).toEqual([...COLLATERAL_CHECK_IDS].sort());
     expect(errors[0]?.detail).toContain('collateral/a.jsonl:2');

@@ -1,9 +1,10 @@
 /** Test harness for the collateral checks: hand-built reference data, terse events, a FindingCollector sink. */
 
-import type { RuleContext } from '#shared/checks/rule.js';
-import { CollateralAuditor } from '#shared/collateral/auditor.js';
+import { RuleSet } from '#shared/audit/ruleSet.js';
+import { StreamAuditor } from '#shared/audit/streamAuditor.js';
+import { type RuleDeclaration, splitPack } from '#shared/checks/pack.js';
 import { type AuditParameters, DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
-import type { FindingDraft } from '#shared/contract/finding.js';
+import type { AuditSink, FindingDraft } from '#shared/contract/finding.js';
 import { type Account, type CollateralEvent, collateralEventSchema, type Wallet } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
@@ -71,9 +72,22 @@ export function events(...inputs: EventInput[]): CollateralEvent[] {
   });
 }
 
+/** The pack's rules that read the collateral ledger (NRH-1..5, MF-1..6). */
+export const COLLATERAL_RULES: readonly RuleDeclaration[] = splitPack().replayed.get('collateral') ?? [];
+
+/** The collateral stream's auditor with those rules, as the pipeline builds it. */
+export function collateralAudit(
+  ref: ReferenceData,
+  params: AuditParameters,
+  sink: AuditSink,
+): { rules: RuleSet; auditor: StreamAuditor<'collateral'> } {
+  const rules = new RuleSet({ ref, params, sink }, COLLATERAL_RULES);
+  return { rules, auditor: new StreamAuditor(rules, 'collateral') };
+}
+
 export interface Run {
   sink: FindingCollector;
-  auditor: CollateralAuditor;
+  rules: RuleSet;
   findings: FindingDraft[];
   ids: (checkId: string) => string[];
 }
@@ -83,20 +97,15 @@ export function run(
   opts: { params?: Partial<AuditParameters>; ref?: ReferenceData } = {},
 ): Run {
   const sink = new FindingCollector();
-  const ctx: RuleContext = {
-    ref: opts.ref ?? reference(),
-    params: { ...DEFAULT_PARAMETERS, ...opts.params },
-    sink,
-  };
-  const auditor = new CollateralAuditor(ctx);
+  const { rules, auditor } = collateralAudit(opts.ref ?? reference(), { ...DEFAULT_PARAMETERS, ...opts.params }, sink);
   evs.forEach((rec, i) => {
     auditor.process({ rec, file: 'collateral/collateral.jsonl', line: i + 1 });
   });
-  auditor.finish();
+  rules.finish();
   const findings = sink.findings();
   return {
     sink,
-    auditor,
+    rules,
     findings,
     ids: (checkId) => findings.filter((f) => f.check_id === checkId).map((f) => f.subject),
   };

@@ -48,7 +48,9 @@ describe('contract-2 parameters', () => {
   });
 
   it('range checks: a non-empty list of known classes named once, a positive duration, an integer 0..18', () => {
-    expect(issues({ perp_margin_classes: [] })).toEqual(['perp_margin_classes: must name at least one asset class']);
+    expect(issues({ perp_margin_classes: [] })).toEqual([
+      'perp_margin_classes: must name at least one asset class, e.g. ["fiat"]',
+    ]);
     expect(issues({ perp_margin_classes: ['fiat', 'fiat'] })).toEqual([
       'perp_margin_classes: names an asset class twice',
     ]);

@@ -5,7 +5,13 @@
  * Contract 1 keeps reading exactly as before: the same schemas, new fields dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { instrumentSchema, orderEventSchema, RECORD_SCHEMAS, recordTypesOf } from '#shared/contract/records.js';
+import {
+  eventArticle,
+  instrumentSchema,
+  orderEventSchema,
+  RECORD_SCHEMAS,
+  recordTypesOf,
+} from '#shared/contract/records.js';
 import {
   instrumentSchemaV2,
   MARGIN_EVENTS,
@@ -49,7 +55,7 @@ describe('margin records', () => {
         for (const missing of [undefined, null]) {
           const rec = { ...minimal, [f]: missing };
           expect(reasons(marginEventSchema.safeParse(rec)), `${f} ${missing}`).toEqual([
-            `${f}: required for a '${event}' event`,
+            `${f}: ${eventArticle(event)} '${event}' event needs it`,
           ]);
         }
       }
@@ -66,8 +72,8 @@ describe('margin records', () => {
       expect(reasons(marginEventSchema.safeParse({ ...ins, amount })), amount).toEqual([]);
     }
     expect(reasons(marginEventSchema.safeParse({ ...ins, amount: '-0.01' }))).toEqual([
-      "account_id: required for a 'insurance' event",
-      "ref: required for a 'insurance' event",
+      "account_id: an 'insurance' event needs it",
+      "ref: an 'insurance' event needs it",
     ]);
     expect(reasons(marginEventSchema.safeParse({ ...ins, amount: '-5', account_id: 'A', ref: 'L' }))).toEqual([]);
   });
@@ -189,7 +195,7 @@ describe('orders and instruments', () => {
     const snap = { ...NEW, event: 'snapshot' };
     const r = orderEventSchemaV2.safeParse({ ...snap, route: 'V' });
     expect(reasons(r)).toEqual([
-      "route: a 'snapshot' must have a null route (a routed order never rests in the local book)",
+      "route: is set, but a 'snapshot' must have a null route (a routed order never rests in the local book)",
     ]);
     expect(orderEventSchemaV2.safeParse({ ...snap, route: null }).success).toBe(true);
     expect(orderEventSchemaV2.safeParse(snap).success).toBe(true);

@@ -2,35 +2,18 @@
  * The `vatp-audit` command as a user runs it (a child process of the bundled CLI on the embedded local stack):
  * OUTPUT.md's exit codes, --fail-on, the evidence pack, verify, and findings list equal to findings.jsonl.
  */
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
-
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
-const EXAMPLE = WORKED_EXAMPLE;
+import { bundleCli, EXAMPLE, runCli } from './cliHarness.js';
 
 let work: string;
 let cli: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vatp-cli-'));
-  cli = join(ROOT, 'dist', 'cli-test.js');
-  await build({
-    entryPoints: [join(ROOT, 'shared/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  cli = await bundleCli('cli-test');
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -39,14 +22,8 @@ afterAll(async () => {
 
 async function vatp(args: string[]) {
   // A clean environment: no AWS settings, so the embedded stack is used, with its data under `work`.
-  const env = { PATH: process.env.PATH ?? '', HOME: work, NODE_OPTIONS: '' };
-  try {
-    const r = await run(process.execPath, [cli, ...args], { cwd: work, env, maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+  const env = { PATH: process.env.PATH ?? '', HOME: work, VATP_AUDIT_HOME: join(work, 'home'), NODE_OPTIONS: '' };
+  return runCli(cli, args, { cwd: work, env });
 }
 
 describe('vatp-audit run', { timeout: 180_000 }, () => {
@@ -90,7 +67,7 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
     const r = await vatp(args);
     expect(r.stderr).not.toMatch(/report:/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/1 accepted run\(s\), 2 finding\(s\), 27 day\(s\) without an accepted run/);
+    expect(r.stdout).toMatch(/: 1 accepted run, 2 findings, 27 days without an accepted run\n/);
     const findings = (await readFile(join(out, 'findings.jsonl'), 'utf8'))
       .trim()
       .split('\n')
@@ -126,6 +103,43 @@ describe('vatp-audit run', { timeout: 180_000 }, () => {
     ]);
     expect(reversed.code).toBe(2);
     expect(reversed.stderr).toMatch(/the range is reversed/);
+  });
+
+  it('report --run: the run report after a response, signed and verified; --run with --venue/--from/--to exits 2', async () => {
+    const out = join(work, 'reviewed-run');
+    await vatp(['run', '--input', EXAMPLE, '--out', join(work, 'pack-for-review')]);
+    const runId = JSON.parse(await readFile(join(work, 'pack-for-review', 'summary.json'), 'utf8')).run_id;
+    const [first] = (await readFile(join(work, 'pack-for-review', 'findings.jsonl'), 'utf8')).trim().split('\n');
+    const findingId = JSON.parse(first as string).finding_id as string;
+    const note = 'Reviewed with the venue; ticket OPS-1 opened.';
+    expect(
+      (await vatp(['findings', 'respond', findingId, '--status', 'acknowledged', '--by', 'J. Chan', '--note', note]))
+        .code,
+    ).toBe(0);
+    const r = await vatp(['report', '--run', runId, '--out', out]);
+    expect(r.stderr).not.toMatch(/report:/);
+    expect(r.code).toBe(0);
+    // Other tests of this file share the store and may have answered or accepted this run too.
+    expect(r.stdout).toMatch(/[1-9]\d* findings? with a response, (DRAFT \(not accepted\)|accepted by )/);
+    const line = (await readFile(join(out, 'findings.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((f) => f.finding_id === findingId);
+    expect(line).toMatchObject({ status: 'acknowledged', history: [{ by: 'J. Chan', note }] });
+    expect((await vatp(['verify', out])).code).toBe(0);
+    for (const mixed of [
+      ['--venue', 'HKVX'],
+      ['--from', '2026-02-01'],
+      ['--to', '2026-02-28'],
+    ]) {
+      const bad = await vatp(['report', '--run', runId, ...mixed, '--out', join(work, 'mixed')]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--run cannot be combined/);
+    }
+    const neither = await vatp(['report', '--out', join(work, 'neither')]);
+    expect(neither.code).toBe(2);
+    expect((await vatp(['report', '--run', 'r-unknown', '--out', join(work, 'unknown')])).code).toBe(2);
   });
 
   it('exits 3 with --fail-on at or below the worst severity found, 0 above it', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reportCommandError } from '#shared/cli/exit.js';
 import { registerVerifyCommand } from '#shared/cli/verifyCommand.js';
 import { localInputDigests, openLocalPackReader } from '#shared/evidence/localPackReader.js';
 import { buildEvidenceManifest, inputDigest } from '#shared/evidence/manifest.js';
@@ -300,7 +301,11 @@ describe('vatp-audit verify (command)', () => {
       err: (l) => err.push(l),
     });
     process.exitCode = undefined;
-    await program.parseAsync(['node', 'vatp-audit', 'verify', ...args]);
+    try {
+      await program.parseAsync(['node', 'vatp-audit', 'verify', ...args]);
+    } catch (error) {
+      process.exitCode = reportCommandError(error, 'verify', (l) => err.push(l), { debug: false });
+    }
     const code = process.exitCode as number | undefined;
     process.exitCode = undefined;
     return { code, out, err };
@@ -323,7 +328,7 @@ describe('vatp-audit verify (command)', () => {
     expect(r.err).toContain('MISMATCH: findings.jsonl is missing');
     expect(r.err.some((l) => l.startsWith('MISMATCH: summary.json'))).toBe(true);
     expect(r.err.some((l) => l.startsWith('WARNING: no key pinned'))).toBe(true);
-    expect(r.err.at(-1)).toMatch(/FAILED: .* 2 problem\(s\)/);
+    expect(r.err.at(-1)).toMatch(/FAILED: .* 2 problems$/);
   });
 
   it('exits 2 when the pack cannot be opened', async () => {

@@ -68,13 +68,13 @@ describe('quarantineToFinding', () => {
       file: 'orders/part-2.csv.gz',
       line: 17,
       record_type: 'orders',
-      reason: 'fails the data contract: price: must be > 0',
+      reason: 'price is not above zero: -1',
       raw: '1,2,3',
       scope: 'record',
     });
     expect(finding).toMatchObject({ check_id: 'DQ-1', severity: 'medium', subject: 'orders/part-2.csv.gz:17' });
     expect(finding.title).toContain('orders/part-2.csv.gz:17');
-    expect(finding.detail).toContain('price: must be > 0');
+    expect(finding.detail).toContain('price is not above zero: -1');
     expect(finding.evidence).toMatchObject({ file: 'orders/part-2.csv.gz', line: 17, raw: '1,2,3' });
   });
 });

@@ -32,15 +32,24 @@ describe('readDatasetManifest', () => {
       ['{"contract": 1,', /not valid JSON/],
       ['[1]', /not a JSON object/],
       [Buffer.from([0x7b, 0xff, 0x7d]), /not UTF-8/],
-      [JSON.stringify({ ...GOOD, contract: 3 }), /field contract is invalid \(got 3\): must be 1 or 2/],
-      [JSON.stringify({ ...GOOD, contract: 0 }), /field contract is invalid \(got 0\): must be 1 or 2/],
-      [JSON.stringify({ ...GOOD, contract: '2' }), /field contract is invalid \(got "2"\): must be 1 or 2/],
-      [JSON.stringify({ ...GOOD, contract: 2.5 }), /field contract is invalid \(got 2.5\): must be 1 or 2/],
-      [JSON.stringify({ ...GOOD, contract: undefined }), /field contract is invalid \(missing\)/],
-      [JSON.stringify({ ...GOOD, venue: undefined }), /field venue is invalid \(missing\)/],
-      [JSON.stringify({ ...GOOD, operator_entity_id: '' }), /field operator_entity_id/],
-      [JSON.stringify({ ...GOOD, period_start: '2026-02-12' }), /field period_start/],
-      [JSON.stringify({ ...GOOD, period_end: '2026-02-11T00:00:00Z' }), /field period_end.*after period_start/],
+      [
+        JSON.stringify({ ...GOOD, contract: 3 }),
+        /is invalid: contract is not 1 or 2 \(this tool reads data contracts v1 and v2\): 3$/,
+      ],
+      [JSON.stringify({ ...GOOD, contract: 0 }), /is invalid: contract is not 1 or 2 .*: 0$/],
+      [JSON.stringify({ ...GOOD, contract: '2' }), /is invalid: contract is not 1 or 2 .*: "2"$/],
+      [JSON.stringify({ ...GOOD, contract: 2.5 }), /is invalid: contract is not 1 or 2 .*: 2\.5$/],
+      [JSON.stringify({ ...GOOD, contract: undefined }), /is invalid: missing field contract$/],
+      [JSON.stringify({ ...GOOD, venue: undefined }), /is invalid: missing field venue$/],
+      [JSON.stringify({ ...GOOD, operator_entity_id: '' }), /is invalid: operator_entity_id is empty$/],
+      [
+        JSON.stringify({ ...GOOD, period_start: '2026-02-12' }),
+        /is invalid: period_start is not an RFC 3339 UTC timestamp: 2026-02-12$/,
+      ],
+      [
+        JSON.stringify({ ...GOOD, period_end: '2026-02-11T00:00:00Z' }),
+        /is invalid: period_end is not after period_start$/,
+      ],
     ];
     for (const [content, message] of cases) {
       const err = await read(content).catch((e: unknown) => e);

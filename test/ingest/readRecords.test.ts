@@ -281,6 +281,8 @@ describe('DQ-1: files that cannot be read to their end', () => {
       expect(res.quarantine, p).toHaveLength(1);
       expect(res.quarantine[0], p).toMatchObject({ line: 3, scope: 'file' });
       expect(res.quarantine[0]!.reason).toMatch(/not UTF-8/);
+      // The bytes the file holds, not replacement characters.
+      expect(res.quarantine[0]!.raw).toBe('{"user_id":"u-\\xFF\\xFE","entity_id":"E","function":"risk"}');
       expect(res.stats!.bytes).toBe(c.length);
     }
   });

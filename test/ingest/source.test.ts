@@ -4,16 +4,11 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceError } from '#shared/ingest/errors.js';
+import { openDatasetSource, parseS3Uri, S3DatasetSource } from '#shared/adapters/s3/datasetSource.js';
+import { FileNotFoundError, SourceError } from '#shared/ingest/errors.js';
 import { classifyLayout } from '#shared/ingest/layout.js';
 import { readRecords } from '#shared/ingest/readRecords.js';
-import {
-  FileNotFoundError,
-  LocalDatasetSource,
-  openDatasetSource,
-  parseS3Uri,
-  S3DatasetSource,
-} from '#shared/ingest/source.js';
+import { LocalDatasetSource } from '#shared/ingest/source.js';
 import { jsonl, tempDataset, VALID } from './helpers.js';
 
 const streamText = async (s: NodeJS.ReadableStream) => {

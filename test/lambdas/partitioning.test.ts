@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '#shared/checks/catalogue.js';
+import { checkIdsOf, RULE_PACK, STREAM_REPLAYS, splitPack } from '#shared/checks/pack.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { type Cursor, OrdinalMerge } from '#shared/pipeline/partition/mergeByOrdinal.js';
 import { mergeInto, TrackingCollector } from '#shared/pipeline/partition/partialResult.js';
-import { GLOBAL_ORDER_FLOW_CHECKS, splitExtraRules } from '#shared/pipeline/partition/ruleSplit.js';
 import { SymbolLinks } from '#shared/pipeline/partition/symbolLinks.js';
+import { refData } from '../audit/flow.js';
 
 describe('SymbolLinks', () => {
   it('keeps unlinked symbols apart, each its own partition, in order of first appearance', () => {
@@ -139,20 +140,24 @@ describe('OrdinalMerge', () => {
 });
 
 describe('rule split', () => {
-  it('puts every FS/PERP/DQ-5 rule on exactly one side, the global checks on the global side', () => {
-    const { local, global } = splitExtraRules();
-    const localChecks = local.flatMap((r) => [...r.checks]);
-    const globalChecks = global.flatMap((r) => [...r.checks]);
-    expect(localChecks.sort()).toEqual(['FS-1', 'FS-2', 'PERP-1']);
-    expect(globalChecks.sort()).toEqual([...GLOBAL_ORDER_FLOW_CHECKS].sort());
-    for (const id of [...localChecks, ...globalChecks]) expect(CHECKS.map((c) => c.id)).toContain(id);
+  it('puts every rule of the pack on exactly one side, the global checks on the global side', () => {
+    const { symbol, replayed, global } = splitPack();
+    expect(checkIdsOf(symbol).sort()).toEqual(
+      ['DQ-6', 'DQ-3', 'CP-1', 'CP-2', 'MMT-1', 'MMT-2', 'MMT-3', 'MMT-4', 'FS-1', 'FS-2', 'PERP-1'].sort(),
+    );
+    expect(checkIdsOf(global).sort()).toEqual(['DQ-5', 'FS-3', 'FS-4', 'FS-5', 'FS-6', 'FS-7', 'PERP-2'].sort());
+    expect([...replayed.keys()]).toEqual(['collateral']);
+    const all = [...symbol, ...global, ...[...replayed.values()].flat()];
+    expect(checkIdsOf(all).sort()).toEqual(checkIdsOf(RULE_PACK).sort());
+    for (const id of checkIdsOf(all)) expect(CHECKS.map((c) => c.id)).toContain(id);
   });
 
   it('symbol-local rules keep no reference-only reports (they would repeat per partition)', () => {
     // A symbol-local rule's finish() only flushes population counts, which add up across partitions; the
     // state-machine test compares the merged pack with the single-process one byte for byte.
-    const { local } = splitExtraRules();
-    for (const r of local) {
+    const book = STREAM_REPLAYS['orders+trades'](refData());
+    for (const d of splitPack().symbol) {
+      const r = d.create({ 'orders+trades': book });
       expect(r.onReference, r.checks.join()).toBeUndefined();
       expect(r.onCollateral).toBeUndefined();
       expect(r.onAccess).toBeUndefined();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OrderingError } from '#shared/ordering/errors.js';
 import { compareSortItems, type SortInput, type SortItem, sortBySeq } from '#shared/ordering/sortBySeq.js';
 
 let tmp: string;
@@ -152,7 +153,7 @@ describe('sortBySeq', () => {
     // 45 runs brought down to 3 before the final merge.
     expect(most).toBe(3);
     await expect(collect(sortBySeq([input('orders/a.jsonl', big)], { tmpDir: tmp, maxRunsMerged: 1 }))).rejects.toThrow(
-      RangeError,
+      OrderingError,
     );
     expect(out.map((x) => x.rec.seq)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
     expect(out.map((x) => x.rec.v)).toEqual(out.map((x) => `orders/a.jsonl#${big.indexOf(x.rec.seq) + 1}`));

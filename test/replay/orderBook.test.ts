@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type OpenOrder, OrderBookReplay } from '#shared/replay/orderBook.js';
 import { fractionDigits, fromScaled, toScaled } from '#shared/replay/quantity.js';
-import { Flow, refData } from '../orderflow/flow.js';
+import { Flow, refData } from '../audit/flow.js';
 
 function replayOf(flow: Flow): OrderBookReplay {
   const r = new OrderBookReplay(refData());

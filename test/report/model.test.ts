@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '#shared/checks/catalogue.js';
 import type { Finding, Severity } from '#shared/contract/finding.js';
 import { ReportError } from '#shared/report/errors.js';
-import { buildReportModel, evidenceText } from '#shared/report/model.js';
+import { buildReportModel } from '#shared/report/model.js';
 import { realisticFindings, realisticInput } from './fixtures.js';
 
 function f(check_id: string, subject: string, severity: Severity, extra: Partial<Finding> = {}): Finding {
@@ -88,7 +88,57 @@ describe('buildReportModel', () => {
     expect(cp1.check.findings).toEqual({ critical: 6, high: 494, medium: 0, low: 0 });
   });
 
-  it('truncates long detail and evidence in listings, keeping the check’s evidence key order', () => {
+  it('always lists a finding with a recorded response, with its status and latest response', () => {
+    const many = Array.from({ length: 100 }, (_, i) => f('CP-1', `t-${String(i).padStart(3, '0')}`, 'high'));
+    const response = {
+      status: 'acknowledged',
+      response: 'Reviewed.',
+      responded_by: 'J. Chan',
+      responded_at: '2026-02-20T08:30:00Z',
+    };
+    const build = (evidencePerCheck: number) =>
+      buildReportModel(
+        realisticInput({
+          findings: many,
+          caps: { findingsPerCheck: 5, evidencePerCheck },
+          responses: { 'f-CP-1-t-099': { ...response, history_count: 2 } },
+        }),
+      ).families[0]!.checks[0]!;
+    const cp1 = build(10);
+    expect(cp1.rows.map((r) => r.subject)).toEqual(['t-000', 't-001', 't-002', 't-003', 't-004', 't-099']);
+    expect(cp1.omitted).toBe(94);
+    expect(cp1.rows.at(-1)).toMatchObject({
+      finding_id: 'f-CP-1-t-099',
+      status: 'acknowledged',
+      response: { status: 'acknowledged', note: 'Reviewed.', by: 'J. Chan', at: '2026-02-20T08:30:00Z' },
+      history_count: 2,
+    });
+    expect(cp1.rows.every((r) => r.evidence !== null)).toBe(true);
+    expect(cp1.rows[0]).toMatchObject({ status: 'open', response: null, history_count: 0 });
+    expect(build(3).rows.map((r) => r.evidence !== null)).toEqual([true, true, true, false, false, false]);
+  });
+
+  it('shares the room for listings fairly among the checks, counting every finding in the breakdown', () => {
+    const many: Finding[] = [];
+    for (const check of ['CP-1', 'CP-2', 'MMT-1'])
+      for (let i = 0; i < (check === 'MMT-1' ? 3 : 200); i++)
+        many.push(
+          f(check, `s-${String(i).padStart(3, '0')}`, 'high', { account_id: `A-${i % 7}`, ts: '2026-02-12T05:00:00Z' }),
+        );
+    const m = buildReportModel(realisticInput({ findings: many, caps: { findingsTotal: 43, evidenceTotal: 9 } }));
+    const by = new Map(m.families.flatMap((fam) => fam.checks).map((l) => [l.check.id, l]));
+    expect([by.get('CP-1')!.rows.length, by.get('CP-2')!.rows.length, by.get('MMT-1')!.rows.length]).toEqual([
+      20, 20, 3,
+    ]);
+    expect(by.get('CP-1')!.rows.filter((r) => r.evidence !== null)).toHaveLength(3);
+    expect(by.get('CP-1')!.omitted).toBe(180);
+    const b = by.get('CP-1')!.breakdown!;
+    expect(b.accounts[0]).toEqual({ key: 'A-0', count: 29 });
+    expect(b.accounts.reduce((s, a) => s + a.count, 0) + b.accounts_other).toBe(200);
+    expect(b.by_time[5]).toBe(200);
+  });
+
+  it('truncates long detail in listings and reads the evidence as blocks, keeping the check’s key order', () => {
     const m = buildReportModel(
       realisticInput({
         findings: [
@@ -99,8 +149,17 @@ describe('buildReportModel', () => {
     const row = m.families[0]!.checks[0]!.rows[0]!;
     expect([...row.detail].length).toBe(600);
     expect(row.detail.endsWith('…')).toBe(true);
-    expect(row.evidence).toBe('z: 1; a: {"b":[1,2]}; n: —');
-    expect(evidenceText({ k: 'v'.repeat(50) }, 10)).toBe('k: vvvvvv…');
+    expect(row.evidence).toEqual([
+      {
+        kind: 'fields',
+        title: 'Further evidence',
+        fields: [
+          { label: 'z', value: '1', mono: false },
+          { label: 'n', value: '—', mono: false },
+        ],
+      },
+      { kind: 'fields', title: 'a', fields: [{ label: 'b', value: '1, 2', mono: false }] },
+    ]);
   });
 
   it('counts findings per hour of the period; untimed and out-of-period findings are counted apart', () => {

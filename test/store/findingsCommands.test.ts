@@ -1,5 +1,6 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reportCommandError } from '#shared/cli/exit.js';
 import { registerFindingsCommands } from '#shared/cli/findingsCommands.js';
 import { findingJsonLine } from '#shared/store/findingJson.js';
 import { countsFor, DAY1, finding, type Harness, openHarness, runStart } from './harness.js';
@@ -32,13 +33,13 @@ async function run(...args: string[]): Promise<string[]> {
   return lines;
 }
 
+/** The exit code and message as the command line gives them (exit.ts maps every error in one place). */
 async function exitCode(...args: string[]): Promise<number> {
   try {
     await run(...args);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    throw err;
+    return reportCommandError(err, args.slice(0, 2).join(' '), (l) => errors.push(l), { debug: false });
   }
 }
 
@@ -108,7 +109,11 @@ describe('vatp-audit findings list', () => {
     expect(await exitCode('findings', 'list', '--status', 'closed')).toBe(2);
     expect(await exitCode('findings', 'list', '--from', '12/02/2026')).toBe(2);
     expect(await exitCode('findings', 'list', '--from', '2026-02-13', '--to', '2026-02-12')).toBe(2);
-    expect(errors.join('')).toMatch(/--from/);
+    expect(errors.at(-1)).toBe('vatp-audit findings list: --from must be before --to');
+    expect(errors.slice(0, 2)).toEqual([
+      'vatp-audit findings list: --severity must be one of critical, high, medium, low, not "urgent"',
+      'vatp-audit findings list: --status must be one of open, acknowledged, remediated, false_positive, accepted_risk, not "closed"',
+    ]);
   });
 });
 
@@ -135,5 +140,6 @@ describe('vatp-audit findings respond', () => {
     expect(await exitCode('findings', 'respond', id, '--status', 'acknowledged')).not.toBe(0);
     expect((await h.store.getFinding(id))?.version).toBe(0);
     expect(await exitCode('findings', 'show', 'f-nope')).toBe(2);
+    expect(errors.at(-1)).toBe('vatp-audit findings show: no finding f-nope');
   });
 });

@@ -9,9 +9,11 @@ import { Command } from 'commander';
 import { PDFParse } from 'pdf-parse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
+import { reportCommandError } from '#shared/cli/exit.js';
 import { registerReportCommand, reportRange } from '#shared/cli/reportCommand.js';
 import type { CliServices } from '#shared/cli/services.js';
 import type { Finding } from '#shared/contract/finding.js';
+import { VatpAuditUsageError } from '#shared/errors.js';
 import { LocalFileSigner } from '#shared/evidence/signer.js';
 import { UsageError } from '#shared/pipeline/errors.js';
 import { buildPeriodReport } from '#shared/pipeline/periodReport.js';
@@ -182,13 +184,17 @@ describe('vatp-audit report', () => {
       out: (l) => lines.push(l),
       err: (l) => errors.push(l),
       now: () => new Date(AS_OF),
+      dataHome: join(dir, 'home'),
     });
-    const saved = process.exitCode;
     try {
       await program.parseAsync(['node', 'vatp-audit', 'report', '--venue', 'HKVX', ...args]);
-      return { code: Number(process.exitCode ?? 0), out: lines, err: errors };
-    } finally {
-      process.exitCode = saved;
+      return { code: 0, out: lines, err: errors };
+    } catch (e) {
+      return {
+        code: reportCommandError(e, 'report', (l) => errors.push(l), { debug: false }),
+        out: lines,
+        err: errors,
+      };
     }
   }
 
@@ -200,7 +206,7 @@ describe('vatp-audit report', () => {
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe(
-      'period report for HKVX, 2026-02-12T00:00:00Z .. 2026-02-14T00:00:00Z: 1 accepted run(s), 1 finding(s), 1 day(s) without an accepted run',
+      'period report for HKVX, 2026-02-12T00:00:00Z .. 2026-02-14T00:00:00Z: 1 accepted run, 1 finding, 1 day without an accepted run',
     );
   });
 
@@ -220,11 +226,13 @@ describe('vatp-audit report', () => {
     const empty = await reportCli('--from', '2026-02-12T00:00:00Z', '--to', '2026-02-12T00:00:00Z', '--out', out);
     expect([empty.code, empty.err]).toEqual([
       2,
-      ['vatp-audit report: --from 2026-02-12T00:00:00Z and --to 2026-02-12T00:00:00Z give an empty range'],
+      ['vatp-audit report: --from and --to are both 2026-02-12T00:00:00Z: the range is empty (--to is exclusive)'],
     ]);
     const bad = await reportCli('--from', '12/02/2026', '--to', '2026-02-13', '--out', out);
     expect(bad.code).toBe(2);
-    expect(bad.err).toEqual(['vatp-audit report: not a date (YYYY-MM-DD) or RFC 3339 UTC timestamp: 12/02/2026']);
+    expect(bad.err).toEqual([
+      'vatp-audit report: --from 12/02/2026 is not a date (YYYY-MM-DD) or an RFC 3339 UTC timestamp',
+    ]);
   });
 });
 
@@ -241,6 +249,6 @@ describe('reportRange', () => {
     expect(reportRange('2026-02-05T12:00:00Z', '2026-02-05T12:00:00.000000001Z').to).toBe(
       '2026-02-05T12:00:00.000000001Z',
     );
-    expect(() => reportRange('2026-02-06', '2026-02-05')).toThrow(UsageError);
+    expect(() => reportRange('2026-02-06', '2026-02-05')).toThrow(VatpAuditUsageError);
   });
 });

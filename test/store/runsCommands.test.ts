@@ -1,6 +1,7 @@
 /** `vatp-audit runs list|accept` on the embedded store: output, exit codes and messages. */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reportCommandError } from '#shared/cli/exit.js';
 import { registerRunsCommands } from '#shared/cli/runsCommands.js';
 import type { Finding } from '#shared/contract/finding.js';
 import { countsFor, DAY1, DAY2, finding, type Harness, openHarness, runStart } from './harness.js';
@@ -35,8 +36,8 @@ async function runs(...args: string[]): Promise<{ code: number; out: string[]; e
     await cli().parseAsync(['node', 'vatp-audit', 'runs', ...args]);
     return { code: 0, out: lines, err: errors.join('') };
   } catch (e) {
-    if (e instanceof CommanderError) return { code: e.exitCode, out: lines, err: errors.join('') };
-    throw e;
+    const code = reportCommandError(e, `runs ${args[0]}`, (l) => errors.push(`${l}\n`), { debug: false });
+    return { code, out: lines, err: errors.join('') };
   }
 }
 
@@ -133,34 +134,34 @@ describe('vatp-audit runs accept', () => {
 
   it('exits 2 with one line for an unknown run, a run not completed, and an already accepted run', async () => {
     const unknown = await runs('accept', 'r-nope', '--by', 'J. Chan');
-    expect([unknown.code, unknown.err]).toEqual([2, 'error: no run r-nope\n']);
+    expect([unknown.code, unknown.err]).toEqual([2, 'vatp-audit runs accept: no run r-nope\n']);
 
     await h.store.startRun(runStart('r-running', 'HKVX', DAY1, '2026-02-14T06:00:00.000Z'));
     const running = await runs('accept', 'r-running', '--by', 'J. Chan');
     expect([running.code, running.err]).toEqual([
       2,
-      'error: run r-running is running; only a completed run can be accepted\n',
+      'vatp-audit runs accept: run r-running is running; only a completed run can be accepted\n',
     ]);
 
     await h.store.failRun('r-running', 'boom');
     const failed = await runs('accept', 'r-running', '--by', 'J. Chan');
     expect([failed.code, failed.err]).toEqual([
       2,
-      'error: run r-running is failed; only a completed run can be accepted\n',
+      'vatp-audit runs accept: run r-running is failed; only a completed run can be accepted\n',
     ]);
 
     await runs('accept', 'r-1', '--by', 'J. Chan');
     const again = await runs('accept', 'r-1', '--by', 'M. Wong');
     expect([again.code, again.err]).toEqual([
       2,
-      `error: run r-1 was already accepted by J. Chan at ${NOW.toISOString()}\n`,
+      `vatp-audit runs accept: run r-1 was already accepted by J. Chan at ${NOW.toISOString()}\n`,
     ]);
     expect((await h.store.getRun('r-1'))?.acceptance?.by).toBe('J. Chan');
   });
 
   it('exits 2 without a name of who accepts', async () => {
     const blank = await runs('accept', 'r-1', '--by', ' ');
-    expect([blank.code, blank.err]).toEqual([2, 'error: --by: must name who accepts the run\n']);
+    expect([blank.code, blank.err]).toEqual([2, 'vatp-audit runs accept: --by must name who accepts the run\n']);
     const missing = await runs('accept', 'r-1');
     expect(missing.code).not.toBe(0); // commander's own error; main.ts exits 2 for it
     expect(missing.err).toMatch(/required option '--by <name>' not specified/);

@@ -135,7 +135,7 @@ describe('the workbench in a browser', { timeout: 120_000 }, () => {
     const subject = (await page.locator('table.findings tbody tr td.subject').first().textContent()) ?? '';
     await page.locator('table.findings tbody tr td:first-child a').first().click();
     await expect(page.getByTestId('subject').textContent()).resolves.toBe(subject);
-    await expect(page.getByTestId('evidence').textContent()).resolves.toContain('blocking orders');
+    await expect(page.getByTestId('evidence').textContent()).resolves.toContain('Blocking protected orders');
     await expect(page.getByTestId('rule').textContent()).resolves.toContain('SFC circular');
     await shot(page, 'finding');
     await page.selectOption('#respond-status', 'acknowledged');

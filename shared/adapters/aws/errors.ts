@@ -1,7 +1,7 @@
 /** Errors of the AWS client configuration. */
-export class AwsConfigError extends Error {
+import { VatpAuditUsageError } from '../../errors.js';
+
+/** The AWS settings in the environment are unusable: exit 2 (fix the setting). */
+export class AwsConfigError extends VatpAuditUsageError {
   override readonly name = 'AwsConfigError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

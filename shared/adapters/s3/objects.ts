@@ -14,6 +14,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   ListObjectsCommand,
@@ -207,6 +208,15 @@ async function putStreamInParts(
         .catch(() => undefined);
     }
     throw err;
+  }
+}
+
+/** Deletes one object (on a versioned bucket: adds a delete marker; earlier versions stay). */
+export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (err) {
+    throw new S3AdapterError(`cannot delete s3://${bucket}/${key}`, { cause: err });
   }
 }
 

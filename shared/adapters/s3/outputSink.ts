@@ -9,9 +9,10 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { S3AdapterError } from './errors.js';
+import { S3AdapterError, S3PathError } from './errors.js';
 import {
   assertSafeRelativeName,
+  deleteObject,
   ensureBucket,
   isS3Uri,
   joinKey,
@@ -30,6 +31,14 @@ export interface OutputSink {
   read(name: string): Promise<Buffer>;
   /** Every name in the pack, sorted. */
   list(): Promise<string[]>;
+  /**
+   * What the location already holds, before a pack is written there: up to `limit` names (files, folders, folder
+   * markers, partial files: anything), sorted. Empty when the location does not exist. A local location that is a
+   * file is refused (S3PathError).
+   */
+  existing(limit: number): Promise<string[]>;
+  /** Removes everything under the location, and only under it (the folder itself, or the bucket, stays). */
+  clear(): Promise<void>;
 }
 
 export interface OutputSinkDeps {
@@ -114,6 +123,30 @@ class LocalOutputSink implements OutputSink {
     await walk(this.uri, '');
     return names.sort(byCodeUnit);
   }
+
+  async existing(limit: number): Promise<string[]> {
+    let entries: string[];
+    try {
+      const s = await stat(this.uri);
+      if (!s.isDirectory()) throw new S3PathError(`${this.uri} is a file, not a folder`);
+      entries = await readdir(this.uri);
+    } catch (err) {
+      if (err instanceof S3PathError) throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new S3AdapterError(`cannot read ${this.uri}`, { cause: err });
+    }
+    return entries.sort(byCodeUnit).slice(0, limit);
+  }
+
+  async clear(): Promise<void> {
+    for (const name of await this.existing(Number.POSITIVE_INFINITY)) {
+      try {
+        await rm(join(this.uri, name), { recursive: true, force: true });
+      } catch (err) {
+        throw new S3AdapterError(`cannot remove ${join(this.uri, name)}`, { cause: err });
+      }
+    }
+  }
 }
 
 class S3OutputSink implements OutputSink {
@@ -159,8 +192,13 @@ class S3OutputSink implements OutputSink {
     return readObject(this.s3, this.#bucket, this.#key(name));
   }
 
+  /** The key prefix of the pack's objects, ending in `/` (or '' for a whole bucket). */
+  get #base(): string {
+    return this.#prefix === '' || this.#prefix.endsWith('/') ? this.#prefix : `${this.#prefix}/`;
+  }
+
   async list(): Promise<string[]> {
-    const base = this.#prefix === '' || this.#prefix.endsWith('/') ? this.#prefix : `${this.#prefix}/`;
+    const base = this.#base;
     const names: string[] = [];
     for await (const o of listObjects(this.s3, this.#bucket, base)) {
       const name = o.key.slice(base.length);
@@ -168,7 +206,38 @@ class S3OutputSink implements OutputSink {
     }
     return names.sort(byCodeUnit);
   }
+
+  async existing(limit: number): Promise<string[]> {
+    const base = this.#base;
+    const names: string[] = [];
+    try {
+      for await (const o of listObjects(this.s3, this.#bucket, base)) {
+        // A folder marker of the location itself (`prefix/`) holds nothing.
+        if (o.key !== base) names.push(o.key.slice(base.length));
+        if (names.length >= limit) break;
+      }
+    } catch (err) {
+      // A bucket that does not exist yet holds nothing (the sink creates it in embedded mode).
+      if ((err as Error).cause !== undefined && (((err as Error).cause as Error).name ?? '') === 'NoSuchBucket') {
+        return [];
+      }
+      throw err;
+    }
+    return names;
+  }
+
+  async clear(): Promise<void> {
+    const base = this.#base;
+    const keys: string[] = [];
+    for await (const o of listObjects(this.s3, this.#bucket, base)) keys.push(o.key);
+    // A few deletes at a time: DeleteObjects needs a body checksum that not every S3 implementation accepts.
+    for (let i = 0; i < keys.length; i += DELETE_CONCURRENCY) {
+      await Promise.all(keys.slice(i, i + DELETE_CONCURRENCY).map((k) => deleteObject(this.s3, this.#bucket, k)));
+    }
+  }
 }
+
+const DELETE_CONCURRENCY = 8;
 
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

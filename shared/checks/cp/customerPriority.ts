@@ -12,10 +12,10 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { Trade } from '../../contract/records.js';
-import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { OpenOrder, type OrderBookReplay, type PriceLevel } from '../../replay/orderBook.js';
 import { type Qty, qAdd } from '../../replay/quantity.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 const CP1 = 'CP-1';

@@ -8,10 +8,10 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
-import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { lifecycleIssue } from '../../replay/lifecycle.js';
 import type { ClosedOrder } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 const ID = 'DQ-6';

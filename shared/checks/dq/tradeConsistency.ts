@@ -9,9 +9,9 @@
 import { compareDecimal } from '../../contract/decimal.js';
 import type { Located, OrderView } from '../../contract/events.js';
 import type { Trade } from '../../contract/records.js';
-import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { type KnownOrder, OpenOrder, type OrderBookReplay } from '../../replay/orderBook.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 const ID = 'DQ-3';

@@ -12,7 +12,6 @@
 
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent, OrderEvent, Trade } from '../../contract/records.js';
-import { accountOf, instrumentOf } from '../../orderflow/lookups.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 const DQ5 = 'DQ-5';
@@ -70,7 +69,7 @@ export class UnknownReferencesRule implements Rule {
 
   finish(ctx: RuleContext): void {
     if (this.#examined === 0) {
-      ctx.sink.notTested(DQ5, 'no account, wallet or instrument referenced by any event');
+      ctx.sink.notTested(DQ5, 'no account, wallet or instrument referenced by any event', 0);
       return;
     }
     ctx.sink.examined(DQ5, this.#examined);
@@ -124,10 +123,10 @@ export class UnknownReferencesRule implements Rule {
     this.#examined++;
     const known =
       role === 'account'
-        ? accountOf(ctx.ref, id) !== undefined
+        ? ctx.lookup.account(id) !== undefined
         : role === 'wallet'
           ? ctx.ref.wallets.has(id)
-          : instrumentOf(ctx.ref, id) !== undefined;
+          : ctx.lookup.instrument(id) !== undefined;
     if (known) return;
     let roles = this.#unknown.get(id);
     if (roles === undefined) {

@@ -5,7 +5,6 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026): the market maker is functionally independent of the
  * operator, with separate staff; only its own market-making desk may act on its orders.
  */
-import { staffOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import type { Rule } from '../rule.js';
 import { origin, perOrderRule, UNKNOWN_ACCOUNT } from './orderEvents.js';
@@ -22,7 +21,7 @@ export function marketMakerOrderUsersRule(): Rule {
     judge(item, _before, account, accountId, symbol, ctx) {
       const o = item.rec;
       if (account?.role !== 'affiliated_mm' || o.user_id == null) return undefined;
-      const staff = staffOf(ctx.ref, o.user_id);
+      const staff = ctx.lookup.staff(o.user_id);
       if (staff !== undefined && staff.function === 'market_making' && ctx.ref.mmEntities.has(staff.entity_id)) {
         return undefined;
       }

@@ -12,8 +12,8 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { Account, OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { opensOrder, UNKNOWN_ACCOUNT } from './orderEvents.js';
 
@@ -86,7 +86,7 @@ export function operatorProprietaryTradingRule(): Rule {
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
       // Only the event that brings an order into the replay counts it (a repeated new/snapshot is DQ-6's).
       if (!opensOrder(item, before)) return;
-      const account = accountOf(ctx.ref, item.rec.account_id);
+      const account = ctx.lookup.account(item.rec.account_id);
       if (account === undefined) {
         population.notTested(UNKNOWN_ACCOUNT);
         return;

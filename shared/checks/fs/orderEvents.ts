@@ -7,7 +7,7 @@
 import type { Located, OrderView } from '../../contract/events.js';
 import type { FindingDraft } from '../../contract/finding.js';
 import type { Account, OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 /** Checkpoint of a rule that reports each order once: the orders reported so far and the unflushed population. */
@@ -83,7 +83,7 @@ export function perOrderRule(check: PerOrderCheck): Rule {
     onOrderEvent(item: Located<OrderEvent>, before: OrderView | undefined, ctx: RuleContext): void {
       if (isIgnoredByReplay(item, before)) return;
       const accountId = orderAccountId(item, before);
-      const account = accountOf(ctx.ref, accountId);
+      const account = ctx.lookup.account(accountId);
       const symbol = orderSymbol(item, before);
       if (opensOrder(item, before)) check.count(population, account, symbol, item, ctx);
       // Judged before the once-per-order test: a compliant event (the common case) then costs no set lookup.

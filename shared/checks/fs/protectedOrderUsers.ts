@@ -6,7 +6,6 @@
  * the platform; the market maker's people must not act on client or operator orders.
  */
 import type { Account } from '../../contract/records.js';
-import { staffOf } from '../../orderflow/lookups.js';
 import { isProtectedRole } from '../../reference/referenceData.js';
 import { checkMeta } from '../catalogue.js';
 import type { Rule } from '../rule.js';
@@ -27,7 +26,7 @@ export function protectedOrderUsersRule(): Rule {
     judge(item, _before, account, accountId, symbol, ctx) {
       const o = item.rec;
       if (!inScope(account) || o.user_id == null) return undefined;
-      const staff = staffOf(ctx.ref, o.user_id);
+      const staff = ctx.lookup.staff(o.user_id);
       if (staff === undefined || !ctx.ref.mmEntities.has(staff.entity_id)) return undefined;
       return {
         check_id: ID,

@@ -20,7 +20,8 @@ export function restrictedDataAccessRule(): Rule {
   return {
     checks: [ID],
     onReference(ctx: RuleContext): void {
-      if (!ctx.ref.hasAccessLog) ctx.sink.notTested(ID, 'the dataset has no access log (access/ folder absent)');
+      // No count: the access events that were not delivered cannot be counted (the population is access events).
+      if (!ctx.ref.hasAccessLog) ctx.sink.notTested(ID, 'the dataset has no access log (access/ folder absent)', 0);
     },
     onAccess(item: Located<AccessEvent>, ctx: RuleContext): void {
       const a = item.rec;
@@ -59,7 +60,7 @@ export function restrictedDataAccessRule(): Rule {
     },
     finish(ctx: RuleContext): void {
       // An access folder with no readable record tested nothing: say so rather than pass.
-      if (ctx.ref.hasAccessLog && accessEvents === 0) ctx.sink.notTested(ID, 'the access log holds no records');
+      if (ctx.ref.hasAccessLog && accessEvents === 0) ctx.sink.notTested(ID, 'the access log holds no records', 0);
     },
   };
 }

@@ -2,15 +2,16 @@
  * FS-5 (medium, subject source_ip). Compliant: no source IP is used both by staff of an MM entity and by staff of the
  * operator entity (`manifest.operator_entity_id`). Uses are order events (their user_id and source_ip) and, when the
  * dataset has one, the access log. Null user_id (system events) count for nobody; a null, empty or blank source_ip
- * names no address and is skipped (counted as not tested). IPs are compared exactly as written.
+ * names no address and is skipped (counted as not tested). IPs are compared exactly as written. The population is
+ * events of MM-entity and operator staff: with a source IP examined, without one not tested (findings are per IP).
  * Why: SFC circular on affiliated market makers (11 Feb 2026): separate staff and premises/systems; one address used
  * from both sides suggests shared desks, machines or credentials across the information barrier.
  */
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { AccessEvent, OrderEvent } from '../../contract/records.js';
-import { PopulationCounter, type PopulationState, staffOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, origin } from './orderEvents.js';
@@ -98,7 +99,7 @@ export function sharedSourceIpRule(): Rule {
     item: Located<{ seq: number; ts: string }>,
   ): void => {
     if (userId == null) return;
-    const staff = staffOf(ctx.ref, userId);
+    const staff = ctx.lookup.staff(userId);
     if (staff === undefined) return;
     const isMm = ctx.ref.mmEntities.has(staff.entity_id);
     const isOperator = staff.entity_id === ctx.ref.manifest.operator_entity_id;
@@ -107,6 +108,7 @@ export function sharedSourceIpRule(): Rule {
       population.notTested('staff events without a source_ip');
       return;
     }
+    population.examined++;
     let s = ips.get(sourceIp);
     if (s === undefined) {
       s = { mm: side(), operator: side(), trigger: undefined };
@@ -149,7 +151,6 @@ export function sharedSourceIpRule(): Rule {
     },
     finish(ctx: RuleContext): void {
       population.flush(ctx.sink);
-      ctx.sink.examined(ID, ips.size);
       const accessLogIncluded = ctx.ref.hasAccessLog;
       for (const [ip, s] of ips) {
         if (s.trigger === undefined) continue;

@@ -1,7 +1,8 @@
 /**
  * FS-3 (high, subject session_id). Compliant: a gateway session carries orders of affiliated MM accounts only, or
  * none (two affiliated MM accounts sharing a session is fine). Every order event with a session_id counts, whoever
- * entered it: the session carried that order. An account absent from the reference is not an affiliated MM account, so
+ * entered it: the session carried that order. The population is order events: those with a session_id are examined,
+ * those without are not tested (findings are per session). An account absent from the reference is not an affiliated MM account, so
  * it counts on the "other" side (its role is shown as unknown).
  * Why: SFC circular on affiliated market makers (11 Feb 2026): the market maker is functionally separate from the
  * platform and its clients; a shared trading session breaks that barrier.
@@ -9,8 +10,8 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { FirstIds, type FirstIdsState } from './firstIds.js';
 import { isIgnoredByReplay, orderAccountId, orderSymbol, origin } from './orderEvents.js';
@@ -87,8 +88,9 @@ export function sharedTradingSessionRule(): Rule {
       }
       lastSession = o.session_id;
       lastState = s;
+      population.examined++;
       const accountId = orderAccountId(item, before);
-      const isMm = accountOf(ctx.ref, accountId)?.role === 'affiliated_mm';
+      const isMm = ctx.lookup.account(accountId)?.role === 'affiliated_mm';
       if (isMm) {
         s.mmOrders.add(o.order_id);
         s.mmAccounts.add(accountId);
@@ -137,7 +139,6 @@ export function sharedTradingSessionRule(): Rule {
     },
     finish(ctx: RuleContext): void {
       population.flush(ctx.sink);
-      ctx.sink.examined(ID, sessions.size);
       for (const [sessionId, s] of sessions) {
         if (s.trigger === undefined) continue;
         const t = s.trigger;

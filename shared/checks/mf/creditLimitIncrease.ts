@@ -11,18 +11,17 @@
  * distance is all that can be measured).
  */
 
-import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import { type CollateralLedger, toMark } from '../../collateral/ledger.js';
 import { compareDecimal } from '../../contract/decimal.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 const DAY_NS = 86_400_000_000_000n;
 
-export class CreditLimitIncrease implements CollateralRule {
+export class CreditLimitIncrease implements Rule {
   readonly checks = ['MF-5'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('MF-5', 'no credit limits in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

@@ -4,16 +4,15 @@
  * measure sets a prudential haircut of at least 60 % on VA collateral. Ineligible assets (MF-1) are checked too.
  */
 
-import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { compareDecimal } from '../../contract/decimal.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class HaircutBelowFloor implements CollateralRule {
+export class HaircutBelowFloor implements Rule {
   readonly checks = ['MF-2'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('MF-2', 'no virtual-asset pledges in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

@@ -4,16 +4,15 @@
  * stETH are other assets. Why: the SFC's VA margin-financing measure limits eligible VA collateral to BTC and ETH.
  */
 
-import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { isEligibleVa } from '../../collateral/lendingValue.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class IneligibleCollateral implements CollateralRule {
+export class IneligibleCollateral implements Rule {
   readonly checks = ['MF-1'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('MF-1', 'no virtual-asset pledges in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

@@ -12,13 +12,13 @@
  * any window, so a valuation is reported only in finish(), after the whole ledger.
  */
 
-import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import { type CollateralLedger, toMark } from '../../collateral/ledger.js';
 import { CoverageScreen, lendingValue } from '../../collateral/lendingValue.js';
 import { marginCallWindowNs } from '../../config/parameters.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 interface ShortLoan {
   loan_id: string;
@@ -38,9 +38,8 @@ interface PendingValuation {
 
 const MAX_EVIDENCE_LOANS = 50;
 
-export class LateMarginCall implements CollateralRule {
+export class LateMarginCall implements Rule {
   readonly checks = ['MF-6'] as const;
-  readonly phase = 'afterApply' as const;
   readonly #pop = new Population('MF-6', 'no valuations in the collateral ledger');
   readonly #pending = new Map<number, PendingValuation>();
   /** loan → keys of pending valuations that still wait for a call on it. */

@@ -8,15 +8,14 @@
  * securities_margin_client flag, whose default is false: a VA-backed draw by it is a finding.
  */
 
-import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class NonMarginClientFinancing implements CollateralRule {
+export class NonMarginClientFinancing implements Rule {
   readonly checks = ['MF-4'] as const;
-  readonly phase = 'afterApply' as const;
   readonly #pop = new Population('MF-4', 'no loan draws in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

@@ -7,16 +7,15 @@
  * A draw on a loan with no open lots has a lending value of zero, so any positive outstanding amount is a finding.
  */
 
-import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { coverageEvidence, isShort, loanCoverage } from '../../collateral/lendingValue.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class OverAdvance implements CollateralRule {
+export class OverAdvance implements Rule {
   readonly checks = ['MF-3'] as const;
-  readonly phase = 'afterApply' as const;
   readonly #pop = new Population('MF-3', 'no loan draws in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

@@ -6,7 +6,6 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { Account, OrderEvent } from '../../contract/records.js';
-import { accountOf } from '../../orderflow/lookups.js';
 import { lifecycleIssue } from '../../replay/lifecycle.js';
 import type { RuleContext } from '../rule.js';
 
@@ -28,7 +27,7 @@ export function taggedOrderEvent(
   const o = item.rec;
   if (!isJudgedTagEvent(o, before)) return undefined;
   const account_id = before?.account_id ?? o.account_id;
-  return { account_id, account: accountOf(ctx.ref, account_id), opening: o.event !== 'amend' };
+  return { account_id, account: ctx.lookup.account(account_id), opening: o.event !== 'amend' };
 }
 
 /**

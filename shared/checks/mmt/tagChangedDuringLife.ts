@@ -7,8 +7,8 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { eventEvidence, isJudgedTagEvent } from './orderEventAccount.js';
 
@@ -25,7 +25,7 @@ export class TagChangedDuringLifeRule implements Rule {
     this.#population.examined++;
     if (o.mm_tag == null || o.mm_tag === before.mm_tag) return;
     const accountId = before.account_id;
-    const account = accountOf(ctx.ref, accountId);
+    const account = ctx.lookup.account(accountId);
     ctx.sink.report({
       check_id: ID,
       severity: 'medium',

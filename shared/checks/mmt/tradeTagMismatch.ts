@@ -8,8 +8,8 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { Trade } from '../../contract/records.js';
-import { PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 const ID = 'MMT-4';

@@ -7,8 +7,8 @@
 
 import type { Located, OrderView } from '../../contract/events.js';
 import type { OrderEvent } from '../../contract/records.js';
-import { accountOf, PopulationCounter, type PopulationState } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
+import { PopulationCounter, type PopulationState } from '../population.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { eventEvidence, isJudgedTagEvent, UNKNOWN_ACCOUNT } from './orderEventAccount.js';
 
@@ -22,7 +22,7 @@ export class UntaggedMarketMakerOrderRule implements Rule {
     const o = item.rec;
     if (!isJudgedTagEvent(o, before)) return;
     const accountId = before?.account_id ?? o.account_id;
-    const account = accountOf(ctx.ref, accountId);
+    const account = ctx.lookup.account(accountId);
     if (o.event !== 'amend') {
       if (account === undefined) this.#population.notTested(UNKNOWN_ACCOUNT);
       else if (account.role === 'affiliated_mm') this.#population.examined++;

@@ -7,16 +7,15 @@
  * absent from the reference data (DQ-5) cannot be judged: "not tested".
  */
 
-import { type CollateralRule, eventFinding, Population, UNKNOWN_WALLET } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { Exact } from '../../contract/decimal.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population, UNKNOWN_WALLET } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class CustodyShortfall implements CollateralRule {
+export class CustodyShortfall implements Rule {
   readonly checks = ['NRH-4'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('NRH-4', 'no custody balances of client_collateral wallets in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

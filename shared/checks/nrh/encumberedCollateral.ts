@@ -5,15 +5,14 @@
  * An encumbrance over a wallet absent from the reference data (DQ-5) cannot be judged: "not tested".
  */
 
-import { type CollateralRule, eventFinding, Population, UNKNOWN_WALLET } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population, UNKNOWN_WALLET } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class EncumberedCollateral implements CollateralRule {
+export class EncumberedCollateral implements Rule {
   readonly checks = ['NRH-3'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('NRH-3', 'no encumbrances in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

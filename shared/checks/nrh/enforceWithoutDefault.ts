@@ -7,15 +7,14 @@
  * coming after it does not count. A default on another loan of the same account does not count.
  */
 
-import { type CollateralRule, eventFinding, Population } from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class EnforceWithoutDefault implements CollateralRule {
+export class EnforceWithoutDefault implements Rule {
   readonly checks = ['NRH-2'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('NRH-2', 'no enforcements in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

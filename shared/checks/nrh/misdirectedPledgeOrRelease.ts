@@ -9,22 +9,15 @@
  * absent from the reference data, since the wallet cannot be shown to be that client's.
  */
 
-import {
-  type CollateralRule,
-  eventFinding,
-  Population,
-  walletEvidence,
-  walletText,
-} from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import { Exact } from '../../contract/decimal.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population, walletEvidence, walletText } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class MisdirectedPledgeOrRelease implements CollateralRule {
+export class MisdirectedPledgeOrRelease implements Rule {
   readonly checks = ['NRH-5'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('NRH-5', 'no pledges or releases in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

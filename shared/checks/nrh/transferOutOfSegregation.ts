@@ -9,22 +9,14 @@
  * counted "not tested".
  */
 
-import {
-  type CollateralRule,
-  eventFinding,
-  Population,
-  UNKNOWN_WALLET,
-  walletEvidence,
-  walletText,
-} from '../../collateral/collateralRule.js';
 import type { CollateralLedger } from '../../collateral/ledger.js';
 import type { Located } from '../../contract/events.js';
 import type { CollateralEvent } from '../../contract/records.js';
-import type { RuleContext } from '../rule.js';
+import { eventFinding, Population, UNKNOWN_WALLET, walletEvidence, walletText } from '../collateralFindings.js';
+import type { Rule, RuleContext } from '../rule.js';
 
-export class TransferOutOfSegregation implements CollateralRule {
+export class TransferOutOfSegregation implements Rule {
   readonly checks = ['NRH-1'] as const;
-  readonly phase = 'beforeApply' as const;
   readonly #pop = new Population('NRH-1', 'no transfers in the collateral ledger');
 
   constructor(private readonly ledger: CollateralLedger) {}

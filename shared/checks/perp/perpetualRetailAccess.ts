@@ -5,7 +5,6 @@
  * Why: SFC high-level framework for perpetual contracts on licensed platforms (11 Feb 2026): perpetuals are offered to
  * professional investors only.
  */
-import { instrumentOf } from '../../orderflow/lookups.js';
 import { checkMeta } from '../catalogue.js';
 import { origin, perOrderRule, UNKNOWN_ACCOUNT, UNKNOWN_INSTRUMENT } from '../fs/orderEvents.js';
 import type { Rule } from '../rule.js';
@@ -16,7 +15,7 @@ export function perpetualRetailAccessRule(): Rule {
   return perOrderRule({
     id: ID,
     count(population, account, symbol, _item, ctx) {
-      const instrument = instrumentOf(ctx.ref, symbol);
+      const instrument = ctx.lookup.instrument(symbol);
       if (instrument === undefined) {
         // Only an order that could be a client's can be missed here.
         if (account === undefined || account.role === 'client') population.notTested(UNKNOWN_INSTRUMENT);
@@ -27,7 +26,7 @@ export function perpetualRetailAccessRule(): Rule {
     },
     judge(item, before, account, accountId, symbol, ctx) {
       if (account?.role !== 'client' || account.investor_class === 'professional') return undefined;
-      const instrument = instrumentOf(ctx.ref, symbol);
+      const instrument = ctx.lookup.instrument(symbol);
       if (instrument?.product !== 'perpetual') return undefined;
       const o = item.rec;
       const investorClass = account.investor_class ?? 'null (not classified)';

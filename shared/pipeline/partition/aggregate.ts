@@ -1,16 +1,16 @@
 /**
  * Aggregate: turns the partitions back into the single-process run. The partitions' annotated events, merged by
  * ordinal, are the single-process order-flow stream with the replay's views; over them run the orders+trades sequence
- * checks (DQ-2/DQ-4, on processed items only, like the single-process run) and the global rules (FS-3, FS-5, DQ-5,
- * FS-4, FS-7, PERP-2: ruleSplit.ts), then the collateral and access streams for those rules' other hooks, then their
- * finish. Every step's partial result is merged into one collector; the quarantine and file statistics of all steps
- * are gathered for Report.
+ * checks (DQ-2/DQ-4, on processed items only, like the single-process run) and the pack's global rules that read no
+ * replay (FS-3, FS-5, FS-6, DQ-5, FS-4, FS-7, PERP-2), then the streams judged whole that Ledger wrote, for those
+ * rules' other hooks, then their finish. Every step's partial result is merged into one collector; the quarantine and
+ * file statistics of all steps are gathered for Report.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Rule, RuleContext } from '../../checks/rule.js';
-import { reportRuleError, runRuleHook } from '../../checks/runner.js';
-import type { OrderFlowItem } from '../../contract/events.js';
-import type { AccessEvent, CollateralEvent, OrderEvent, Trade } from '../../contract/records.js';
+import { RuleSet } from '../../audit/ruleSet.js';
+import { StreamAuditor, type StreamItem } from '../../audit/streamAuditor.js';
+import { splitPack } from '../../checks/pack.js';
+import { globalStreamsOf } from '../../contract/streams.js';
 import type { FileStats, QuarantineEntry } from '../../ingest/readRecords.js';
 import { SequenceTracker } from '../../ordering/sequenceTracker.js';
 import { type AnnotatedLine, toItem } from './annotatedEvents.js';
@@ -20,7 +20,6 @@ import { INGEST_FILE, type IngestResult } from './ingest.js';
 import { LEDGER_FILE, type LedgerResult, type LocatedLine } from './ledger.js';
 import { OrdinalMerge } from './mergeByOrdinal.js';
 import { mergeInto, type PartialResult, TrackingCollector } from './partialResult.js';
-import { splitExtraRules } from './ruleSplit.js';
 import { openStep, type StepState } from './runPlan.js';
 import { ChunkCursor, readChunks } from './workArea.js';
 
@@ -38,13 +37,10 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
   }
   const ref = await step.reference();
   const sink = new TrackingCollector();
-  const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
-  const { global } = splitExtraRules();
-  for (const rule of global) {
-    if (rule.onReference !== undefined) runRuleHook(rule, ctx, { hook: 'onReference' }, () => rule.onReference!(ctx));
-  }
-  const orderRules = global.filter((r) => r.onOrderEvent !== undefined);
-  const tradeRules = global.filter((r) => r.onTrade !== undefined);
+  const rules = new RuleSet({ ref, params: step.plan.parameters, sink }, splitPack().global);
+  const ctx = rules.ctx;
+  const orderHooks = rules.hooks('onOrderEvent');
+  const tradeHooks = rules.hooks('onTrade');
 
   const orderSeq = new SequenceTracker('orders+trades', sink);
   let processed = 0;
@@ -54,7 +50,9 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
       const line = merge.take() ?? (await merge.next());
       if (line === undefined) break;
       const item = toItem(line);
-      replayGlobal(item, line, orderRules, tradeRules, ctx);
+      // The global rules' order-flow hooks, called as the order-flow auditor calls them, with the partition's views.
+      if (item.kind === 'order') orderHooks.call(item.file, item.line, item, line.b ?? undefined, ctx, undefined);
+      else tradeHooks.call(item.file, item.line, item, line.m ?? undefined, line.t ?? undefined, ctx);
       orderSeq.observe(item.rec.seq, item);
       processed++;
     }
@@ -70,25 +68,14 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
     );
   }
 
-  const collateralRules = global.filter((r) => r.onCollateral !== undefined);
-  for await (const line of readChunks<LocatedLine<CollateralEvent>>(step.work, ledger.collateral)) {
-    const item = { kind: 'collateral' as const, rec: line.r, file: line.f, line: line.l };
-    for (const rule of collateralRules) {
-      runRuleHook(rule, ctx, { hook: 'onCollateral', file: item.file, line: item.line }, () =>
-        rule.onCollateral!(item, ctx),
-      );
+  for (const stream of globalStreamsOf(step.plan.manifest.contract)) {
+    const auditor = new StreamAuditor(rules, stream);
+    type Item = StreamItem<typeof stream>;
+    for await (const line of readChunks<LocatedLine<Item['rec']>>(step.work, ledger.streams[stream] ?? [])) {
+      auditor.process({ rec: line.r, file: line.f, line: line.l } as Item);
     }
   }
-  const accessRules = global.filter((r) => r.onAccess !== undefined);
-  for await (const line of readChunks<LocatedLine<AccessEvent>>(step.work, ledger.access)) {
-    const item = { kind: 'access' as const, rec: line.r, file: line.f, line: line.l };
-    for (const rule of accessRules) {
-      runRuleHook(rule, ctx, { hook: 'onAccess', file: item.file, line: item.line }, () => rule.onAccess!(item, ctx));
-    }
-  }
-  for (const rule of global) {
-    if (rule.finish !== undefined) runRuleHook(rule, ctx, { hook: 'finish' }, () => rule.finish!(ctx));
-  }
+  rules.finish();
 
   for (const part of [...partitions, ledger]) mergeInto(sink, part);
   const quarantine: QuarantineEntry[] = [
@@ -101,34 +88,4 @@ export async function aggregateRun(state: StepState, deps: { s3: S3Client }): Pr
   const result: AggregateResult = { ...sink.export(), quarantine, fileStats };
   await step.work.putJson(AGGREGATE_FILE, result);
   return state;
-}
-
-/** The global rules' order-flow hooks, called as the OrderFlowAuditor calls them (fail closed per rule). */
-function replayGlobal(
-  item: OrderFlowItem,
-  line: AnnotatedLine,
-  orderRules: readonly Rule[],
-  tradeRules: readonly Rule[],
-  ctx: RuleContext,
-): void {
-  if (item.kind === 'order') {
-    const before = line.b ?? undefined;
-    for (const rule of orderRules) {
-      try {
-        rule.onOrderEvent!(item as { kind: 'order'; rec: OrderEvent; file: string; line: number }, before, ctx);
-      } catch (error) {
-        reportRuleError(rule, ctx, { hook: 'onOrderEvent', file: item.file, line: item.line }, error);
-      }
-    }
-    return;
-  }
-  const maker = line.m ?? undefined;
-  const taker = line.t ?? undefined;
-  for (const rule of tradeRules) {
-    try {
-      rule.onTrade!(item as { kind: 'trade'; rec: Trade; file: string; line: number }, maker, taker, ctx);
-    } catch (error) {
-      reportRuleError(rule, ctx, { hook: 'onTrade', file: item.file, line: item.line }, error);
-    }
-  }
 }

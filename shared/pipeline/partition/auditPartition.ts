@@ -1,6 +1,6 @@
 /**
  * AuditPartition (one Distributed Map item): replays one partition's symbols exactly as the single-process run replays
- * them — the OrderFlowAuditor with its own checks (DQ-6, DQ-3, CP-1/2, MMT-1..4) and the symbol-local FS/PERP rules —
+ * them — the OrderFlowAuditor with the pack's symbol-scoped rules (DQ-6, DQ-3, CP-1/2, MMT-1..4, FS-1/2, PERP-1) —
  * over the merge of the symbols' chunks by ordinal, which is the global order restricted to these symbols. An
  * EventRecorder writes every processed item with the replay's views for Aggregate.
  *
@@ -15,15 +15,15 @@
 import { deserialize, serialize } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { RuleContext } from '../../checks/rule.js';
+import { type AuditorCheckpoint, OrderFlowAuditor } from '../../audit/orderFlowAuditor.js';
+import { RuleSet } from '../../audit/ruleSet.js';
+import { splitPack } from '../../checks/pack.js';
 import type { QuarantineEntry } from '../../ingest/readRecords.js';
-import { type AuditorCheckpoint, OrderFlowAuditor } from '../../orderflow/auditor.js';
 import { type AnnotatedLine, EventRecorder, type OrderedLine, toItem } from './annotatedEvents.js';
 import { PartitionInvariantError, StepInputError, WorkAreaError } from './errors.js';
 import { INGEST_FILE, type IngestResult } from './ingest.js';
 import { OrdinalMerge } from './mergeByOrdinal.js';
 import { type PartialResult, TrackingCollector } from './partialResult.js';
-import { splitExtraRules } from './ruleSplit.js';
 import { openStep, type StepState } from './runPlan.js';
 import { ChunkCursor, ChunkedLineWriter, type ChunkPosition } from './workArea.js';
 
@@ -93,7 +93,6 @@ export async function auditPartition(
   }
   const ref = await step.reference();
   const sink = new TrackingCollector();
-  const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
   let current = -1;
   let recordError: unknown;
   let writer: ChunkedLineWriter | undefined;
@@ -107,10 +106,13 @@ export async function auditPartition(
       }
     },
   );
-  const { local } = splitExtraRules();
+  const rules = new RuleSet({ ref, params: step.plan.parameters, sink }, splitPack().symbol, {
+    replays: ['orders+trades'],
+    extra: [recorder],
+  });
   // Same callback shape as the single-process run: a context-only contract failure is one DQ-1 record.
   let quarantine: QuarantineEntry[] = [];
-  const auditor = new OrderFlowAuditor(ctx, [...local, recorder], (q) => quarantine.push({ ...q, scope: 'record' }));
+  const auditor = new OrderFlowAuditor(rules, (q) => quarantine.push({ ...q, scope: 'record' }));
 
   let items = 0;
   let positions: readonly ChunkPosition[] = symbols.map(() => ({ chunk: 0, line: 0 }));
@@ -188,7 +190,7 @@ export async function auditPartition(
     return output(false);
   }
 
-  auditor.finish();
+  rules.finish();
   const expected = symbols.reduce((n, s) => n + ingest.symbols[s]!.items, 0);
   if (items !== expected) {
     throw new PartitionInvariantError(`partition ${state.partition} read ${items} of ${expected} items`);

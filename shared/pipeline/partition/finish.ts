@@ -10,13 +10,13 @@ import type { OutputSink } from '../../adapters/s3/outputSink.js';
 import type { Finding } from '../../contract/finding.js';
 import type { Signer } from '../../evidence/signer.js';
 import { FindingCollector } from '../../findings/collector.js';
-import { unsupportedFileEntry } from '../../ingest/layout.js';
 import type { FindingsStore } from '../../store/findingsStore.js';
 import { checkCounts, finalizeRun, PACK_FILES } from '../finalizeRun.js';
-import { FileStatsBook } from '../inputs.js';
+import { openingStats } from '../openRun.js';
 import { QuarantineLog } from '../quarantineLog.js';
 import type { RunSummary } from '../summary.js';
 import { AGGREGATE_FILE, type AggregateResult } from './aggregate.js';
+import { CaughtStepError } from './errors.js';
 import { mergeInto } from './partialResult.js';
 import { openStep, type RunRef, type StepState } from './runPlan.js';
 
@@ -36,10 +36,8 @@ export async function reportRun(state: StepState, deps: ReportDeps): Promise<Ste
   mergeInto(collector, agg);
   const quarantine = new QuarantineLog();
   for (const q of agg.quarantine) quarantine.add(q);
-  const stats = new FileStatsBook(plan.input_hashes, step.layout);
-  // Their DQ-1 entries are in the quarantine already (Plan); this books the fault on the file.
-  for (const f of step.layout.unsupported) stats.unsupported(f, unsupportedFileEntry(f), () => undefined);
-  for (const s of agg.fileStats) stats.record(s);
+  // The unsupported files' DQ-1 entries are in the quarantine already (Plan); this books their fault on the file.
+  const stats = openingStats(plan.input_hashes, step.layout, agg.fileStats);
   stats.assertHashesStable();
   const result = await finalizeRun(
     {
@@ -88,7 +86,7 @@ export interface CaughtError {
   Cause?: string;
 }
 
-export function errorFromCatch(caught: CaughtError | undefined): Error {
+export function errorFromCatch(caught: CaughtError | undefined): CaughtStepError {
   let message = caught?.Cause ?? 'unknown failure';
   let name = caught?.Error ?? 'Error';
   try {
@@ -98,9 +96,7 @@ export function errorFromCatch(caught: CaughtError | undefined): Error {
   } catch {
     // A Cause that is not JSON is the message itself.
   }
-  const error = new Error(message);
-  error.name = name;
-  return error;
+  return new CaughtStepError(name, message);
 }
 
 /** Marks the run failed when Plan got far enough to name it; returns the state for the Fail state. */

@@ -1,22 +1,24 @@
 /**
- * Ledger: the collateral stream exactly as the single-process run replays it — CollateralAuditor (NRH-1..5,
- * MF-1..6) and the collateral sequence checks (DQ-2/DQ-4) — plus the access log's read. Both streams are also written,
- * in order, for the global rules that Aggregate runs over them (DQ-5 on collateral, FS-4/FS-5 on access).
+ * Ledger: the streams judged whole (every stream but the order flow), each exactly as the single-process run judges it
+ * with the rules that read its replay (the collateral ledger: NRH-1..5, MF-1..6) and the checks of its sequence
+ * (DQ-2/DQ-4). Each stream is also written, in order, for the global rules that Aggregate runs over it (DQ-5 on
+ * collateral, FS-4/FS-5 on access).
  */
 import { mkdir } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { RuleContext } from '../../checks/rule.js';
-import { CollateralAuditor } from '../../collateral/auditor.js';
+import { RuleSet } from '../../audit/ruleSet.js';
+import { splitPack } from '../../checks/pack.js';
+import { type GlobalStreamName, globalStreamsOf } from '../../contract/streams.js';
 import type { FileStats, QuarantineEntry, ReadHooks } from '../../ingest/readRecords.js';
 import { readOrderedBatches } from '../../ordering/readOrderedStream.js';
-import { SequenceTracker } from '../../ordering/sequenceTracker.js';
+import { auditWholeStream } from '../auditStreams.js';
 import { type PartialResult, TrackingCollector } from './partialResult.js';
 import { openStep, type StepState } from './runPlan.js';
 import { ChunkedLineWriter } from './workArea.js';
 
 export const LEDGER_FILE = 'ledger/result.json';
 
-/** A collateral or access record as written for Aggregate. */
+/** A record of a stream judged whole, as written for Aggregate. */
 export interface LocatedLine<T> {
   f: string;
   l: number;
@@ -24,8 +26,8 @@ export interface LocatedLine<T> {
 }
 
 export interface LedgerResult extends PartialResult {
-  collateral: string[];
-  access: string[];
+  /** Per stream judged whole (of the dataset's contract): chunks of LocatedLine, in replay order. */
+  streams: Partial<Record<GlobalStreamName, string[]>>;
 }
 
 export async function auditLedger(
@@ -37,43 +39,27 @@ export async function auditLedger(
   await mkdir(opts.tmpDir, { recursive: true });
   const ref = await step.reference();
   const sink = new TrackingCollector();
-  const ctx: RuleContext = { ref, params: step.plan.parameters, sink };
+  const rules = new RuleSet({ ref, params: step.plan.parameters, sink }, [...splitPack().replayed.values()].flat());
   const quarantine: QuarantineEntry[] = [];
   const fileStats: FileStats[] = [];
   const hooks: ReadHooks = { quarantine: (q) => quarantine.push(q), stats: (s) => fileStats.push(s) };
-  const read = <S extends 'collateral' | 'access'>(stream: S) =>
-    readOrderedBatches(step.source, step.layout, stream, hooks, {
+
+  const streams: LedgerResult['streams'] = {};
+  for (const stream of globalStreamsOf(step.plan.manifest.contract)) {
+    const out = new ChunkedLineWriter(step.work, `ledger/${stream}`, opts.chunkBytes);
+    const batches = readOrderedBatches(step.source, step.layout, stream, hooks, {
       tmpDir: opts.tmpDir,
       maxInMemory: opts.sortMemoryRecords,
     });
-
-  const collateral = new CollateralAuditor(ctx);
-  const collateralSeq = new SequenceTracker('collateral', sink);
-  const collateralOut = new ChunkedLineWriter(step.work, 'ledger/collateral', opts.chunkBytes);
-  for await (const batch of read('collateral')) {
-    for (const item of batch) {
-      collateral.process(item);
-      collateralSeq.observe(item.rec.seq, item);
-      collateralOut.add(JSON.stringify({ f: item.file, l: item.line, r: item.rec }));
-    }
-    await collateralOut.flushIfFull();
+    await auditWholeStream(stream, rules, batches, sink, {
+      each: (item) => out.add(JSON.stringify({ f: item.file, l: item.line, r: item.rec })),
+      batchDone: () => out.flushIfFull(),
+    });
+    streams[stream] = await out.close();
   }
-  collateralSeq.finish();
-  collateral.finish();
+  rules.finish();
 
-  const accessOut = new ChunkedLineWriter(step.work, 'ledger/access', opts.chunkBytes);
-  for await (const batch of read('access')) {
-    for (const item of batch) accessOut.add(JSON.stringify({ f: item.file, l: item.line, r: item.rec }));
-    await accessOut.flushIfFull();
-  }
-
-  const result: LedgerResult = {
-    ...sink.export(),
-    quarantine,
-    fileStats,
-    collateral: await collateralOut.close(),
-    access: await accessOut.close(),
-  };
+  const result: LedgerResult = { ...sink.export(), quarantine, fileStats, streams };
   await step.work.putJson(LEDGER_FILE, result);
   return state;
 }

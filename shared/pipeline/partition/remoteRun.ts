@@ -5,6 +5,7 @@
 import { DescribeExecutionCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { AuditParameters } from '../../config/parameters.js';
 import { UsageError } from '../errors.js';
+import { StepFunctionsResponseError } from './errors.js';
 
 export interface StartRemoteRunOptions {
   sfn: SFNClient;
@@ -43,7 +44,7 @@ export async function startRemoteRun(opts: StartRemoteRunOptions): Promise<Remot
       ...(opts.name !== undefined ? { name: opts.name } : {}),
     }),
   );
-  if (res.executionArn === undefined) throw new Error('Step Functions returned no execution ARN');
+  if (res.executionArn === undefined) throw new StepFunctionsResponseError('Step Functions returned no execution ARN');
   return { executionArn: res.executionArn, startDate: res.startDate };
 }
 

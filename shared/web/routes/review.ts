@@ -1,6 +1,6 @@
 /** A finding and the response to it (officers), and period reports: build (officers) and download. */
 import type { Hono } from 'hono';
-import { reportRange } from '../../cli/reportCommand.js';
+import { reportRange } from '../../pipeline/periodRange.js';
 import { buildPeriodReport } from '../../pipeline/periodReport.js';
 import { evidenceView } from '../../report/evidenceView.js';
 import { FINDING_STATUSES, type FindingStatus } from '../../store/types.js';
@@ -120,7 +120,7 @@ export function registerReviewRoutes(app: Hono<WorkbenchEnv>, ctx: RouteContext)
     if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) {
       throw new BadRequestError('from and to must be dates (YYYY-MM-DD)');
     }
-    const range = reportRange(from, to);
+    const range = reportRange(from, to, { from: 'From', to: 'To' });
     const at = ctx.deps.clock();
     const id = reportId(at, { venue, from: range.from, to: range.to, by: session.identity.name });
     await buildPeriodReport(

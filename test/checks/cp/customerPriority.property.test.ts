@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compareDecimal, Exact } from '#shared/contract/decimal.js';
 import type { OrderFlowItem } from '#shared/contract/events.js';
 import { orderEventSchema, tradeSchema } from '#shared/contract/records.js';
-import { type AccountSpec, refData, run } from '../../orderflow/flow.js';
+import { type AccountSpec, refData, run } from '../../audit/flow.js';
 
 const ACCOUNTS: AccountSpec[] = [
   ['MM-1', 'E-MM', 'affiliated_mm'],

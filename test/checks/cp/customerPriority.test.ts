@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUCTION_NOT_TESTED, MAKER_NOT_IN_BOOK } from '#shared/checks/cp/customerPriority.js';
-import { Flow, run, verdicts } from '../../orderflow/flow.js';
+import { Flow, run, verdicts } from '../../audit/flow.js';
 
 /** MM sells 1 at `price` (seq 1 unless `before` adds orders first); a taker IOC buys 0.4 from it. */
 function mmFill(f: Flow, opts: { price?: string; taker?: string; tradeId?: string } = {}) {

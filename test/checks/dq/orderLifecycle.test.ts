@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '#shared/checks/rule.js';
-import { Flow, run, verdicts } from '../../orderflow/flow.js';
+import { Flow, run, verdicts } from '../../audit/flow.js';
 
 describe('DQ-6 order lifecycle', () => {
   it('DQ-6: amend, cancel, expire and reject of an order the replay does not know', () => {

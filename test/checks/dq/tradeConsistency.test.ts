@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flow, run, verdicts } from '../../orderflow/flow.js';
+import { Flow, run, verdicts } from '../../audit/flow.js';
 
 /** A resting client sell of 1 at 100 (o-m) and an IOC buy of 1 (o-t). */
 function book(): Flow {

@@ -3,7 +3,7 @@
  * only knows what the rules read from the replay: each order's account/symbol as entered, and whether it is closed.
  */
 
-import type { Rule, RuleContext } from '#shared/checks/rule.js';
+import { type Rule, type RuleContext, ruleContext } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { Located, OrderView } from '#shared/contract/events.js';
 import type { AccessEvent, Account, DatasetManifest, Instrument, OrderEvent, Staff } from '#shared/contract/records.js';
@@ -84,7 +84,7 @@ export function makeRef(o: RefOptions = {}): ReferenceData {
 
 export function makeCtx(ref: ReferenceData = makeRef()): { ctx: RuleContext; sink: FindingCollector } {
   const sink = new FindingCollector();
-  return { ctx: { ref, params: DEFAULT_PARAMETERS, sink }, sink };
+  return { ctx: ruleContext(ref, DEFAULT_PARAMETERS, sink), sink };
 }
 
 let line = 0;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CHECK_BY_ID } from '#shared/checks/catalogue.js';
-import { functionalSeparationRules } from '#shared/checks/fs/index.js';
 import { operatorMarketMakingStaffRule } from '#shared/checks/fs/operatorMarketMakingStaff.js';
 import { operatorProprietaryTradingRule } from '#shared/checks/fs/operatorProprietaryTrading.js';
+import { declarationsOf } from '#shared/checks/pack.js';
 import { ACCOUNTS, drive, makeRef, only, ord, STAFF, subjects } from './fixtures.js';
 
 describe('FS-6 the operator does not trade for its own account', () => {
@@ -71,8 +71,12 @@ describe('FS-7 the operator employs no market-making staff', () => {
   });
 });
 
-describe('functionalSeparationRules', () => {
-  it('covers FS-1..FS-7, all in the catalogue, with fresh state per call', () => {
+/** The pack's FS rules, freshly created. */
+const functionalSeparationRules = () =>
+  declarationsOf(['FS-1', 'FS-2', 'FS-3', 'FS-4', 'FS-5', 'FS-6', 'FS-7']).map((d) => d.create({}));
+
+describe("the pack's FS rules", () => {
+  it('cover FS-1..FS-7, all in the catalogue, with fresh state per creation', () => {
     const ids = functionalSeparationRules().flatMap((r) => [...r.checks]);
     expect(ids).toEqual(['FS-1', 'FS-2', 'FS-3', 'FS-4', 'FS-5', 'FS-6', 'FS-7']);
     for (const id of ids) expect(CHECK_BY_ID.has(id)).toBe(true);

@@ -11,7 +11,8 @@ describe('FS-4 MM-entity staff never access restricted resources', () => {
     expect(sink.findings()).toEqual([]);
     const p = sink.population('FS-4');
     expect(p.examined).toBe(0);
-    expect(Object.values(p.notTested)).toEqual([1]);
+    // The reason, with no count: events that were not delivered cannot be counted.
+    expect(Object.values(p.notTested)).toEqual([0]);
     expect(Object.keys(p.notTested)[0]).toMatch(/no access log/);
   });
 

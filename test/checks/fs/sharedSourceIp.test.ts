@@ -15,7 +15,8 @@ describe('FS-5 no source IP shared by MM-entity staff and operator staff', () =>
       ],
     });
     expect(subjects(sink, 'FS-5')).toEqual([]);
-    expect(sink.population('FS-5')).toEqual({ examined: 2, notTested: {} });
+    // The population is staff events (3, on 2 IPs); findings are per IP.
+    expect(sink.population('FS-5')).toEqual({ examined: 3, notTested: {} });
   });
 
   it('FS-5: on orders alone when there is no access log, MM and operator staff on one IP is a medium finding', () => {

@@ -13,7 +13,8 @@ describe('FS-3 gateway sessions carry affiliated MM orders only, or none', () =>
       ord({ seq: 4, order_id: 'o-4', account_id: 'C-P', session_id: 's-c', user_id: 'cp-api' }),
     ]);
     expect(subjects(sink, 'FS-3')).toEqual([]);
-    expect(sink.population('FS-3')).toEqual({ examined: 2, notTested: {} });
+    // The population is order events (4, in 2 sessions); findings are per session.
+    expect(sink.population('FS-3')).toEqual({ examined: 4, notTested: {} });
   });
 
   it('FS-3: an MM order and a client order in one session is a high finding with both sides in evidence', () => {

@@ -139,14 +139,14 @@ describe('MF-6 no timely margin call after a valuation', () => {
 
   it('MF-6: a fully answered valuation is settled early and not kept in memory', () => {
     const r = run(events(...shortLoan(), valuation('80000', { ts: T }), marginCall({ ts: T })), {});
-    const rule = r.auditor.rules.find((x) => x instanceof LateMarginCall) as LateMarginCall;
+    const rule = r.rules.rules.find((x) => x instanceof LateMarginCall) as LateMarginCall;
     expect(rule.pendingCount).toBe(0);
     expect(r.ids('MF-6')).toEqual([]);
   });
 
   it('MF-6: a valuation left pending is reported in finish()', () => {
     const r = run(events(...shortLoan(), valuation('80000', { ts: T })));
-    const rule = r.auditor.rules.find((x) => x instanceof LateMarginCall) as LateMarginCall;
+    const rule = r.rules.rules.find((x) => x instanceof LateMarginCall) as LateMarginCall;
     expect(rule.pendingCount).toBe(0);
     expect(r.ids('MF-6')).toEqual(['c-3']);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UNKNOWN_ACCOUNT } from '#shared/checks/mmt/orderEventAccount.js';
 import { BOTH_UNKNOWN } from '#shared/checks/mmt/tradeTagMismatch.js';
-import { Flow, run, verdicts } from '../../orderflow/flow.js';
+import { Flow, run, verdicts } from '../../audit/flow.js';
 
 describe('MMT-1 untagged affiliated MM order', () => {
   it('MMT-1: an affiliated MM order with mm_tag = false at new is high; tagged is compliant', () => {

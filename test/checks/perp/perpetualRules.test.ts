@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECK_BY_ID } from '#shared/checks/catalogue.js';
-import { perpetualRules } from '#shared/checks/perp/index.js';
+import { declarationsOf } from '#shared/checks/pack.js';
 import { perpetualReferenceAssetRule } from '#shared/checks/perp/perpetualReferenceAsset.js';
 import { perpetualRetailAccessRule } from '#shared/checks/perp/perpetualRetailAccess.js';
 import type { Instrument } from '#shared/contract/records.js';
@@ -93,8 +93,11 @@ describe('PERP-2 perpetuals reference assets approved for retail spot trading', 
   });
 });
 
-describe('perpetualRules', () => {
-  it('covers PERP-1 and PERP-2, in the catalogue, fresh per call', () => {
+/** The pack's PERP rules, freshly created. */
+const perpetualRules = () => declarationsOf(['PERP-1', 'PERP-2']).map((d) => d.create({}));
+
+describe("the pack's PERP rules", () => {
+  it('cover PERP-1 and PERP-2, in the catalogue, fresh per creation', () => {
     const a = perpetualRules();
     const b = perpetualRules();
     expect(a.flatMap((r) => [...r.checks])).toEqual(['PERP-1', 'PERP-2']);
