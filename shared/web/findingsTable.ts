@@ -4,11 +4,25 @@
  * filtered set. Pure: the same rows and query give the same page.
  */
 import { SEVERITIES, SEVERITY_RANK, type Severity } from '../contract/finding.js';
+import { parseTimestampNs } from '../contract/time.js';
 import type { FindingRow } from '../store/findingRows.js';
-import { FINDING_STATUSES, type FindingStatus } from '../store/types.js';
+import { FINDING_STATUSES, type FindingStatus, type Period } from '../store/types.js';
 import { BadRequestError } from './errors.js';
 
-export type StatusedRow = FindingRow & { status: FindingStatus };
+/**
+ * What a row sorts by, computed once when a run's rows are read (a sort compares them ~n log n times): text by its
+ * natural key, the timestamp as the instant it names.
+ */
+export interface RowOrder {
+  check: string;
+  subject: string;
+  account: string | null;
+  symbol: string | null;
+  ts: bigint | null;
+}
+
+export type SortableRow = FindingRow & { order: RowOrder };
+export type StatusedRow = SortableRow & { status: FindingStatus };
 
 export const SORT_KEYS = ['check', 'severity', 'subject', 'account', 'symbol', 'ts', 'status'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -106,7 +120,28 @@ export function tableQueryParams(q: TableQuery, change: Partial<TableQuery> = {}
   return p;
 }
 
-export function withStatuses(rows: readonly FindingRow[], answered: ReadonlyMap<string, FindingStatus>): StatusedRow[] {
+/**
+ * The rows with their sort keys. A timestamp that does not parse (never from a validated record) sorts as missing. A
+ * dataset may write fractions of any length, so timestamps are not compared as text (as text, .89Z would sort after
+ * .890180733Z, which is later).
+ */
+export function sortableRows(rows: readonly FindingRow[]): SortableRow[] {
+  return rows.map((r) => ({
+    ...r,
+    order: {
+      check: naturalKey(r.check_id),
+      subject: naturalKey(r.subject),
+      account: r.account_id === null ? null : naturalKey(r.account_id),
+      symbol: r.symbol === null ? null : naturalKey(r.symbol),
+      ts: r.ts === null ? null : (parseTimestampNs(r.ts) ?? null),
+    },
+  }));
+}
+
+export function withStatuses(
+  rows: readonly SortableRow[],
+  answered: ReadonlyMap<string, FindingStatus>,
+): StatusedRow[] {
   return rows.map((r) => ({ ...r, status: answered.get(r.finding_id) ?? 'open' }));
 }
 
@@ -123,26 +158,57 @@ export function filterRows(rows: readonly StatusedRow[], q: TableQuery): Statuse
   );
 }
 
-const byText = (a: string | null, b: string | null): number =>
-  a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0;
+/**
+ * A key whose code-unit order is the order a person reads ids in: each run of digits is written with its length first
+ * (leading zeros dropped), so t-753 sorts before t-1084 and C-2 before C-10. Platform collation tables play no part.
+ */
+export function naturalKey(text: string): string {
+  return text.replace(/\d+/g, (digits) => {
+    const n = digits.replace(/^0+(?=\d)/, '');
+    return `${String(n.length).padStart(3, '0')}${n}`;
+  });
+}
 
-const COMPARE: Record<SortKey, (a: StatusedRow, b: StatusedRow) => number> = {
-  check: (a, b) => byText(a.check_id, b.check_id),
-  severity: (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity],
-  subject: (a, b) => byText(a.subject, b.subject),
-  account: (a, b) => byText(a.account_id, b.account_id),
-  symbol: (a, b) => byText(a.symbol, b.symbol),
-  ts: (a, b) => byText(a.ts, b.ts),
-  status: (a, b) => FINDING_STATUSES.indexOf(a.status) - FINDING_STATUSES.indexOf(b.status),
+/** Natural order of two ids, ties (ids that differ only in leading zeros) broken by code unit: a total order. */
+export function naturalCompare(a: string, b: string): number {
+  return byCodeUnit(naturalKey(a), naturalKey(b)) || byCodeUnit(a, b);
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+type SortValue = string | number | bigint | null;
+
+/** A row's value for a column: severity by rank (critical first), status in its workflow order. */
+const SORT_VALUE: Record<SortKey, (r: StatusedRow) => SortValue> = {
+  check: (r) => r.order.check,
+  severity: (r) => -SEVERITY_RANK[r.severity],
+  subject: (r) => r.order.subject,
+  account: (r) => r.order.account,
+  symbol: (r) => r.order.symbol,
+  ts: (r) => r.order.ts,
+  status: (r) => FINDING_STATUSES.indexOf(r.status),
 };
+
+/** Missing values last (first when descending, as the sign turns the whole comparison). */
+function byValue(a: SortValue, b: SortValue): number {
+  if (a === b) return 0;
+  if (a === null || b === null) return a === null ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** Sorted by the key, then check and subject (findings.jsonl order), then finding_id: a total, stable order. */
 export function sortRows(rows: StatusedRow[], sort: SortKey, dir: 'asc' | 'desc'): StatusedRow[] {
   const sign = dir === 'asc' ? 1 : -1;
-  const primary = COMPARE[sort];
+  const value = SORT_VALUE[sort];
   return rows.sort(
     (a, b) =>
-      sign * primary(a, b) || COMPARE.check(a, b) || COMPARE.subject(a, b) || byText(a.finding_id, b.finding_id),
+      sign * byValue(value(a), value(b)) ||
+      byCodeUnit(a.order.check, b.order.check) ||
+      byCodeUnit(a.order.subject, b.order.subject) ||
+      byCodeUnit(a.subject, b.subject) ||
+      byCodeUnit(a.finding_id, b.finding_id),
   );
 }
 
@@ -167,14 +233,64 @@ export function tablePage(rows: readonly StatusedRow[], q: TableQuery): TablePag
   };
 }
 
-/** Distinct values of a column, sorted (for the filter choices). */
+/** Distinct values of a column, in natural order (for the filter choices). */
 export function distinct(rows: readonly StatusedRow[], pick: (r: StatusedRow) => string | null): string[] {
   const set = new Set<string>();
   for (const r of rows) {
     const v = pick(r);
     if (v !== null) set.add(v);
   }
-  return [...set].sort();
+  return [...set].sort(naturalCompare);
+}
+
+const HOUR_NS = 3_600_000_000_000n;
+/** Longer periods are charted by day: a bar per hour would be too many to read. */
+const MAX_HOURLY_BUCKETS = 48;
+
+/**
+ * Findings over the run's period for the run page's chart: one bar per UTC hour of the period (per UTC day when it is
+ * longer than two days), hours without findings included as zero bars so the chart reads as a time line. Findings
+ * whose time falls outside the period (a record may carry any time) are counted in a bar before or after it, never
+ * dropped; findings without a time are left out (the chart says which it counts).
+ */
+export interface FindingsOverTime {
+  unit: 'hour' | 'day';
+  bars: { label: string; count: number }[];
+}
+
+export function findingsOverTime(rows: readonly SortableRow[], period: Period): FindingsOverTime {
+  const start = parseTimestampNs(period.period_start);
+  const end = parseTimestampNs(period.period_end);
+  if (start === undefined || end === undefined || end <= start) return { unit: 'hour', bars: [] };
+  const hourly = (end - start + HOUR_NS - 1n) / HOUR_NS <= BigInt(MAX_HOURLY_BUCKETS);
+  const step = hourly ? HOUR_NS : 24n * HOUR_NS;
+  const first = start - (start % step);
+  const buckets = Number((end - first + step - 1n) / step);
+  const counts = new Array<number>(buckets).fill(0);
+  let before = 0;
+  let after = 0;
+  for (const r of rows) {
+    const ts = r.order.ts;
+    if (ts === null) continue;
+    if (ts < start) before++;
+    else if (ts >= end) after++;
+    else counts[Number((ts - first) / step)]!++;
+  }
+  const iso = (i: number) => new Date(Number((first + BigInt(i) * step) / 1_000_000n)).toISOString();
+  const oneDay = iso(0).slice(0, 10) === iso(buckets - 1).slice(0, 10);
+  const label = (i: number) => {
+    const at = iso(i);
+    if (!hourly) return at.slice(0, 10);
+    return oneDay ? `${at.slice(11, 13)}:00` : `${at.slice(5, 10)} ${at.slice(11, 13)}:00`;
+  };
+  return {
+    unit: hourly ? 'hour' : 'day',
+    bars: [
+      ...(before > 0 ? [{ label: 'before', count: before }] : []),
+      ...counts.map((count, i) => ({ label: label(i), count })),
+      ...(after > 0 ? [{ label: 'after', count: after }] : []),
+    ],
+  };
 }
 
 export const CSV_COLUMNS = ['finding_id', 'check_id', 'severity', 'status', 'subject', 'account_id', 'symbol', 'ts'];

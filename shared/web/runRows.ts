@@ -3,15 +3,14 @@
  * with the statuses read again on every request (they change whenever someone answers). A run that is still running
  * is read afresh each time. A few runs are kept, the least recently used dropped first.
  */
-import type { FindingRow } from '../store/findingRows.js';
 import type { FindingsStore } from '../store/findingsStore.js';
 import type { RunRecord } from '../store/types.js';
-import { type StatusedRow, withStatuses } from './findingsTable.js';
+import { type SortableRow, type StatusedRow, sortableRows, withStatuses } from './findingsTable.js';
 
 export type RowsStore = Pick<FindingsStore, 'runFindingRows' | 'answeredStatuses'>;
 
 export class RunRowsCache {
-  readonly #entries = new Map<string, { stamp: string; rows: Promise<FindingRow[]> }>();
+  readonly #entries = new Map<string, { stamp: string; rows: Promise<SortableRow[]> }>();
 
   constructor(
     private readonly store: RowsStore,
@@ -32,8 +31,8 @@ export class RunRowsCache {
     if (run.status === 'completed') this.#rows(run).catch(() => undefined);
   }
 
-  #rows(run: RunRecord): Promise<FindingRow[]> {
-    if (run.status !== 'completed') return this.store.runFindingRows(run.run_id);
+  #rows(run: RunRecord): Promise<SortableRow[]> {
+    if (run.status !== 'completed') return this.store.runFindingRows(run.run_id).then(sortableRows);
     const stamp = `${run.completed_at ?? ''}#${run.attempts}`;
     const hit = this.#entries.get(run.run_id);
     if (hit !== undefined && hit.stamp === stamp) {
@@ -41,7 +40,7 @@ export class RunRowsCache {
       this.#entries.set(run.run_id, hit);
       return hit.rows;
     }
-    const rows = this.store.runFindingRows(run.run_id);
+    const rows = this.store.runFindingRows(run.run_id).then(sortableRows);
     this.#entries.set(run.run_id, { stamp, rows });
     rows.catch(() => this.#entries.delete(run.run_id));
     while (this.#entries.size > this.maxRuns) {

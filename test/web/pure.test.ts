@@ -6,8 +6,11 @@ import { BadRequestError } from '#shared/web/errors.js';
 import {
   csvField,
   csvLines,
+  findingsOverTime,
+  naturalCompare,
   parseTableQuery,
   type StatusedRow,
+  sortableRows,
   tablePage,
   tableQueryParams,
   withStatuses,
@@ -50,7 +53,7 @@ const row = (i: number, more: Partial<FindingRow> = {}): FindingRow => ({
 
 describe('the findings table', () => {
   const rows: StatusedRow[] = withStatuses(
-    Array.from({ length: 120 }, (_, i) => row(i)),
+    sortableRows(Array.from({ length: 120 }, (_, i) => row(i))),
     new Map([['f-003', 'acknowledged']]),
   );
 
@@ -91,6 +94,65 @@ describe('the findings table', () => {
     expect(byTsDesc).toEqual([...byTsDesc].sort().reverse());
     const accounts = tablePage(rows, parseTableQuery({ sort: 'account', size: '200' })).rows.map((r) => r.account_id);
     expect(accounts.at(-1)).toBeNull();
+  });
+
+  it('orders ids as a person reads them and times by their instant, whatever the length of the fraction', () => {
+    expect(['t-1084', 't-753', 't-80', 'T-9', 'C-10', 'C-2', 'C-02'].sort(naturalCompare)).toEqual([
+      'C-02',
+      'C-2',
+      'C-10',
+      'T-9',
+      't-80',
+      't-753',
+      't-1084',
+    ]);
+    const timed = withStatuses(
+      sortableRows([
+        row(1, { ts: '2026-02-12T10:00:00.89Z' }),
+        row(2, { ts: '2026-02-12T10:00:00.890180733Z' }),
+        row(3, { ts: null }),
+        row(4, { ts: '2026-02-12T10:00:00Z' }),
+      ]),
+      new Map(),
+    );
+    expect(tablePage(timed, parseTableQuery({ sort: 'ts' })).rows.map((r) => r.finding_id)).toEqual([
+      'f-004',
+      'f-001',
+      'f-002',
+      'f-003',
+    ]);
+    // T-1000 is the last subject, not the first as it would be by code unit.
+    const subjects = tablePage(rows, parseTableQuery({ sort: 'subject', size: '200' })).rows.map((r) => r.subject);
+    expect([subjects[0], subjects.at(-1)]).toEqual(['T-881', 'T-1000']);
+  });
+
+  it('charts every hour of the period, zeros included, and counts findings outside it before or after', () => {
+    const period = { period_start: '2026-02-12T00:00:00Z', period_end: '2026-02-13T00:00:00Z' };
+    const timed = sortableRows([
+      row(1, { ts: '2026-02-12T03:15:00Z' }),
+      row(2, { ts: '2026-02-12T03:59:59.999999999Z' }),
+      row(3, { ts: '2026-02-11T23:00:00Z' }),
+      row(4, { ts: '2026-02-13T00:00:00Z' }),
+      row(5, { ts: null }),
+    ]);
+    const day = findingsOverTime(timed, period);
+    expect(day.unit).toBe('hour');
+    expect(day.bars.map((b) => b.label)).toEqual([
+      'before',
+      ...Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, '0')}:00`),
+      'after',
+    ]);
+    expect(day.bars.find((b) => b.label === '03:00')?.count).toBe(2);
+    expect(day.bars.reduce((n, b) => n + b.count, 0)).toBe(4);
+    // A Hong Kong day crosses a UTC date: the labels name the date too.
+    const hk = findingsOverTime(timed, { period_start: '2026-02-11T16:00:00Z', period_end: '2026-02-12T16:00:00Z' });
+    expect(hk.bars[0]?.label).toBe('02-11 16:00');
+    expect(hk.bars.map((b) => b.label)).toHaveLength(25);
+    expect(hk.bars.at(-1)).toEqual({ label: 'after', count: 1 });
+    const week = findingsOverTime(timed, { period_start: '2026-02-09T00:00:00Z', period_end: '2026-02-16T00:00:00Z' });
+    expect(week.unit).toBe('day');
+    expect(week.bars.map((b) => b.label)).toHaveLength(7);
+    expect(week.bars.find((b) => b.label === '2026-02-12')?.count).toBe(2);
   });
 
   it('refuses values it does not know, naming the parameter', () => {

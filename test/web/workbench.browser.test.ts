@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWorkbench } from '#shared/cli/serveCommand.js';
+import { naturalCompare } from '#shared/web/findingsTable.js';
 import {
   auditGenerated,
   launchChromium,
@@ -221,7 +222,7 @@ describe('the workbench in a browser', { timeout: 120_000 }, () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/sort=subject/);
     const subjects = await page.locator('table.findings tbody td.subject').allTextContents();
-    expect(subjects).toEqual([...subjects].sort());
+    expect(subjects).toEqual([...subjects].sort(naturalCompare));
     // Into the rows, down two, open with Enter.
     await tabUntil(page, 'table.findings tbody a');
     const rows = await page.locator('table.findings tbody tr').count();

@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../../contract/finding.js';
 import type { VerifyResult } from '../../evidence/verify.js';
 import type { CheckSummary, RunSummary } from '../../pipeline/summary.js';
 import type { RunRecord } from '../../store/types.js';
+import type { FindingsOverTime } from '../findingsTable.js';
 import { type Html, html } from '../html.js';
 import { isOfficer, type Session } from '../identity.js';
 import { page } from './layout.js';
@@ -31,7 +32,7 @@ function packLinks(runId: string, pack: RunListing['pack']): Html {
 export function runsPage(session: Session, listings: readonly RunListing[]): Html {
   const rows = listings.map(
     ({ run: r, pack }) => html`<tr>
-<td><a href="${runHref(r.run_id)}" class="mono">${short(r.run_id)}</a></td>
+<td class="nowrap"><a href="${runHref(r.run_id)}" class="mono">${short(r.run_id)}</a></td>
 <td>${r.venue}</td>
 <td><time>${r.period_start}</time> – <time>${r.period_end}</time></td>
 <td><span class="run-status run-${r.status}">${r.status}</span></td>
@@ -62,8 +63,8 @@ export interface RunOverview {
   pack: RunListing['pack'];
   /** summary.json of the pack (not-tested reasons, data completeness), when the pack was found. */
   summary: RunSummary | null;
-  /** Findings per UTC hour of their timestamp (findings without one are left out), when the run has findings. */
-  byHour: { hour: string; count: number }[];
+  /** Findings per UTC hour (or day) of the period, by their time (findingsOverTime), when the run has findings. */
+  overTime: FindingsOverTime;
   accepted: boolean;
 }
 
@@ -84,7 +85,7 @@ function checkRows(o: RunOverview): Html[] {
 <td class="num">${c?.examined ?? s?.examined ?? 0}</td>
 <td class="num">${c?.not_tested ?? s?.not_tested ?? 0}${
       reasons.length > 0
-        ? html`<ul class="reasons">${reasons.map(([why, n]) => html`<li>${n} — ${why}</li>`)}</ul>`
+        ? html`<ul class="reasons">${reasons.map(([why, n]) => html`<li>${n > 0 ? `${n} — ` : ''}${why}</li>`)}</ul>`
         : ''
     }</td>
 <td>${severityCounts(findings)}</td>
@@ -100,9 +101,9 @@ function completeness(s: RunSummary | null): Html {
   }
   const r = s.reconciliation;
   return html`<dl class="facts" data-testid="completeness">
-<dt>Records read</dt><dd class="num">${r.records}</dd>
-<dt>Accepted</dt><dd class="num">${r.accepted}</dd>
-<dt>Quarantined (DQ-1)</dt><dd class="num">${r.quarantined}</dd>
+<dt>Records read</dt><dd>${r.records}</dd>
+<dt>Accepted</dt><dd>${r.accepted}</dd>
+<dt>Quarantined (DQ-1)</dt><dd>${r.quarantined}</dd>
 <dt>Reconciles</dt><dd>${r.balanced ? 'yes: records = accepted + quarantined' : html`<span class="bad">NO</span>`}</dd>
 <dt>Access log</dt><dd>${s.access_log_present ? 'present' : 'absent'}</dd>
 </dl>
@@ -173,8 +174,8 @@ ${barChart(
   byCheck.map((x) => ({ label: x.id, value: x.n })),
 )}
 ${barChart(
-  'Findings by hour (UTC)',
-  o.byHour.map((h) => ({ label: h.hour, value: h.count })),
+  `Findings by ${o.overTime.unit} (UTC)`,
+  o.overTime.bars.map((b) => ({ label: b.label, value: b.count })),
 )}
 ${barChart(
   'Findings by severity',

@@ -3,7 +3,15 @@ import type { Hono } from 'hono';
 import type { VerifyResult } from '../../evidence/verify.js';
 import { packFileName, type RouteContext } from '../app.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import { csvLines, distinct, filterRows, parseTableQuery, sortRows, tablePage } from '../findingsTable.js';
+import {
+  csvLines,
+  distinct,
+  filterRows,
+  findingsOverTime,
+  parseTableQuery,
+  sortRows,
+  tablePage,
+} from '../findingsTable.js';
 import { isOfficer, type WorkbenchEnv } from '../identity.js';
 import { findingsPage } from '../pages/findings.js';
 import { sendPage } from '../pages/layout.js';
@@ -67,19 +75,13 @@ export function registerRunRoutes(app: Hono<WorkbenchEnv>, ctx: RouteContext): v
       pack === undefined ? undefined : verifyOrError(ctx, pack),
       run.status === 'completed' && (run.findings_total ?? 0) > 0 ? ctx.rows.rows(run) : [],
     ]);
-    const hours = new Map<string, number>();
-    for (const r of rows) {
-      if (r.ts === null) continue;
-      const hour = `${r.ts.slice(11, 13)}:00`;
-      hours.set(hour, (hours.get(hour) ?? 0) + 1);
-    }
     return sendPage(
       c,
       runPage(c.get('session'), {
         run,
         pack: pack === undefined || verify === undefined ? null : { uri: pack.uri, verify },
         summary,
-        byHour: [...hours].sort(([a], [b]) => (a < b ? -1 : 1)).map(([hour, count]) => ({ hour, count })),
+        overTime: rows.length > 0 ? findingsOverTime(rows, run) : { unit: 'hour', bars: [] },
         accepted: c.req.query('accepted') !== undefined,
       }),
     );
