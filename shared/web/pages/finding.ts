@@ -11,6 +11,15 @@ export function evidenceBlocks(blocks: readonly EvidenceBlock[]): Html {
   return html`${blocks.map(evidenceBlock)}`;
 }
 
+/** Values up to this long (prices, quantities, seqs, record locations) are never broken across lines. */
+const UNBROKEN = 32;
+
+/** A long id wraps anywhere in its cell; a short value keeps its line, so a column of numbers stays readable. */
+function cellClass(cell: string, mono: boolean): Html {
+  if (!mono) return html``;
+  return cell.length <= UNBROKEN ? html` class="mono nowrap"` : html` class="mono"`;
+}
+
 function evidenceBlock(b: EvidenceBlock): Html {
   switch (b.kind) {
     case 'fields':
@@ -20,7 +29,7 @@ function evidenceBlock(b: EvidenceBlock): Html {
     case 'table':
       return html`<table class="grid compact evidence"><caption>${b.title}</caption>
 <thead><tr>${b.columns.map((col) => html`<th scope="col">${col}</th>`)}</tr></thead>
-<tbody>${b.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td${b.mono?.[i] === true ? html` class="mono"` : ''}>${cell}</td>`)}</tr>`)}</tbody>
+<tbody>${b.rows.map((row) => html`<tr>${row.map((cell, i) => html`<td${cellClass(cell, b.mono?.[i] === true)}>${cell}</td>`)}</tr>`)}</tbody>
 ${b.note !== undefined ? html`<tfoot><tr><td colspan="${b.columns.length}">${b.note}</td></tr></tfoot>` : ''}</table>`;
     case 'text':
       return html`<p class="evidence">${b.text}</p>`;
@@ -94,18 +103,11 @@ export function findingPage(session: Session, v: FindingView): Html {
       [short(back), runHref(back)],
       ['Findings', `${runHref(back)}/findings`],
     ],
+    // Two columns on a wide screen: what the finding is and its evidence on the left; its facts, history and the
+    // response form beside them, so the form is on the first screen. One column, in this order, on a narrow one.
     body: html`${recordedNotice(v)}
-<dl class="facts" data-testid="finding-facts">
-<dt>Finding id</dt><dd class="mono">${f.finding_id}</dd>
-<dt>Check</dt><dd>${f.check_id} ${severityBadge(f.severity)}</dd>
-<dt>Status</dt><dd data-testid="finding-status">${statusBadge(f.status)}</dd>
-<dt>Subject</dt><dd class="mono" data-testid="subject">${f.subject}</dd>
-<dt>Venue / period</dt><dd>${f.venue} · <time>${f.period_start}</time> – <time>${f.period_end}</time></dd>
-<dt>Account</dt><dd class="mono">${f.account_id ?? '—'}</dd>
-<dt>Symbol</dt><dd>${f.symbol ?? '—'}</dd>
-<dt>Time / seq</dt><dd class="mono">${f.ts ?? '—'} · ${f.seq ?? '—'}</dd>
-<dt>Reported by run</dt><dd><a class="mono" href="${runHref(f.run_id)}">${short(f.run_id)}</a>${f.retired_by_run !== null ? html` · retired by the accepted run <a href="${runHref(f.retired_by_run)}">${short(f.retired_by_run)}</a>` : ''}</dd>
-</dl>
+<div class="finding-layout">
+<div class="finding-main">
 <section class="card">
 <h2>${f.title}</h2>
 <p>${f.detail}</p>
@@ -128,10 +130,27 @@ ${
 <h2>Evidence</h2>
 ${evidenceBlocks(v.blocks)}
 </section>
+</div>
+<aside class="finding-side" aria-label="Status, history and response">
+<dl class="facts" data-testid="finding-facts">
+<dt>Status</dt><dd data-testid="finding-status">${statusBadge(f.status)}</dd>
+<dt>Check</dt><dd>${f.check_id} ${severityBadge(f.severity)}</dd>
+<dt>Subject</dt><dd class="mono" data-testid="subject">${f.subject}</dd>
+<dt>Account</dt><dd class="mono">${f.account_id ?? '—'}</dd>
+<dt>Symbol</dt><dd>${f.symbol ?? '—'}</dd>
+<dt>Time</dt><dd class="mono">${f.ts ?? '—'}</dd>
+<dt>Seq</dt><dd class="mono">${f.seq ?? '—'}</dd>
+<dt>Venue</dt><dd>${f.venue}</dd>
+<dt>Period</dt><dd><time>${f.period_start}</time> – <time>${f.period_end}</time></dd>
+<dt>Reported by</dt><dd><a class="mono" href="${runHref(f.run_id)}">${short(f.run_id)}</a>${f.retired_by_run !== null ? html` · retired by the accepted run <a href="${runHref(f.retired_by_run)}">${short(f.retired_by_run)}</a>` : ''}</dd>
+<dt>Finding id</dt><dd class="mono">${f.finding_id}</dd>
+</dl>
 <section>
 <h2>History</h2>
 ${timeline(f.history)}
 </section>
-${responseForm(session, f, v.fromRun)}`,
+${responseForm(session, f, v.fromRun)}
+</aside>
+</div>`,
   });
 }

@@ -39,10 +39,12 @@ function select(
   options: readonly string[],
   text?: (v: string) => string,
 ): Html {
+  // A value asked for in the URL that no finding of the run has (a bookmarked filter) is still shown as chosen.
+  const all = current !== undefined && !options.includes(current) ? [current, ...options] : options;
   return html`<label>${label}
 <select name="${name}">
 <option value="">any</option>
-${options.map((o) => html`<option value="${o}"${o === current ? html` selected` : ''}>${text === undefined ? o : text(o)}</option>`)}
+${all.map((o) => html`<option value="${o}"${o === current ? html` selected` : ''}>${text === undefined ? o : text(o)}</option>`)}
 </select></label>`;
 }
 
@@ -70,7 +72,7 @@ export function findingsPage(session: Session, v: FindingsView): Html {
 <td class="mono subject">${r.subject}</td>
 <td class="mono">${r.account_id ?? '—'}</td>
 <td>${r.symbol ?? '—'}</td>
-<td class="mono">${r.ts ?? '—'}</td>
+<td class="mono nowrap">${r.ts ?? '—'}</td>
 <td data-testid="row-status">${statusBadge(r.status)}</td>
 </tr>`,
   );

@@ -47,7 +47,7 @@ ${head(o.title)}
 <main id="main">
 ${
   o.trail !== undefined && o.trail.length > 0
-    ? html`<nav class="trail" aria-label="Breadcrumb">${o.trail.map(([label, href]) => html`<a href="${href}">${label}</a> › `)}</nav>`
+    ? html`<nav class="trail" aria-label="Breadcrumb">${o.trail.map(([label, href], i) => html`${i > 0 ? ' › ' : ''}<a href="${href}">${label}</a>`)}</nav>`
     : ''
 }
 <h1>${o.title}</h1>
