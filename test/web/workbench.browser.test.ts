@@ -20,7 +20,9 @@ import {
 } from './harness.js';
 
 /** The little of the DOM the page functions use (typed here: the project's lib has no DOM). */
+declare const window: { innerWidth: number };
 declare const document: {
+  documentElement: { scrollWidth: number };
   activeElement: { matches(selector: string): boolean; getAttribute(name: string): string | null } | null;
   querySelector(selector: string): { value: string } | null;
   querySelectorAll(selector: string): { length: number };
@@ -28,6 +30,8 @@ declare const document: {
 
 const HOSTILE_TRADE = `<img src=x onerror=alert(1)>"'t-`;
 const HOSTILE_ORDER = '</script><script>alert(2)</script>o-';
+/** Account ids of 117 characters (the contract allows 128), markup and no space to break at. */
+const HOSTILE_ACCOUNT = `<b>acct</b>${'A1234567890'.repeat(9)}C-`;
 const HOSTILE_VENUE = 'XSS<svg onload=alert(4)>';
 
 let h: WebHarness;
@@ -77,7 +81,8 @@ beforeAll(async () => {
           ? text.replace('"venue":"HKVX"', `"venue":${JSON.stringify(HOSTILE_VENUE)}`)
           : text
               .replaceAll('"t-', `${JSON.stringify(HOSTILE_TRADE).slice(0, -1)}`)
-              .replaceAll('"o-', `${JSON.stringify(HOSTILE_ORDER).slice(0, -1)}`),
+              .replaceAll('"o-', `${JSON.stringify(HOSTILE_ORDER).slice(0, -1)}`)
+              .replaceAll('"C-', `${JSON.stringify(HOSTILE_ACCOUNT).slice(0, -1)}`),
     })
   ).runId;
   officer = await serveWorkbench(h, { identity: { name: 'J. Chan', email: null, role: 'officer' } });
@@ -279,7 +284,7 @@ describe('the workbench in a browser', { timeout: 120_000 }, () => {
   it('a dataset whose ids carry HTML and script shows them as text: no dialog, no injected element', async () => {
     const page = await openPage(officerContext);
     const injected = () =>
-      page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], script:not([src])').length);
+      page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], script:not([src]), main b').length);
     await page.goto(`${officer.origin}/runs`);
     await expect(page.getByTestId('runs').textContent()).resolves.toContain(HOSTILE_VENUE);
     expect(await injected()).toBe(0);
@@ -302,6 +307,17 @@ describe('the workbench in a browser', { timeout: 120_000 }, () => {
     await page.goto(`${officer.origin}/runs/${runHostile}/findings?q=${encodeURIComponent('</script>')}`);
     const orderSubjects = await page.locator('table.findings tbody td.subject').allTextContents();
     for (const s of orderSubjects) expect(s).toContain(HOSTILE_ORDER);
+    expect(await injected()).toBe(0);
+    // Long ids wrap inside the page: neither the table nor a finding's page scrolls sideways.
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.goto(`${officer.origin}/runs/${runHostile}/findings?q=${encodeURIComponent('<b>acct')}`);
+    const accountSubjects = await page.locator('table.findings tbody td.subject').allTextContents();
+    expect(accountSubjects.length).toBeGreaterThan(0);
+    for (const s of accountSubjects) expect(s).toContain(HOSTILE_ACCOUNT);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.locator('table.findings tbody tr td:first-child a').first().click();
+    await expect(page.getByTestId('subject').textContent()).resolves.toContain(HOSTILE_ACCOUNT);
+    expect(await overflow()).toBeLessThanOrEqual(0);
     expect(await injected()).toBe(0);
     const csv = await page.evaluate(async (url) => (await fetch(url)).text(), `/runs/${runHostile}/findings.csv`);
     expect(csv).toContain(HOSTILE_ORDER);
