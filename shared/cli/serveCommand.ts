@@ -99,14 +99,21 @@ export async function startWorkbench(services: CliServices, o: ServeOptions): Pr
   };
 }
 
+const PORT = 'is not a port number (0 to 65535; 0 picks a free one)';
+const EMPTY = 'is empty';
+
 const serveOptions = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
-  host: z.string().min(1),
+  port: z
+    .string()
+    .regex(/^\d{1,5}$/, PORT)
+    .transform(Number)
+    .pipe(z.number().max(65535, PORT)),
+  host: z.string().trim().min(1, EMPTY),
   readOnly: z.boolean().optional(),
-  user: z.string().trim().min(1).max(200).optional(),
-  packs: z.array(z.string().min(1)).optional(),
-  reports: z.string().min(1).optional(),
-  signingKey: z.string().optional(),
+  user: z.string().trim().min(1, EMPTY).max(200, 'is longer than 200 characters').optional(),
+  packs: z.array(z.string().min(1, EMPTY)).optional(),
+  reports: z.string().min(1, EMPTY).optional(),
+  signingKey: z.string().min(1, EMPTY).optional(),
 });
 
 export function registerServeCommand(
@@ -135,7 +142,10 @@ export function registerServeCommand(
       const parsed = serveOptions.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new ArgumentError(`--${optionName(String(issue?.path[0] ?? 'option'))}: ${issue?.message ?? 'invalid'}`);
+        const key = String(issue?.path[0] ?? 'option');
+        const given = raw[key];
+        const shown = typeof given === 'string' && given.trim() !== '' ? ` ${given}` : '';
+        throw new ArgumentError(`--${optionName(key)}${shown} ${issue?.message ?? 'is not usable'}`);
       }
       const o = parsed.data;
       const services = await deps.services();

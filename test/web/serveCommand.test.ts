@@ -3,31 +3,19 @@
  * loopback, prints a one-time sign-in URL that works once, serves its static files, stops on SIGTERM, and refuses
  * unusable options with exit 2.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, runCli } from '../e2e/cliHarness.js';
 
-const ROOT = resolve(__dirname, '../..');
 let work: string;
 let cli: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vatp-serve-'));
-  cli = join(ROOT, 'dist', 'cli-serve-test.js');
-  await build({
-    entryPoints: [join(ROOT, 'shared/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  cli = await bundleCli('cli-serve-test');
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -72,11 +60,10 @@ describe('vatp-audit serve', { timeout: 120_000 }, () => {
   });
 
   it('exits 2 with one line for an unusable port', async () => {
-    const run = promisify(execFile);
-    const r = await run(process.execPath, [cli, 'serve', '--port', 'eighty'], { cwd: work, env: env() }).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect((r as { code: number }).code).toBe(2);
-    expect((r as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
+    const r = await runCli(cli, ['serve', '--port', 'eighty'], { cwd: work, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'vatp-audit serve: --port eighty is not a port number (0 to 65535; 0 picks a free one)',
+    ]);
   });
 });
