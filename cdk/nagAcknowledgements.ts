@@ -18,6 +18,25 @@ function arnToken(construct: IConstruct): string {
   return `<${stack.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
 }
 
+/** What every function of the project (an AuditFunction) shares: managed log policy, X-Ray, the pinned runtime. */
+export function acknowledgeFunctionBasics(fn: IConstruct): void {
+  ack(
+    fn,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'The AWS managed basic execution policy only lets the function write its own CloudWatch logs.',
+  );
+  ack(
+    fn,
+    'AwsSolutions-IAM5[Resource::*]',
+    'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.',
+  );
+  ack(
+    fn,
+    'AwsSolutions-L1',
+    'nodejs22.x is the runtime the project pins and tests (STACK.md); the code also runs on the local Node 20.',
+  );
+}
+
 export function acknowledgeNagFindings(stack: VatpAuditStack): void {
   const rawObjects = `${arnToken(stack.rawBucket)}/*`;
   const workObjects = `${arnToken(stack.workBucket)}/*`;
@@ -25,21 +44,7 @@ export function acknowledgeNagFindings(stack: VatpAuditStack): void {
   const tableIndexes = `${arnToken(stack.findingsTable)}/index/*`;
 
   for (const [name, fn] of Object.entries(stack.functions)) {
-    ack(
-      fn,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'The AWS managed basic execution policy only lets the function write its own CloudWatch logs.',
-    );
-    ack(
-      fn,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.',
-    );
-    ack(
-      fn,
-      'AwsSolutions-L1',
-      'nodejs22.x is the runtime the project pins and tests (STACK.md); the code also runs on the local Node 20.',
-    );
+    acknowledgeFunctionBasics(fn);
     const uses = (objects: string, what: string) =>
       ack(fn, `AwsSolutions-IAM5[Resource::${objects}]`, `The ${name} step reads or writes objects of ${what} only.`);
     if (['plan', 'ingest', 'partition', 'ledger', 'aggregate'].includes(name)) {

@@ -26,6 +26,8 @@ import {
   signingKeyProps,
 } from './secureDefaults.js';
 import { AuditTriggers, type NightlyScheduleOptions } from './triggers.js';
+import { Workbench } from './workbench.js';
+import { acknowledgeWorkbenchNagFindings } from './workbenchNag.js';
 
 export interface VatpAuditStackProps extends StackProps {
   /** Object Lock COMPLIANCE retention of the evidence bucket, in days (default 7 years). */
@@ -46,6 +48,8 @@ export interface VatpAuditStackProps extends StackProps {
   toolVersion?: string;
   alarmEmail?: string;
   logRetention?: logs.RetentionDays;
+  /** The reviewer workbench's Cognito hosted-domain prefix (globally unique per region; default from the stack). */
+  workbenchAuthDomainPrefix?: string;
 }
 
 export const DEFAULT_DATASET_LAYOUT = 'venue={venue}/date={date}/';
@@ -74,6 +78,7 @@ export class VatpAuditStack extends Stack {
   readonly triggers: AuditTriggers;
   readonly alarms: AuditAlarms;
   readonly deadLetterQueue: sqs.Queue;
+  readonly workbench: Workbench;
 
   constructor(scope: Construct, id: string, props: VatpAuditStackProps = {}) {
     super(scope, id, props);
@@ -275,6 +280,21 @@ export class VatpAuditStack extends Stack {
     new CfnOutput(this, 'FindingsTableName', { value: this.findingsTable.tableName });
     new CfnOutput(this, 'SigningKeyArn', { value: this.signingKey.keyArn });
 
+    this.workbench = new Workbench(this, 'Workbench', {
+      findingsTable: this.findingsTable,
+      evidenceBucket: this.evidenceBucket,
+      evidenceKey,
+      signingKey: this.signingKey,
+      accessLogBucket: this.accessLogBucket,
+      logRetention,
+      authDomainPrefix: props.workbenchAuthDomainPrefix ?? `vatp-audit-${this.node.addr.slice(0, 16)}`,
+      ...(props.toolVersion !== undefined ? { toolVersion: props.toolVersion } : {}),
+    });
+
     acknowledgeNagFindings(this);
+    acknowledgeWorkbenchNagFindings(this.workbench, {
+      evidenceBucket: this.evidenceBucket,
+      findingsTable: this.findingsTable,
+    });
   }
 }

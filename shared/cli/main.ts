@@ -17,6 +17,7 @@ import { registerReportCommand } from './reportCommand.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerRunsCommands } from './runsCommands.js';
 import { quietSdkNodeNotice } from './sdkNotice.js';
+import { registerServeCommand } from './serveCommand.js';
 import { closeCliServices, openCliServices } from './services.js';
 import { registerVerifyCommand } from './verifyCommand.js';
 
@@ -77,6 +78,7 @@ const openStore = async () => {
 registerFindingsCommands(program, { openStore, now: () => new Date(), out });
 registerRunsCommands(program, { openStore, now: () => new Date(), out });
 registerReportCommand(program, { services, out, err, dataHome: home });
+registerServeCommand(program, { services, dataHome: home, out, err });
 
 try {
   await program.parseAsync(process.argv);

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { TOOL_VERSION } from '../config/version.js';
-import { parseTimestampNs } from '../contract/time.js';
+import { reportRange } from '../pipeline/periodRange.js';
 import { buildPeriodReport } from '../pipeline/periodReport.js';
 import { buildRunReport } from '../pipeline/runReport.js';
 import { plural } from '../report/words.js';
@@ -13,40 +13,8 @@ import { ArgumentError } from './errors.js';
 import { FORCE_HELP, prepareOutput } from './outputLocation.js';
 import type { CliServices } from './services.js';
 
-/**
- * A bare date is a whole UTC day: `--from 2026-02-01` starts at its midnight, `--to 2026-02-28` includes that day.
- * A full RFC 3339 timestamp is taken as is (`--to` exclusive).
- */
-export function rangeBound(value: string, end: boolean): string {
-  const option = end ? '--to' : '--from';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const ts = `${value}T00:00:00Z`;
-    const ns = parseTimestampNs(ts);
-    if (ns === undefined) throw new ArgumentError(`${option} ${value} is not a date`);
-    if (!end) return ts;
-    return new Date(Number(ns / 1_000_000n) + 86_400_000).toISOString().replace('.000Z', 'Z');
-  }
-  if (parseTimestampNs(value) === undefined) {
-    throw new ArgumentError(`${option} ${value} is not a date (YYYY-MM-DD) or an RFC 3339 UTC timestamp`);
-  }
-  return value;
-}
-
-/**
- * The range `[from, to)` of period starts that `--from` and `--to` select, refused (exit 2) when either bound is
- * unreadable or the range is empty or reversed.
- */
-export function reportRange(fromArg: string, toArg: string): { from: string; to: string } {
-  const from = rangeBound(fromArg, false);
-  const to = rangeBound(toArg, true);
-  const a = parseTimestampNs(from)!;
-  const b = parseTimestampNs(to)!;
-  if (a > b || (a === b && fromArg !== toArg)) {
-    throw new ArgumentError(`--from ${fromArg} is after --to ${toArg}: the range is reversed`);
-  }
-  if (a === b) throw new ArgumentError(`--from and --to are both ${fromArg}: the range is empty (--to is exclusive)`);
-  return { from, to };
-}
+// The range parsing lives with the period report, so the workbench's form reads dates the same way.
+export { rangeBound, reportRange } from '../pipeline/periodRange.js';
 
 export function registerReportCommand(
   program: Command,

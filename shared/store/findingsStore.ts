@@ -18,6 +18,7 @@
 import type { Finding, Severity } from '../contract/finding.js';
 import { acceptRun } from './acceptance.js';
 import { createStoreContext, type FindingsStoreOptions, type StoreContext } from './context.js';
+import { answeredStatuses, type FindingRow, runFindingRows } from './findingRows.js';
 import { recordFindings } from './ingestion.js';
 import { findingsOfRun, getFinding, listFindings, openFindings } from './queries.js';
 import { respond } from './reviews.js';
@@ -28,6 +29,7 @@ import type {
   AcceptRunResult,
   CheckCounts,
   FindingFilters,
+  FindingStatus,
   Period,
   RespondInput,
   RunRecord,
@@ -38,6 +40,7 @@ import type {
 } from './types.js';
 
 export { DEFAULT_INLINE_LIMIT, type FindingsStoreOptions } from './context.js';
+export type { FindingRow } from './findingRows.js';
 
 export class FindingsStore {
   readonly tableName: string;
@@ -165,6 +168,19 @@ export class FindingsStore {
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
     });
+  }
+
+  /**
+   * Every finding of a run as a compact row (ids, check, severity, subject, account, symbol, ts): one projected query
+   * of the run's partition, for a table that filters, sorts and pages without reading each finding.
+   */
+  runFindingRows(runId: string): Promise<FindingRow[]> {
+    return runFindingRows(this.#ctx, runId);
+  }
+
+  /** The status of each finding of a venue and period that is not open (from the status index), by finding_id. */
+  answeredStatuses(venue: string, period: Period): Promise<Map<string, FindingStatus>> {
+    return answeredStatuses(this.#ctx, venue, period);
   }
 
   /** Findings about one account across runs. */

@@ -37,7 +37,9 @@ const LAYERS: { folders: string[]; coupled?: boolean; pure?: boolean }[] = [
   { folders: ['report', 'templates'], coupled: true },
   { folders: ['pipeline'] },
   { folders: ['generator'] },
-  { folders: ['cli', 'lambdas', 'cdk', 'web'] },
+  // The workbench app: the command line (serve) and its Lambda compose it, each with its own sign-in.
+  { folders: ['web'] },
+  { folders: ['cli', 'lambdas', 'cdk'] },
   { folders: ['bench'] },
 ];
 

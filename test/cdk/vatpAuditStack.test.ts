@@ -59,7 +59,8 @@ describe('storage', () => {
     }
     // Every bucket policy denies requests that are not over TLS.
     const policies = Object.values(resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy');
-    expect(policies).toHaveLength(4);
+    // raw, work, evidence, access logs, and the workbench's static files.
+    expect(policies).toHaveLength(5);
     for (const p of policies) {
       expect(p.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
@@ -169,6 +170,7 @@ describe('functions', () => {
         stack.audit.stateMachine,
       ].map(logicalId),
     );
+    own.add(logicalId(stack.workbench.assets));
     const keyIds = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::KMS::Key')
       .map(([id]) => id);
@@ -179,7 +181,8 @@ describe('functions', () => {
         const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
         for (const x of res) {
           if (x === '*') {
-            expect(actions.every((a: string) => a.startsWith('xray:') || a.startsWith('logs:'))).toBe(true);
+            // X-Ray and logs, and the static-file deployment's CloudFront invalidation: no resource-level permissions.
+            expect(actions.every((a: string) => /^(xray|logs|cloudfront):/.test(a))).toBe(true);
             continue;
           }
           const text = JSON.stringify(x);
@@ -203,16 +206,20 @@ describe('functions', () => {
         expect(['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:AbortMultipartUpload']).toContain(a);
       }
     }
-    // Only the report step can sign, and only with the signing key.
+    // Only the report step and the workbench (period reports) can sign, and only with the signing key.
     const signing = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap((r) => r.Properties.PolicyDocument.Statement as Cfn[])
       .filter((st) => [].concat(st.Action).includes('kms:Sign' as never));
-    expect(signing).toHaveLength(1);
-    expect(signing[0].Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.signingKey), 'Arn'] });
-    // Nobody may delete evidence.
+    expect(signing).toHaveLength(2);
+    for (const st of signing) expect(st.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.signingKey), 'Arn'] });
+    // Nobody may delete evidence (the only deletes are the static-file deployment's, on the workbench's own bucket).
+    const deletes = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Cfn[])
+      .filter((st) => JSON.stringify(st.Action).includes('s3:DeleteObject'));
+    for (const st of deletes) expect(JSON.stringify(st.Resource)).not.toContain(logicalId(stack.evidenceBucket));
     const all = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy'));
-    expect(all).not.toContain('s3:DeleteObject');
     expect(all).not.toContain('s3:PutBucketObjectLockConfiguration');
   });
 });

@@ -10,14 +10,13 @@ import { Writable } from 'node:stream';
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
-import { ArgumentError } from '#shared/cli/errors.js';
 import { debugEnabled, exitCodeOf, reportCommandError } from '#shared/cli/exit.js';
 import { lineWriter } from '#shared/cli/lineWriter.js';
 import { contains, prepareOutput } from '#shared/cli/outputLocation.js';
 import { reportRange } from '#shared/cli/reportCommand.js';
 import { ConfigError } from '#shared/config/errors.js';
 import { parseParameters } from '#shared/config/loadParameters.js';
-import { VatpAuditError } from '#shared/errors.js';
+import { VatpAuditError, VatpAuditUsageError } from '#shared/errors.js';
 import { ManifestError } from '#shared/ingest/errors.js';
 import { dataHome } from '#shared/local/dataHome.js';
 import { RunNotFoundError, StoreWriteError } from '#shared/store/errors.js';
@@ -92,7 +91,7 @@ describe('report --from/--to', () => {
         reportRange(from, to);
         return 'accepted';
       } catch (e) {
-        expect(e).toBeInstanceOf(ArgumentError);
+        expect(e).toBeInstanceOf(VatpAuditUsageError);
         return reported(e, 'report').lines.join('\n');
       }
     };

@@ -9,11 +9,11 @@ import { Command } from 'commander';
 import { PDFParse } from 'pdf-parse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openOutputSink } from '#shared/adapters/s3/outputSink.js';
-import { ArgumentError } from '#shared/cli/errors.js';
 import { reportCommandError } from '#shared/cli/exit.js';
 import { registerReportCommand, reportRange } from '#shared/cli/reportCommand.js';
 import type { CliServices } from '#shared/cli/services.js';
 import type { Finding } from '#shared/contract/finding.js';
+import { VatpAuditUsageError } from '#shared/errors.js';
 import { LocalFileSigner } from '#shared/evidence/signer.js';
 import { UsageError } from '#shared/pipeline/errors.js';
 import { buildPeriodReport } from '#shared/pipeline/periodReport.js';
@@ -249,6 +249,6 @@ describe('reportRange', () => {
     expect(reportRange('2026-02-05T12:00:00Z', '2026-02-05T12:00:00.000000001Z').to).toBe(
       '2026-02-05T12:00:00.000000001Z',
     );
-    expect(() => reportRange('2026-02-06', '2026-02-05')).toThrow(ArgumentError);
+    expect(() => reportRange('2026-02-06', '2026-02-05')).toThrow(VatpAuditUsageError);
   });
 });
