@@ -3,13 +3,15 @@
  *
  * For each size (1M and 10M order events; `--quick`: 1M only) and each of sorted/shuffled × JSONL/CSV, it makes the
  * dataset with the project's generator (cached under bench/datasets of the data home, VATP_AUDIT_HOME, by seed and
- * size), then, each in a child process of its own: the newline-scan floor of the same files, the stage split
- * (read+parse, order, replay+checks), and the whole run (`vatp-audit run` on the embedded stack: store and report included) with its peak
- * RSS. It prints events/s, wall time per stage, peak RSS, the audit's rate as a share of the newline-scan rate, and
- * which targets are met; the same figures go to bench-results/bench-<time>.json for comparisons over time.
+ * size), then, each in a child process of its own and one after the other: two baselines on the same files — the
+ * newline scan and the naive reference audit of CP-1/CP-2 (naiveReference.ts) —, the stage split (read+parse, order,
+ * replay+checks), and the whole run (`vatp-audit run` on the embedded stack: store and report included) with its
+ * peak RSS. It prints events/s, wall time per stage, peak RSS, the run's rate against each baseline measured in the
+ * same session (so the ratios hold on a noisy machine), whether the naive reference found the same CP findings, and
+ * which targets are met; the same figures go to bench-results/bench-<time>.json.
  *
  * Options: --quick, --sizes 1000000,10000000, --formats jsonl,csv, --orders sorted,shuffled, --seed N,
- * --no-run (skip whole runs), --no-stages, --regenerate, --cpu-prof (V8 profiles of the children into
+ * --no-run (skip whole runs), --no-stages, --no-naive, --regenerate, --cpu-prof (V8 profiles of the children into
  * bench-results/profiles), --cache DIR, --results DIR.
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -21,13 +23,23 @@ import { type BenchDataset, ensureDataset } from './datasets.js';
 import { BenchError } from './errors.js';
 import { type Args, parseArgs } from './options.js';
 import { checkTargets, type DatasetResult, fmt, printDataset, summaryTable, TARGETS } from './report.js';
-import { type ChildTask, type RunResult, runChildTask, type ScanResult, type StagesResult } from './tasks.js';
+import {
+  type ChildTask,
+  type NaiveRunResult,
+  type RunResult,
+  runChildTask,
+  type ScanResult,
+  type StagesResult,
+} from './tasks.js';
+
+/** The naive reference keeps every event in memory (its design): room for the 10M datasets. */
+const NAIVE_HEAP_MB = 8192;
 
 quietSdkNodeNotice();
 
 /** Runs one task in a fresh child process (its own heap and peak RSS) and returns what it reports. */
-function inChild<T>(task: ChildTask, args: Args): Promise<T> {
-  const execArgv = [...process.execArgv];
+function inChild<T>(task: ChildTask, args: Args, extraExecArgv: string[] = []): Promise<T> {
+  const execArgv = [...process.execArgv, ...extraExecArgv];
   if (args.cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(args.resultsDir, 'profiles')}`);
   return new Promise((resolvePromise, reject) => {
     const child = fork(process.argv[1]!, ['--child', JSON.stringify(task)], { execArgv, stdio: 'inherit' });
@@ -73,6 +85,7 @@ async function benchDataset(ds: BenchDataset, args: Args, log: (s: string) => vo
     bytes: 0,
     generatedSeconds: ds.generatedSeconds,
     scan: null,
+    naive: null,
     stages: null,
     run: null,
   };
@@ -80,6 +93,13 @@ async function benchDataset(ds: BenchDataset, args: Args, log: (s: string) => vo
     log(`  newline scan …`);
     out.scan = await inChild<ScanResult>({ kind: 'scan', root: ds.root }, args);
     out.bytes = out.scan.bytes;
+    if (args.naive) {
+      log(`  naive reference audit (CP only) …`);
+      const n = await inChild<NaiveRunResult>({ kind: 'naive', root: ds.root }, args, [
+        `--max-old-space-size=${NAIVE_HEAP_MB}`,
+      ]);
+      out.naive = { ...n, eventsPerSecond: n.records / n.wallSeconds };
+    }
     if (args.stages) {
       log(`  stages (read+parse, order, replay+checks) …`);
       const s = await inChild<StagesResult>({ kind: 'stages', root: ds.root, tmpDir }, args);
@@ -102,10 +122,15 @@ async function benchDataset(ds: BenchDataset, args: Args, log: (s: string) => vo
         args,
       );
       const eventsPerSecond = r.eventRecords / r.wallSeconds;
+      // Both rates over the same events (every event file's records), so their ratio is the ratio of wall times.
+      if (out.naive) out.naive.eventsPerSecond = r.eventRecords / out.naive.wallSeconds;
       out.run = {
         ...r,
         eventsPerSecond,
         ratioToNewlineScan: out.scan ? eventsPerSecond / out.scan.linesPerSecond : null,
+        // The same files in both: the naive reference reads only orders and trades, so this ratio flatters it.
+        ratioToNaive: out.naive ? out.naive.wallSeconds / r.wallSeconds : null,
+        sameCpFindingsAsNaive: out.naive ? out.naive.cpDigest === r.cpDigest : null,
       };
     }
   } catch (error) {

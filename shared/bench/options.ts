@@ -12,6 +12,8 @@ export interface Args {
   seed: number;
   stages: boolean;
   run: boolean;
+  /** The naive reference audit (the second baseline). */
+  naive: boolean;
   regenerate: boolean;
   cpuProf: boolean;
   cacheDir: string;
@@ -31,6 +33,7 @@ export function parseArgs(
     seed: 1,
     stages: true,
     run: true,
+    naive: true,
     regenerate: false,
     cpuProf: false,
     cacheDir: join(dataHome(env), 'bench'),
@@ -53,6 +56,7 @@ export function parseArgs(
     else if (arg === '--seed') a.seed = Number(value());
     else if (arg === '--no-stages') a.stages = false;
     else if (arg === '--no-run') a.run = false;
+    else if (arg === '--no-naive') a.naive = false;
     else if (arg === '--regenerate') a.regenerate = true;
     else if (arg === '--cpu-prof') a.cpuProf = true;
     else if (arg === '--cache') a.cacheDir = resolve(cwd, value());

@@ -5,9 +5,14 @@
  * - `stages`: read+parse alone (every orders/trades file through readRecords), then one pass of the event streams
  *   through the audit's own composition (auditPass.ts) with the replay timed apart: order = that pass's order-flow
  *   wall time − replay − read+parse.
+ * - `naive`: the naive reference audit of CP-1/CP-2 (naiveReference.ts) on the same files: the second baseline.
  * - `run`: the whole `vatp-audit run` (runAudit with the CLI's services on the embedded stack: findings store,
  *   evidence pack with the PDF report), wall time per pipeline stage, peak RSS.
+ *
+ * `naive` and `run` both report the digest of their CP findings, so the bench shows that the baseline answered the
+ * same question as the audit.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,12 +23,14 @@ import { readRecords } from '../ingest/readRecords.js';
 import { LocalDatasetSource } from '../ingest/source.js';
 import type { RunProgress } from '../pipeline/progress.js';
 import { auditPass } from './auditPass.js';
+import { naiveCustomerPriority } from './naiveReference.js';
 
 export const EVENT_TYPES = ['orders', 'trades', 'collateral', 'access'] as const;
 
 export type ChildTask =
   | { kind: 'scan'; root: string }
   | { kind: 'stages'; root: string; tmpDir: string }
+  | { kind: 'naive'; root: string }
   | { kind: 'run'; root: string; tmpDir: string; stackDir: string; outDir: string };
 
 export interface ScanResult {
@@ -52,7 +59,24 @@ export interface StagesResult {
   peakRssMb: number;
 }
 
-export interface RunResult {
+export interface CpFindings {
+  /** CP-1 and CP-2 findings. */
+  cpFindings: number;
+  /** SHA-256 (16 hex digits) of their sorted `check_id subject severity` lines. */
+  cpDigest: string;
+}
+
+export interface NaiveRunResult extends CpFindings {
+  /** orders + trades lines read as records. */
+  records: number;
+  readSeconds: number;
+  sortSeconds: number;
+  replaySeconds: number;
+  wallSeconds: number;
+  peakRssMb: number;
+}
+
+export interface RunResult extends CpFindings {
   wallSeconds: number;
   /** Seconds per pipeline stage, as the pipeline reports its stages (RunProgress). */
   stageSeconds: Record<string, number>;
@@ -73,6 +97,27 @@ async function eventFiles(root: string): Promise<DataFile[]> {
 }
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+export function cpFindings(findings: readonly { check_id: string; subject: string; severity: string }[]): CpFindings {
+  const lines = findings
+    .filter((f) => f.check_id === 'CP-1' || f.check_id === 'CP-2')
+    .map((f) => `${f.check_id} ${f.subject} ${f.severity}\n`)
+    .sort();
+  return { cpFindings: lines.length, cpDigest: createHash('sha256').update(lines.join('')).digest('hex').slice(0, 16) };
+}
+
+export async function measureNaive(root: string): Promise<NaiveRunResult> {
+  const r = await naiveCustomerPriority(root);
+  return {
+    ...cpFindings(r.findings),
+    records: r.records,
+    readSeconds: r.seconds.read,
+    sortSeconds: r.seconds.sort,
+    replaySeconds: r.seconds.replay,
+    wallSeconds: r.seconds.total,
+    peakRssMb: peakRssMb(),
+  };
+}
 
 export async function newlineScan(root: string): Promise<ScanResult> {
   const files = await eventFiles(root);
@@ -207,6 +252,7 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
       records: result.summary.reconciliation.records,
       eventRecords,
       findings: result.findings.length,
+      ...cpFindings(result.findings),
       quarantined: result.summary.reconciliation.quarantined,
       peakRssMb: peakRssMb(),
       runId: result.runId,
@@ -220,5 +266,6 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
 export async function runChildTask(task: ChildTask): Promise<unknown> {
   if (task.kind === 'scan') return { ...(await newlineScan(task.root)), peakRssMb: peakRssMb() };
   if (task.kind === 'stages') return measureStages(task.root, task.tmpDir);
+  if (task.kind === 'naive') return measureNaive(task.root);
   return measureRun(task);
 }
