@@ -8,10 +8,11 @@
  * replay+checks), and the whole run (`vatp-audit run` on the embedded stack: store and report included) with its
  * peak RSS. It prints events/s, wall time per stage, peak RSS, the run's rate against each baseline measured in the
  * same session (so the ratios hold on a noisy machine), whether the naive reference found the same CP findings, and
- * which targets are met; the same figures go to bench-results/bench-<time>.json.
+ * which targets are met; the same figures go to bench-results/bench-<time>.json. Before the datasets, the `store` task
+ * times storing N findings of one run (25,000 by default) on a fresh embedded stack.
  *
  * Options: --quick, --sizes 1000000,10000000, --formats jsonl,csv, --orders sorted,shuffled, --seed N,
- * --no-run (skip whole runs), --no-stages, --no-naive, --regenerate, --cpu-prof (V8 profiles of the children into
+ * --no-run (skip whole runs), --no-stages, --no-naive, --store N (0 skips it), --regenerate, --cpu-prof (V8 profiles of the children into
  * bench-results/profiles), --cache DIR, --results DIR.
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -22,7 +23,8 @@ import { quietSdkNodeNotice } from '../cli/sdkNotice.js';
 import { type BenchDataset, ensureDataset } from './datasets.js';
 import { BenchError } from './errors.js';
 import { type Args, parseArgs } from './options.js';
-import { checkTargets, type DatasetResult, fmt, printDataset, summaryTable, TARGETS } from './report.js';
+import { checkTargets, type DatasetResult, fmt, printDataset, printStore, summaryTable, TARGETS } from './report.js';
+import type { StoreBenchResult } from './storeBench.js';
 import {
   type ChildTask,
   type NaiveRunResult,
@@ -148,6 +150,16 @@ async function main(): Promise<void> {
   const started = new Date();
   const datasetsDir = join(args.cacheDir, 'datasets');
   await mkdir(datasetsDir, { recursive: true });
+  let store: StoreBenchResult | null = null;
+  if (args.storeFindings > 0) {
+    log(`findings store: ${args.storeFindings.toLocaleString('en')} findings …`);
+    await mkdir(join(args.cacheDir, 'tmp'), { recursive: true });
+    store = await inChild<StoreBenchResult>(
+      { kind: 'store', findings: args.storeFindings, tmpDir: join(args.cacheDir, 'tmp') },
+      args,
+    );
+    printStore(store, log);
+  }
   const results: DatasetResult[] = [];
   for (const orders of args.sizes) {
     for (const format of args.formats) {
@@ -165,7 +177,7 @@ async function main(): Promise<void> {
 
   log('\n=== summary ===');
   log(summaryTable(results));
-  const targets = checkTargets(results);
+  const targets = checkTargets(results, store);
   log('\n=== targets ===');
   for (const t of targets) {
     const verdict = t.met === null ? 'n/a ' : t.met ? 'MET ' : 'MISS';
@@ -173,7 +185,15 @@ async function main(): Promise<void> {
   }
   const file = join(args.resultsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   await mkdir(args.resultsDir, { recursive: true });
-  const report = { started: started.toISOString(), machine: m, args, targets: TARGETS, results, checks: targets };
+  const report = {
+    started: started.toISOString(),
+    machine: m,
+    args,
+    targets: TARGETS,
+    store,
+    results,
+    checks: targets,
+  };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   log(`\nresults written to ${file}`);
   if (results.some((r) => r.error !== undefined)) process.exitCode = 1;

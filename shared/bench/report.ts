@@ -1,5 +1,6 @@
 /** The bench's figures: per-dataset results, the issue's targets and whether they are met, and their printout. */
 import type { BenchDataset, BenchFormat } from './datasets.js';
+import type { StoreBenchResult } from './storeBench.js';
 import type { NaiveRunResult, RunResult, ScanResult, StagesResult } from './tasks.js';
 
 /** The performance targets of a whole `vatp-audit run` (store and report included) on this project's machine. */
@@ -9,6 +10,9 @@ export const TARGETS = {
   /** The run's rate over the naive reference audit's, on the same files in the same session. */
   overNaive: 5,
   peakRssMbAt10M: 300,
+  /** 25,000 findings of one run stored (startRun, recordFindings, completeRun) on the embedded stack. */
+  storeFindings: 25_000,
+  storeSeconds: 5,
 };
 
 export interface DatasetResult {
@@ -91,8 +95,22 @@ export function printDataset(r: DatasetResult, log: (s: string) => void): void {
   if (r.error) log(`  ERROR: ${r.error}`);
 }
 
-export function checkTargets(results: DatasetResult[]): TargetCheck[] {
+export function printStore(s: StoreBenchResult, log: (line: string) => void): void {
+  log(
+    `  stored ${s.findings.toLocaleString('en')} findings in ${fmt(s.wallSeconds)} s: ${fmt(s.findingsPerSecond, 0)} findings/s ` +
+      `(record ${fmt(s.recordSeconds)} s, complete ${fmt(s.completeSeconds)} s; this thread busy ${fmt(100 * s.mainThreadBusy, 0)} %)`,
+  );
+}
+
+export function checkTargets(results: DatasetResult[], store: StoreBenchResult | null = null): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  checks.push({
+    target: `${TARGETS.storeFindings.toLocaleString('en')} findings stored in <= ${TARGETS.storeSeconds} s`,
+    measured: store
+      ? `${fmt(TARGETS.storeFindings / store.findingsPerSecond, 1)} s at ${fmt(store.findingsPerSecond, 0)} findings/s`
+      : 'not measured',
+    met: store ? TARGETS.storeFindings / store.findingsPerSecond <= TARGETS.storeSeconds : null,
+  });
   const largest = Math.max(...results.map((r) => r.orders));
   const count = (n: number) => n.toLocaleString('en');
   for (const r of results.filter((x) => x.orders === largest && x.run)) {

@@ -5,6 +5,7 @@
  * - `stages`: read+parse alone (every orders/trades file through readRecords), then one pass of the event streams
  *   through the audit's own composition (auditPass.ts) with the replay timed apart: order = that pass's order-flow
  *   wall time − replay − read+parse.
+ * - `store`: N findings of one run into the findings store on the embedded stack (storeBench.ts), findings/s.
  * - `naive`: the naive reference audit of CP-1/CP-2 (naiveReference.ts) on the same files: the second baseline.
  * - `run`: the whole `vatp-audit run` (runAudit with the CLI's services on the embedded stack: findings store,
  *   evidence pack with the PDF report), wall time per pipeline stage, peak RSS.
@@ -24,6 +25,7 @@ import { LocalDatasetSource } from '../ingest/source.js';
 import type { RunProgress } from '../pipeline/progress.js';
 import { auditPass } from './auditPass.js';
 import { naiveCustomerPriority } from './naiveReference.js';
+import { measureStore } from './storeBench.js';
 
 export const EVENT_TYPES = ['orders', 'trades', 'collateral', 'access'] as const;
 
@@ -31,6 +33,7 @@ export type ChildTask =
   | { kind: 'scan'; root: string }
   | { kind: 'stages'; root: string; tmpDir: string }
   | { kind: 'naive'; root: string }
+  | { kind: 'store'; findings: number; tmpDir: string }
   | { kind: 'run'; root: string; tmpDir: string; stackDir: string; outDir: string };
 
 export interface ScanResult {
@@ -267,5 +270,6 @@ export async function runChildTask(task: ChildTask): Promise<unknown> {
   if (task.kind === 'scan') return { ...(await newlineScan(task.root)), peakRssMb: peakRssMb() };
   if (task.kind === 'stages') return measureStages(task.root, task.tmpDir);
   if (task.kind === 'naive') return measureNaive(task.root);
+  if (task.kind === 'store') return measureStore(task.findings, task.tmpDir);
   return measureRun(task);
 }

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDataset } from '#shared/bench/datasets.js';
 import { parseArgs } from '#shared/bench/options.js';
 import { checkTargets, type DatasetResult, summaryTable, TARGETS } from '#shared/bench/report.js';
+import { measureStore, type StoreBenchResult } from '#shared/bench/storeBench.js';
 import { measureStages, newlineScan } from '#shared/bench/tasks.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vatp-bench-'));
@@ -22,6 +23,8 @@ describe('bench options', () => {
     expect(d.orders).toEqual(['sorted', 'shuffled']);
     expect(d.cacheDir).toBe('/home/u/.vatp-audit/bench');
     expect(d.resultsDir).toBe('/x/bench-results');
+    expect(d.storeFindings).toBe(25_000);
+    expect(parseArgs(['--store', '0', '--no-naive'], '/x')).toMatchObject({ storeFindings: 0, naive: false });
     expect(parseArgs(['--quick'], '/x').sizes).toEqual([1_000_000]);
     expect(parseArgs(['--quick', '--sizes', '5000'], '/x').sizes).toEqual([5000]);
     expect(parseArgs(['--formats', 'csv', '--orders', 'shuffled', '--no-run'], '/x')).toMatchObject({
@@ -37,6 +40,7 @@ describe('bench options', () => {
     expect(() => parseArgs(['--sizes', '0'], '/x')).toThrow(/sizes/);
     expect(() => parseArgs(['--formats', 'xml'], '/x')).toThrow(/formats/);
     expect(() => parseArgs(['--seed'], '/x')).toThrow(/needs a value/);
+    expect(() => parseArgs(['--store', '-1'], '/x')).toThrow(/--store/);
   });
 });
 
@@ -72,6 +76,26 @@ describe('bench datasets and measurements', () => {
       expect(s).toBeGreaterThanOrEqual(0);
     }
   }, 60_000);
+});
+
+describe('store task', () => {
+  it('stores N findings of one run on a fresh embedded stack and reports findings/s', async () => {
+    const r = await measureStore(120, work);
+    expect(r.findings).toBe(120);
+    expect(r.findingsPerSecond).toBeCloseTo(120 / r.wallSeconds);
+    expect(r.recordSeconds + r.completeSeconds).toBeLessThanOrEqual(r.wallSeconds);
+    expect(r.mainThreadBusy).toBeGreaterThan(0);
+    expect(r.mainThreadBusy).toBeLessThanOrEqual(1);
+  }, 60_000);
+
+  it('judges 25,000 findings in 5 s from the measured rate', () => {
+    const store = (findingsPerSecond: number) => ({ findingsPerSecond }) as StoreBenchResult;
+    const judge = (s: StoreBenchResult | null) =>
+      checkTargets([], s).find((c) => c.target.includes('findings stored'))!;
+    expect(judge(store(6000))).toMatchObject({ met: true, measured: '4.2 s at 6000 findings/s' });
+    expect(judge(store(300)).met).toBe(false);
+    expect(judge(null).met).toBeNull();
+  });
 });
 
 describe('targets', () => {
