@@ -132,6 +132,7 @@ async function benchDataset(ds: BenchDataset, args: Args, log: (s: string) => vo
         ratioToNewlineScan: out.scan ? eventsPerSecond / out.scan.linesPerSecond : null,
         // The same files in both: the naive reference reads only orders and trades, so this ratio flatters it.
         ratioToNaive: out.naive ? out.naive.wallSeconds / r.wallSeconds : null,
+        cpuRatioToNaive: out.naive ? out.naive.cpuSeconds / r.cpuSeconds : null,
         sameCpFindingsAsNaive: out.naive ? out.naive.cpDigest === r.cpDigest : null,
       };
     }

@@ -33,6 +33,8 @@ export interface DatasetResult {
         ratioToNewlineScan: number | null;
         /** Run rate / naive rate over the same files (= naive wall / run wall). */
         ratioToNaive: number | null;
+        /** Naive CPU seconds / run CPU seconds: the same comparison, less swayed by other load on the machine. */
+        cpuRatioToNaive: number | null;
         sameCpFindingsAsNaive: boolean | null;
       })
     | null;
@@ -60,7 +62,7 @@ export function printDataset(r: DatasetResult, log: (s: string) => void): void {
   if (r.naive) {
     const n = r.naive;
     log(
-      `  naive reference     ${fmt(n.wallSeconds)} s  ${rate(n.eventsPerSecond)} (CP only; read+parse ${fmt(n.readSeconds)} s, ` +
+      `  naive reference     ${fmt(n.wallSeconds)} s (CPU ${fmt(n.cpuSeconds)} s)  ${rate(n.eventsPerSecond)} (CP only; read+parse ${fmt(n.readSeconds)} s, ` +
         `sort ${fmt(n.sortSeconds)} s, replay ${fmt(n.replaySeconds)} s)  peak RSS ${fmt(n.peakRssMb, 0)} MB  ${n.cpFindings} CP findings`,
     );
   }
@@ -75,9 +77,10 @@ export function printDataset(r: DatasetResult, log: (s: string) => void): void {
   if (r.run) {
     const run = r.run;
     log(
-      `  whole run           ${fmt(run.wallSeconds)} s  ${rate(run.eventsPerSecond)}  peak RSS ${fmt(run.peakRssMb, 0)} MB` +
+      `  whole run           ${fmt(run.wallSeconds)} s (CPU ${fmt(run.cpuSeconds)} s)  ${rate(run.eventsPerSecond)}  peak RSS ${fmt(run.peakRssMb, 0)} MB` +
         (run.ratioToNewlineScan !== null ? `  = ${fmt(100 * run.ratioToNewlineScan, 1)} % of newline scan` : '') +
-        (run.ratioToNaive !== null ? `, ${fmt(run.ratioToNaive)}x naive` : ''),
+        (run.ratioToNaive !== null ? `, ${fmt(run.ratioToNaive)}x naive` : '') +
+        (run.cpuRatioToNaive !== null ? ` (CPU time: ${fmt(run.cpuRatioToNaive)}x)` : ''),
     );
     if (run.sameCpFindingsAsNaive !== null) {
       log(
