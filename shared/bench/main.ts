@@ -3,13 +3,16 @@
  *
  * For each size (1M and 10M order events; `--quick`: 1M only) and each of sorted/shuffled × JSONL/CSV, it makes the
  * dataset with the project's generator (cached under bench/datasets of the data home, VATP_AUDIT_HOME, by seed and
- * size), then, each in a child process of its own: the newline-scan floor of the same files, the stage split
- * (read+parse, order, replay+checks), and the whole run (`vatp-audit run` on the embedded stack: store and report included) with its peak
- * RSS. It prints events/s, wall time per stage, peak RSS, the audit's rate as a share of the newline-scan rate, and
- * which targets are met; the same figures go to bench-results/bench-<time>.json for comparisons over time.
+ * size), then, each in a child process of its own and one after the other: two baselines on the same files — the
+ * newline scan and the naive reference audit of CP-1/CP-2 (naiveReference.ts) —, the stage split (read+parse, order,
+ * replay+checks), and the whole run (`vatp-audit run` on the embedded stack: store and report included) with its
+ * peak RSS. It prints events/s, wall time per stage, peak RSS, the run's rate against each baseline measured in the
+ * same session (so the ratios hold on a noisy machine), whether the naive reference found the same CP findings, and
+ * which targets are met; the same figures go to bench-results/bench-<time>.json. Before the datasets, the `store` task
+ * times storing N findings of one run (25,000 by default) on a fresh embedded stack.
  *
  * Options: --quick, --sizes 1000000,10000000, --formats jsonl,csv, --orders sorted,shuffled, --seed N,
- * --no-run (skip whole runs), --no-stages, --regenerate, --cpu-prof (V8 profiles of the children into
+ * --no-run (skip whole runs), --no-stages, --no-naive, --store N (0 skips it), --regenerate, --cpu-prof (V8 profiles of the children into
  * bench-results/profiles), --cache DIR, --results DIR.
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -20,14 +23,25 @@ import { quietSdkNodeNotice } from '../cli/sdkNotice.js';
 import { type BenchDataset, ensureDataset } from './datasets.js';
 import { BenchError } from './errors.js';
 import { type Args, parseArgs } from './options.js';
-import { checkTargets, type DatasetResult, fmt, printDataset, summaryTable, TARGETS } from './report.js';
-import { type ChildTask, type RunResult, runChildTask, type ScanResult, type StagesResult } from './tasks.js';
+import { checkTargets, type DatasetResult, fmt, printDataset, printStore, summaryTable, TARGETS } from './report.js';
+import type { StoreBenchResult } from './storeBench.js';
+import {
+  type ChildTask,
+  type NaiveRunResult,
+  type RunResult,
+  runChildTask,
+  type ScanResult,
+  type StagesResult,
+} from './tasks.js';
+
+/** The naive reference keeps every event in memory (its design): room for the 10M datasets. */
+const NAIVE_HEAP_MB = 8192;
 
 quietSdkNodeNotice();
 
 /** Runs one task in a fresh child process (its own heap and peak RSS) and returns what it reports. */
-function inChild<T>(task: ChildTask, args: Args): Promise<T> {
-  const execArgv = [...process.execArgv];
+function inChild<T>(task: ChildTask, args: Args, extraExecArgv: string[] = []): Promise<T> {
+  const execArgv = [...process.execArgv, ...extraExecArgv];
   if (args.cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(args.resultsDir, 'profiles')}`);
   return new Promise((resolvePromise, reject) => {
     const child = fork(process.argv[1]!, ['--child', JSON.stringify(task)], { execArgv, stdio: 'inherit' });
@@ -73,6 +87,7 @@ async function benchDataset(ds: BenchDataset, args: Args, log: (s: string) => vo
     bytes: 0,
     generatedSeconds: ds.generatedSeconds,
     scan: null,
+    naive: null,
     stages: null,
     run: null,
   };
@@ -80,6 +95,13 @@ async function benchDataset(ds: BenchDataset, args: Args, log: (s: string) => vo
     log(`  newline scan …`);
     out.scan = await inChild<ScanResult>({ kind: 'scan', root: ds.root }, args);
     out.bytes = out.scan.bytes;
+    if (args.naive) {
+      log(`  naive reference audit (CP only) …`);
+      const n = await inChild<NaiveRunResult>({ kind: 'naive', root: ds.root }, args, [
+        `--max-old-space-size=${NAIVE_HEAP_MB}`,
+      ]);
+      out.naive = { ...n, eventsPerSecond: n.records / n.wallSeconds };
+    }
     if (args.stages) {
       log(`  stages (read+parse, order, replay+checks) …`);
       const s = await inChild<StagesResult>({ kind: 'stages', root: ds.root, tmpDir }, args);
@@ -102,10 +124,16 @@ async function benchDataset(ds: BenchDataset, args: Args, log: (s: string) => vo
         args,
       );
       const eventsPerSecond = r.eventRecords / r.wallSeconds;
+      // Both rates over the same events (every event file's records), so their ratio is the ratio of wall times.
+      if (out.naive) out.naive.eventsPerSecond = r.eventRecords / out.naive.wallSeconds;
       out.run = {
         ...r,
         eventsPerSecond,
         ratioToNewlineScan: out.scan ? eventsPerSecond / out.scan.linesPerSecond : null,
+        // The same files in both: the naive reference reads only orders and trades, so this ratio flatters it.
+        ratioToNaive: out.naive ? out.naive.wallSeconds / r.wallSeconds : null,
+        cpuRatioToNaive: out.naive ? out.naive.cpuSeconds / r.cpuSeconds : null,
+        sameCpFindingsAsNaive: out.naive ? out.naive.cpDigest === r.cpDigest : null,
       };
     }
   } catch (error) {
@@ -123,6 +151,16 @@ async function main(): Promise<void> {
   const started = new Date();
   const datasetsDir = join(args.cacheDir, 'datasets');
   await mkdir(datasetsDir, { recursive: true });
+  let store: StoreBenchResult | null = null;
+  if (args.storeFindings > 0) {
+    log(`findings store: ${args.storeFindings.toLocaleString('en')} findings …`);
+    await mkdir(join(args.cacheDir, 'tmp'), { recursive: true });
+    store = await inChild<StoreBenchResult>(
+      { kind: 'store', findings: args.storeFindings, tmpDir: join(args.cacheDir, 'tmp') },
+      args,
+    );
+    printStore(store, log);
+  }
   const results: DatasetResult[] = [];
   for (const orders of args.sizes) {
     for (const format of args.formats) {
@@ -140,7 +178,7 @@ async function main(): Promise<void> {
 
   log('\n=== summary ===');
   log(summaryTable(results));
-  const targets = checkTargets(results);
+  const targets = checkTargets(results, store);
   log('\n=== targets ===');
   for (const t of targets) {
     const verdict = t.met === null ? 'n/a ' : t.met ? 'MET ' : 'MISS';
@@ -148,7 +186,15 @@ async function main(): Promise<void> {
   }
   const file = join(args.resultsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   await mkdir(args.resultsDir, { recursive: true });
-  const report = { started: started.toISOString(), machine: m, args, targets: TARGETS, results, checks: targets };
+  const report = {
+    started: started.toISOString(),
+    machine: m,
+    args,
+    targets: TARGETS,
+    store,
+    results,
+    checks: targets,
+  };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   log(`\nresults written to ${file}`);
   if (results.some((r) => r.error !== undefined)) process.exitCode = 1;

@@ -12,6 +12,10 @@ export interface Args {
   seed: number;
   stages: boolean;
   run: boolean;
+  /** The naive reference audit (the second baseline). */
+  naive: boolean;
+  /** Findings the `store` task stores (0: skipped). */
+  storeFindings: number;
   regenerate: boolean;
   cpuProf: boolean;
   cacheDir: string;
@@ -31,6 +35,8 @@ export function parseArgs(
     seed: 1,
     stages: true,
     run: true,
+    naive: true,
+    storeFindings: 25_000,
     regenerate: false,
     cpuProf: false,
     cacheDir: join(dataHome(env), 'bench'),
@@ -53,6 +59,8 @@ export function parseArgs(
     else if (arg === '--seed') a.seed = Number(value());
     else if (arg === '--no-stages') a.stages = false;
     else if (arg === '--no-run') a.run = false;
+    else if (arg === '--no-naive') a.naive = false;
+    else if (arg === '--store') a.storeFindings = Number(value());
     else if (arg === '--regenerate') a.regenerate = true;
     else if (arg === '--cpu-prof') a.cpuProf = true;
     else if (arg === '--cache') a.cacheDir = resolve(cwd, value());
@@ -62,6 +70,8 @@ export function parseArgs(
   if (a.quick && !sizesGiven) a.sizes = [1_000_000];
   if (a.sizes.some((n) => !Number.isSafeInteger(n) || n <= 0))
     throw new BenchOptionsError('--sizes: positive whole numbers');
+  if (!Number.isSafeInteger(a.storeFindings) || a.storeFindings < 0)
+    throw new BenchOptionsError('--store: a whole number of findings (0 skips the store task)');
   if (a.formats.some((f) => f !== 'jsonl' && f !== 'csv')) throw new BenchOptionsError('--formats: jsonl, csv');
   if (a.orders.some((o) => o !== 'sorted' && o !== 'shuffled'))
     throw new BenchOptionsError('--orders: sorted, shuffled');

@@ -5,9 +5,15 @@
  * - `stages`: read+parse alone (every orders/trades file through readRecords), then one pass of the event streams
  *   through the audit's own composition (auditPass.ts) with the replay timed apart: order = that pass's order-flow
  *   wall time − replay − read+parse.
+ * - `store`: N findings of one run into the findings store on the embedded stack (storeBench.ts), findings/s.
+ * - `naive`: the naive reference audit of CP-1/CP-2 (naiveReference.ts) on the same files: the second baseline.
  * - `run`: the whole `vatp-audit run` (runAudit with the CLI's services on the embedded stack: findings store,
  *   evidence pack with the PDF report), wall time per pipeline stage, peak RSS.
+ *
+ * `naive` and `run` both report the digest of their CP findings, so the bench shows that the baseline answered the
+ * same question as the audit.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,12 +24,16 @@ import { readRecords } from '../ingest/readRecords.js';
 import { LocalDatasetSource } from '../ingest/source.js';
 import type { RunProgress } from '../pipeline/progress.js';
 import { auditPass } from './auditPass.js';
+import { naiveCustomerPriority } from './naiveReference.js';
+import { measureStore } from './storeBench.js';
 
 export const EVENT_TYPES = ['orders', 'trades', 'collateral', 'access'] as const;
 
 export type ChildTask =
   | { kind: 'scan'; root: string }
   | { kind: 'stages'; root: string; tmpDir: string }
+  | { kind: 'naive'; root: string }
+  | { kind: 'store'; findings: number; tmpDir: string }
   | { kind: 'run'; root: string; tmpDir: string; stackDir: string; outDir: string };
 
 export interface ScanResult {
@@ -52,8 +62,29 @@ export interface StagesResult {
   peakRssMb: number;
 }
 
-export interface RunResult {
+export interface CpFindings {
+  /** CP-1 and CP-2 findings. */
+  cpFindings: number;
+  /** SHA-256 (16 hex digits) of their sorted `check_id subject severity` lines. */
+  cpDigest: string;
+}
+
+export interface NaiveRunResult extends CpFindings {
+  /** orders + trades lines read as records. */
+  records: number;
+  readSeconds: number;
+  sortSeconds: number;
+  replaySeconds: number;
   wallSeconds: number;
+  /** CPU time of the process (all threads) meanwhile: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+export interface RunResult extends CpFindings {
+  wallSeconds: number;
+  /** CPU time of the process (all threads, the embedded stack's included) during the run. */
+  cpuSeconds: number;
   /** Seconds per pipeline stage, as the pipeline reports its stages (RunProgress). */
   stageSeconds: Record<string, number>;
   /** Peak RSS (MB) of the process when each stage ended: the first stage whose figure rises to the peak set it. */
@@ -73,6 +104,35 @@ async function eventFiles(root: string): Promise<DataFile[]> {
 }
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+export function cpFindings(findings: readonly { check_id: string; subject: string; severity: string }[]): CpFindings {
+  const lines = findings
+    .filter((f) => f.check_id === 'CP-1' || f.check_id === 'CP-2')
+    .map((f) => `${f.check_id} ${f.subject} ${f.severity}\n`)
+    .sort();
+  return { cpFindings: lines.length, cpDigest: createHash('sha256').update(lines.join('')).digest('hex').slice(0, 16) };
+}
+
+const cpuSecondsSince = (start: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1e6;
+};
+
+export async function measureNaive(root: string): Promise<NaiveRunResult> {
+  const c0 = process.cpuUsage();
+  const r = await naiveCustomerPriority(root);
+  const cpuSeconds = cpuSecondsSince(c0);
+  return {
+    ...cpFindings(r.findings),
+    records: r.records,
+    readSeconds: r.seconds.read,
+    sortSeconds: r.seconds.sort,
+    replaySeconds: r.seconds.replay,
+    wallSeconds: r.seconds.total,
+    cpuSeconds,
+    peakRssMb: peakRssMb(),
+  };
+}
 
 export async function newlineScan(root: string): Promise<ScanResult> {
   const files = await eventFiles(root);
@@ -174,6 +234,7 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
   };
   try {
     const store = await services.store();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const result = await runAudit(
       // As the CLI runs it (runCommand.ts): reading in a worker thread.
@@ -195,6 +256,7 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
       },
     );
     const wallSeconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = cpuSecondsSince(c0);
     close();
     const files = result.summary.files;
     const eventRecords = files
@@ -202,11 +264,13 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
       .reduce((n, f) => n + f.records, 0);
     return {
       wallSeconds,
+      cpuSeconds,
       stageSeconds,
       stagePeakRssMb,
       records: result.summary.reconciliation.records,
       eventRecords,
       findings: result.findings.length,
+      ...cpFindings(result.findings),
       quarantined: result.summary.reconciliation.quarantined,
       peakRssMb: peakRssMb(),
       runId: result.runId,
@@ -220,5 +284,7 @@ export async function measureRun(task: Extract<ChildTask, { kind: 'run' }>): Pro
 export async function runChildTask(task: ChildTask): Promise<unknown> {
   if (task.kind === 'scan') return { ...(await newlineScan(task.root)), peakRssMb: peakRssMb() };
   if (task.kind === 'stages') return measureStages(task.root, task.tmpDir);
+  if (task.kind === 'naive') return measureNaive(task.root);
+  if (task.kind === 'store') return measureStore(task.findings, task.tmpDir);
   return measureRun(task);
 }

@@ -1,7 +1,8 @@
 /**
- * The embedded local stack: dynalite (DynamoDB API) and s3rver (S3 API) in this process, on 127.0.0.1 with ports
- * chosen by the OS, data kept under `dataDir` (`dynamodb/` LevelDB, `s3/` files) so findings and review statuses
- * survive between runs.
+ * The embedded local stack: dynalite (DynamoDB API) and s3rver (S3 API) in this process, on a worker thread of their
+ * own (embeddedServersWorker.ts: their CPU is not the thread that replays), on 127.0.0.1 with ports chosen by the
+ * OS, data kept under `dataDir` (`dynamodb/` LevelDB, `s3/` files) so findings and review statuses survive between
+ * runs.
  *
  * Two dynalite servers on one LevelDB path crash the process (STACK.md), so one data directory is served at most once:
  * - within this process, a registry shares one pair of servers between every caller of the same directory (reference
@@ -10,15 +11,15 @@
  *   EmbeddedStackBusyError, a dead owner's lock is taken over.
  */
 import { mkdir, open, readFile, realpath, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
 import { createDynamoClient, createS3Client } from '../adapters/aws/factories.js';
 import { ensureBucket } from '../adapters/s3/objects.js';
+import type { ServersMainMessage, ServersWorkerInput, ServersWorkerMessage } from './embeddedServersWorker.js';
 import { EmbeddedStackBusyError, EmbeddedStackError } from './errors.js';
 
 /** s3rver accepts only these credentials; dynalite accepts any. */
@@ -43,8 +44,7 @@ export interface EmbeddedStackOptions {
 }
 
 interface Servers {
-  dynamoServer: Server;
-  s3rver: S3rver;
+  worker: ServersWorker;
   s3Endpoint: string;
   dynamoEndpoint: string;
   lockPath: string;
@@ -126,58 +126,87 @@ export function embeddedTablesDir(dataDir: string): string {
 }
 
 async function startServers(dir: string): Promise<Servers> {
-  const dynamoPath = embeddedTablesDir(dir);
-  const s3Path = join(dir, 's3');
-  await mkdir(dynamoPath, { recursive: true });
-  await mkdir(s3Path, { recursive: true });
+  await mkdir(embeddedTablesDir(dir), { recursive: true });
+  await mkdir(join(dir, 's3'), { recursive: true });
   const lockPath = join(dir, 'stack.lock');
   await acquireLock(lockPath, dir);
-  let dynamoServer: Server | undefined;
-  let s3: S3rver | undefined;
+  const worker = new ServersWorker({ dir });
   try {
-    dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: dynamoPath });
-    const dynamoPort = await listenLoopback(dynamoServer);
-    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Path });
-    const s3Address = await s3.run();
-    return {
-      dynamoServer,
-      s3rver: s3,
-      dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
-      s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
-      lockPath,
-    };
+    const ready = await worker.next();
+    if (ready.t !== 'ready') throw workerFailure(ready);
+    return { worker, dynamoEndpoint: ready.dynamoEndpoint, s3Endpoint: ready.s3Endpoint, lockPath };
   } catch (err) {
-    if (s3 !== undefined) await s3.close().catch(() => undefined);
-    if (dynamoServer !== undefined) await closeServer(dynamoServer).catch(() => undefined);
+    await worker.terminate();
     await rm(lockPath, { force: true });
     throw new EmbeddedStackError(`could not start the local stack in ${dir}`, { cause: err });
   }
 }
 
 async function stopServers(servers: Servers): Promise<void> {
-  const results = await Promise.allSettled([servers.s3rver.close(), closeServer(servers.dynamoServer)]);
+  let failure: unknown;
+  try {
+    const answer = await servers.worker.stop();
+    if (answer.t !== 'stopped') failure = workerFailure(answer);
+  } catch (err) {
+    failure = err;
+  }
+  await servers.worker.terminate();
   await rm(servers.lockPath, { force: true });
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed !== undefined)
-    throw new EmbeddedStackError('could not stop the local stack cleanly', { cause: failed.reason });
+  if (failure !== undefined) throw new EmbeddedStackError('could not stop the local stack cleanly', { cause: failure });
 }
 
-function listenLoopback(server: Server): Promise<number> {
-  return new Promise((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolveListen((server.address() as AddressInfo).port);
-    });
-  });
+function workerFailure(m: ServersWorkerMessage): Error {
+  const error = new EmbeddedStackError(m.t === 'err' ? m.message : `unexpected message ${m.t} from the stack's thread`);
+  if (m.t === 'err' && m.stack !== undefined) error.stack = m.stack;
+  return error;
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolveClose, reject) => {
-    server.close((err?: Error) => (err ? reject(err) : resolveClose()));
-    // Keep-alive sockets of destroyed clients must not hold the close (and the LevelDB lock) open.
-    server.closeIdleConnections();
-  });
+/** The thread that runs the servers, with its messages as promises; an exit before an answer rejects. */
+class ServersWorker {
+  readonly #worker: Worker;
+  readonly #waiting: { resolve: (m: ServersWorkerMessage) => void; reject: (e: unknown) => void }[] = [];
+  #exited: Error | undefined;
+
+  constructor(input: ServersWorkerInput) {
+    this.#worker = startServersThread(input);
+    this.#worker.on('message', (m: ServersWorkerMessage) => this.#waiting.shift()?.resolve(m));
+    const fail = (err: Error) => {
+      this.#exited ??= err;
+      for (const w of this.#waiting.splice(0)) w.reject(err);
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) =>
+      fail(new EmbeddedStackError(`the local stack's thread exited with code ${code}`)),
+    );
+  }
+
+  next(): Promise<ServersWorkerMessage> {
+    if (this.#exited !== undefined) return Promise.reject(this.#exited);
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  stop(): Promise<ServersWorkerMessage> {
+    const answer = this.next();
+    if (this.#exited === undefined) this.#worker.postMessage({ t: 'stop' } satisfies ServersMainMessage);
+    return answer;
+  }
+
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+/** The thread's script: the bundle's dist/embeddedServersWorker.js, or the TypeScript source when run from sources. */
+function startServersThread(input: ServersWorkerInput): Worker {
+  const here = import.meta.url;
+  const fromSource = here.endsWith('.ts');
+  const file = new URL(fromSource ? './embeddedServersWorker.ts' : './embeddedServersWorker.js', here);
+  const workerData = { embeddedServers: input };
+  if (!fromSource) return new Worker(file, { workerData });
+  // From sources (tests, tsx): the thread loads the TypeScript through tsx's loader, as the main thread does.
+  const tsx = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'));
+  const boot = `import(${JSON.stringify(tsx.href)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
 }
 
 async function acquireLock(lockPath: string, dir: string): Promise<void> {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDataset } from '#shared/bench/datasets.js';
 import { parseArgs } from '#shared/bench/options.js';
 import { checkTargets, type DatasetResult, summaryTable, TARGETS } from '#shared/bench/report.js';
+import { measureStore, type StoreBenchResult } from '#shared/bench/storeBench.js';
 import { measureStages, newlineScan } from '#shared/bench/tasks.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vatp-bench-'));
@@ -22,6 +23,8 @@ describe('bench options', () => {
     expect(d.orders).toEqual(['sorted', 'shuffled']);
     expect(d.cacheDir).toBe('/home/u/.vatp-audit/bench');
     expect(d.resultsDir).toBe('/x/bench-results');
+    expect(d.storeFindings).toBe(25_000);
+    expect(parseArgs(['--store', '0', '--no-naive'], '/x')).toMatchObject({ storeFindings: 0, naive: false });
     expect(parseArgs(['--quick'], '/x').sizes).toEqual([1_000_000]);
     expect(parseArgs(['--quick', '--sizes', '5000'], '/x').sizes).toEqual([5000]);
     expect(parseArgs(['--formats', 'csv', '--orders', 'shuffled', '--no-run'], '/x')).toMatchObject({
@@ -37,6 +40,7 @@ describe('bench options', () => {
     expect(() => parseArgs(['--sizes', '0'], '/x')).toThrow(/sizes/);
     expect(() => parseArgs(['--formats', 'xml'], '/x')).toThrow(/formats/);
     expect(() => parseArgs(['--seed'], '/x')).toThrow(/needs a value/);
+    expect(() => parseArgs(['--store', '-1'], '/x')).toThrow(/--store/);
   });
 });
 
@@ -74,8 +78,35 @@ describe('bench datasets and measurements', () => {
   }, 60_000);
 });
 
+describe('store task', () => {
+  it('stores N findings of one run on a fresh embedded stack and reports findings/s', async () => {
+    const r = await measureStore(120, work);
+    expect(r.findings).toBe(120);
+    expect(r.findingsPerSecond).toBeCloseTo(120 / r.wallSeconds);
+    expect(r.recordSeconds + r.completeSeconds).toBeLessThanOrEqual(r.wallSeconds);
+    expect(r.mainThreadBusy).toBeGreaterThan(0);
+    expect(r.mainThreadBusy).toBeLessThanOrEqual(1);
+  }, 60_000);
+
+  it('judges 25,000 findings in 5 s from the measured rate', () => {
+    const store = (findingsPerSecond: number) => ({ findingsPerSecond }) as StoreBenchResult;
+    const judge = (s: StoreBenchResult | null) =>
+      checkTargets([], s).find((c) => c.target.includes('findings stored'))!;
+    expect(judge(store(6000))).toMatchObject({ met: true, measured: '4.2 s at 6000 findings/s' });
+    expect(judge(store(300)).met).toBe(false);
+    expect(judge(null).met).toBeNull();
+  });
+});
+
 describe('targets', () => {
-  const result = (orders: number, format: 'jsonl' | 'csv', shuffled: boolean, wall: number, rss = 200) =>
+  const result = (
+    orders: number,
+    format: 'jsonl' | 'csv',
+    shuffled: boolean,
+    wall: number,
+    rss = 200,
+    naiveWall = 10,
+  ) =>
     ({
       name: `${orders}-${format}-${shuffled}`,
       orders,
@@ -85,36 +116,53 @@ describe('targets', () => {
       bytes: 0,
       generatedSeconds: null,
       scan: null,
+      naive: { wallSeconds: naiveWall, eventsPerSecond: orders / naiveWall, cpFindings: 3, cpDigest: 'a' },
       stages: shuffled ? null : { replayEventsPerSecond: 4e6, readParseEventsPerSecond: 1e6, orderSeconds: 0.1 },
-      run: { wallSeconds: wall, eventsPerSecond: orders / wall, peakRssMb: rss },
+      run: {
+        wallSeconds: wall,
+        eventsPerSecond: orders / wall,
+        peakRssMb: rss,
+        ratioToNaive: naiveWall / wall,
+        cpFindings: 3,
+        sameCpFindingsAsNaive: !shuffled,
+      },
     }) as unknown as DatasetResult;
 
-  it('judges replay, whole-run rates, shuffled/sorted ratio and peak RSS at 10M; n/a when not measured', () => {
+  it('judges whole-run rates, the ratio to the naive reference, its CP findings and peak RSS at 10M', () => {
     const checks = checkTargets([
-      result(1_000_000, 'jsonl', false, 0.5),
-      result(1_000_000, 'jsonl', true, 1.5),
+      result(1_000_000, 'jsonl', false, 1.5),
+      result(1_000_000, 'jsonl', true, 5),
       result(1_000_000, 'csv', false, 1),
-      result(1_000_000, 'csv', true, 2),
+      result(1_000_000, 'csv', true, 3),
     ]);
-    const byStart = (s: string) => checks.find((c) => c.target.startsWith(s))!;
-    expect(byStart('replay').met).toBe(true);
-    expect(byStart('whole run, sorted JSONL').met).toBe(true);
-    expect(byStart('whole run, sorted CSV').met).toBe(false);
-    const ratios = checks.filter((c) => c.target.startsWith('shuffled'));
-    expect(ratios.map((c) => [c.measured, c.met])).toEqual([
-      ['3.00x', false],
-      ['2.00x', true],
+    const get = (s: string) => checks.find((c) => c.target.startsWith(s))!;
+    expect(get('whole run >= 0.50M/s (1,000,000 jsonl sorted)')).toMatchObject({ measured: '0.67M/s', met: true });
+    expect(get('whole run >= 0.25M/s (1,000,000 jsonl shuffled)')).toMatchObject({ measured: '0.20M/s', met: false });
+    expect(get('whole run >= 0.25M/s (1,000,000 csv shuffled)').met).toBe(true);
+    expect(checks.some((c) => c.target.includes('csv sorted') && c.target.includes('M/s'))).toBe(false);
+    const naive = checks.filter((c) => c.target.startsWith('whole run >= 5x'));
+    expect(naive.map((c) => [c.measured, c.met])).toEqual([
+      ['6.67x', true],
+      ['2.00x', false],
+      ['10.00x', true],
+      ['3.33x', false],
     ]);
-    expect(byStart('peak RSS').met).toBeNull();
+    expect(checks.filter((c) => c.target.startsWith('the same CP')).map((c) => c.met)).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(get('peak RSS').met).toBeNull();
     const big = checkTargets([result(10_000_000, 'jsonl', false, 5, TARGETS.peakRssMbAt10M + 1)]);
     expect(big.find((c) => c.target.startsWith('peak RSS'))!.met).toBe(false);
   });
 
-  it('summarises one dataset per line with the whole-run figures', () => {
+  it('summarises one dataset per line with the whole-run figures and both ratios', () => {
     const table = summaryTable([result(1_000_000, 'jsonl', false, 0.5), result(1_000_000, 'csv', true, 2, 250)]);
     const lines = table.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^dataset\s+events/);
+    expect(lines[0]).toMatch(/^dataset\s+events.*naive.*x naive\s+RSS MB$/);
     expect(lines[1]!.split(/\s+/)).toEqual([
       '1000000-jsonl-false',
       '1,000,000',
@@ -122,9 +170,11 @@ describe('targets', () => {
       '1.00M/s',
       '0.10',
       '4.00M/s',
+      '0.10M/s',
       '0.50',
       '2.00M/s',
       '-',
+      '20.00',
       '200',
     ]);
     expect(lines[2]).toMatch(/250$/);
