@@ -96,6 +96,19 @@ describe('PERP-5 liquidation deficit not fully covered', () => {
     });
   });
 
+  it('PERP-5: an insurance amount of zero or more is a contribution: even naming the liquidation, it covers nothing', () => {
+    const r = runMargin(
+      events(
+        ...base,
+        { event: 'insurance', account_id: 'L', ref: 'm-4', amount: '304.85' },
+        { event: 'insurance', account_id: 'L', ref: 'm-4', amount: '0' },
+      ),
+    );
+    expect(r.only('PERP-5').evidence).toMatchObject({ deficit: '304.85', covered: '0', uncovered: '304.85' });
+    // Not a payout, so not a cover whose ref failed either: nothing is counted not tested.
+    expect(r.population('PERP-5')).toEqual({ examined: 1, notTested: {} });
+  });
+
   it('PERP-5: a deficit whose payout names it from the same seq is not covered (not a lower seq)', () => {
     const r = runMargin([at(1, liquidation('L', '-5')), at(1, { ...payout('L', '5', 'm-1'), event_id: 'p-1' })]);
     expect(r.only('PERP-5').evidence).toMatchObject({ deficit: '5', covered: '0' });
