@@ -36,6 +36,7 @@ import { IneligibleCollateral } from './mf/ineligibleCollateral.js';
 import { LateMarginCall } from './mf/lateMarginCall.js';
 import { NonMarginClientFinancing } from './mf/nonMarginClientFinancing.js';
 import { OverAdvance } from './mf/overAdvance.js';
+import { UnpricedCollateral } from './mf/unpricedCollateral.js';
 import { NonMarketMakerTaggedRule } from './mmt/nonMarketMakerTagged.js';
 import { TagChangedDuringLifeRule } from './mmt/tagChangedDuringLife.js';
 import { TradeTagMismatchRule } from './mmt/tradeTagMismatch.js';
@@ -53,6 +54,9 @@ import { PlatformMarginCredit } from './perp/platformMarginCredit.js';
 import { PrematureAutoDeleveraging } from './perp/prematureAutoDeleveraging.js';
 import { UncoveredDeficit } from './perp/uncoveredDeficit.js';
 import type { Consumed, Rule } from './rule.js';
+import { RoutedOrderPrefundingRule } from './sob/routedOrderPrefunding.js';
+import { RoutedOrderVenueRule } from './sob/routedOrderVenue.js';
+import { SharedBookSettlementRule } from './sob/sharedBookSettlement.js';
 
 /** The replays rules can read, by the stream they replay; a new one is a line here and in STREAM_REPLAYS. */
 export interface StreamReplays {
@@ -146,11 +150,33 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
   // Perpetuals: per order (PERP-1), reference only (PERP-2).
   declare({ checks: ['PERP-1'], scope: 'symbol', consumes: ['orders'], create: perpetualRetailAccessRule }),
   declare({ checks: ['PERP-2'], scope: 'global', consumes: ['reference'], create: perpetualReferenceAssetRule }),
+  // Shared order books: routed orders a symbol at a time (SOB-1, SOB-2), the settlement legs whole (SOB-3).
+  declare({
+    checks: ['SOB-1'],
+    scope: 'symbol',
+    consumes: ['orders'],
+    since: 2,
+    create: () => new RoutedOrderPrefundingRule(),
+  }),
+  declare({
+    checks: ['SOB-2'],
+    scope: 'symbol',
+    consumes: ['orders'],
+    since: 2,
+    create: () => new RoutedOrderVenueRule(),
+  }),
+  declare({
+    checks: ['SOB-3'],
+    scope: 'global',
+    consumes: ['settlements'],
+    since: 2,
+    create: () => new SharedBookSettlementRule(),
+  }),
   // Unknown reference ids, across every stream that names one.
   declare({
     checks: ['DQ-5'],
     scope: 'global',
-    consumes: ['orders', 'trades', 'collateral'],
+    consumes: ['orders', 'trades', 'collateral', 'margin', 'settlements'],
     create: () => new UnknownReferencesRule(),
   }),
   // The collateral ledger: no re-hypothecation, margin financing.
@@ -171,6 +197,16 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
   ).map(([id, phase, create]) =>
     declare({ checks: [id], scope: 'global', consumes: ['collateral'], replay: 'collateral', phase, create }),
   ),
+  // Real-time collateral monitoring (contract 2): each event before the ledger applies it, so "held just before it".
+  declare({
+    checks: ['MF-7'],
+    scope: 'global',
+    consumes: ['collateral'],
+    replay: 'collateral',
+    phase: 'beforeApply',
+    since: 2,
+    create: (l) => new UnpricedCollateral(l),
+  }),
   // The perpetual margin ledger (contract 2): margin classes, no platform credit, the loss waterfall, funding.
   ...(
     [

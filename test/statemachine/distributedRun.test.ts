@@ -31,6 +31,7 @@ import { cleanupAssemblies } from '../cdk/synthHelpers.js';
 import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { executeLocally } from './localExecution.js';
 import { MARGIN_CHECKS, MARGIN_FINDINGS, writeMarginDataset } from './marginDataset.js';
+import { SHARED_BOOK_FINDINGS, writeSharedBookDataset } from './sharedBookDataset.js';
 
 const RAW = 'raw-logs';
 const WORK = 'work-area';
@@ -39,6 +40,8 @@ const TABLE = 'vatp-audit-findings';
 const TOOL_VERSION = 'statemachine-test';
 const EXAMPLE = WORKED_EXAMPLE;
 const FIXED_NOW = () => new Date('2026-02-13T02:30:00Z');
+/** The checks the shared-order-book dataset is built for (the perpetual-margin checks judge its margin too). */
+const OWN = /^(CP|DQ|SOB)-/;
 
 let dir: string;
 let stack: EmbeddedStack;
@@ -263,6 +266,29 @@ describe('the state machine, run locally, equals the single-process run', () => 
     );
   });
 
+  it('on a contract-2 shared-order-book dataset, partitions split by time: routed orders, venues, settlements', async () => {
+    const data = join(dir, 'shared-book');
+    await writeSharedBookDataset(data, { venues: true, settlements: true });
+    // 3 items per invocation: routed orders cross checkpoints open, closed and short of pre-funding.
+    const { findings, remote } = await compare(data, 'shared-book', { ...config, sliceMaxItems: 3 });
+    expect(findings.map((f) => `${f.check_id} ${f.subject}`).filter((id) => OWN.test(id))).toEqual(
+      SHARED_BOOK_FINDINGS,
+    );
+    const work = s3WorkArea(stack.s3, (remote.run.output as { run: { work: string } }).run.work);
+    expect((await work.getJson<IngestResult>(INGEST_FILE)).partitions).toHaveLength(2);
+  }, 180_000);
+
+  it('on a contract-2 dataset without venues/ and settlements/: SOB-2 and SOB-3 not tested, with that reason', async () => {
+    const bare = join(dir, 'shared-book-bare');
+    await writeSharedBookDataset(bare, { venues: false, settlements: false });
+    const { single } = await compare(bare, 'shared-book-bare');
+    const sob = (id: string) => single.result.summary.checks.find((c) => c.check_id === id)?.not_tested_reasons;
+    expect(sob('SOB-2')).toEqual({ 'venues/ folder absent: every route is unknown (see DQ-5)': 8 });
+    expect(sob('SOB-3')).toEqual({ 'settlements/ folder absent': 0 });
+    // DQ-5 for each of the four venues routed to (GB-…, SG-…, XX-…, ZZ-…).
+    expect(single.result.findings.filter((f) => /^DQ-5 [A-Z]{2}-/.test(`${f.check_id} ${f.subject}`))).toHaveLength(4);
+  });
+
   it('on data whose orders, trades, sessions, IPs and unknown ids cross symbols', async () => {
     const data = join(dir, 'crossing');
     await writeCrossingDataset(data);
@@ -391,6 +417,25 @@ describe('failures', () => {
     await writeFile(join(empty, 'orders', 'o.jsonl'), '');
     const failures = await failedPlan(await upload(empty, 'venue=HKVX/date=no-manifest/'));
     expect(JSON.stringify(failures)).toContain('manifest.json');
+    expect((failures[0] as { run?: unknown }).run).toBeUndefined();
+  });
+
+  it('a dataset of a contract this build does not read is refused by Plan (never audited in part)', async () => {
+    const v3 = join(dir, 'contract-3');
+    await mkdir(join(v3, 'margin'), { recursive: true });
+    await writeFile(
+      join(v3, 'manifest.json'),
+      JSON.stringify({
+        contract: 3,
+        venue: 'HKVX',
+        operator_entity_id: 'E-OP',
+        period_start: '2026-02-12T00:00:00Z',
+        period_end: '2026-02-13T00:00:00Z',
+      }),
+    );
+    await writeFile(join(v3, 'margin', 'm.jsonl'), '');
+    const failures = await failedPlan(await upload(v3, 'venue=HKVX/date=contract-3/'));
+    expect(JSON.stringify(failures)).toContain('contract is not 1 or 2');
     expect((failures[0] as { run?: unknown }).run).toBeUndefined();
   });
 
