@@ -28,6 +28,7 @@ import { partition } from '../../lambdas/partition.js';
 import { createServices, type LambdaConfig } from '../../lambdas/runtime.js';
 import { cleanupAssemblies } from '../cdk/synthHelpers.js';
 import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
+import { jsonl, startDataset } from './datasetFiles.js';
 import { executeLocally } from './localExecution.js';
 import { SHARED_BOOK_FINDINGS, writeSharedBookDataset } from './sharedBookDataset.js';
 
@@ -397,23 +398,8 @@ describe('failures', () => {
   });
 });
 
-const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
-
 async function writeCrossingDataset(root: string): Promise<void> {
-  const put = async (path: string, text: string) => {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), text);
-  };
-  await put(
-    'manifest.json',
-    JSON.stringify({
-      contract: 1,
-      venue: 'HKVX',
-      operator_entity_id: 'E-OP',
-      period_start: '2026-02-12T00:00:00Z',
-      period_end: '2026-02-13T00:00:00Z',
-    }),
-  );
+  const put = await startDataset(root, 1);
   await put(
     'accounts/accounts.jsonl',
     jsonl([
