@@ -20,6 +20,7 @@ import { type EmbeddedStack, startEmbeddedStack } from '#shared/local/embeddedSt
 import { PACK_FILES } from '#shared/pipeline/finalizeRun.js';
 import { checkpointFile, type PartitionState } from '#shared/pipeline/partition/auditPartition.js';
 import { INGEST_FILE, type IngestResult } from '#shared/pipeline/partition/ingest.js';
+import { LEDGER_FILE, type LedgerResult } from '#shared/pipeline/partition/ledger.js';
 import { s3WorkArea } from '#shared/pipeline/partition/workArea.js';
 import { runAudit } from '#shared/pipeline/runAudit.js';
 import { s3EvidenceBlobStore } from '#shared/store/evidenceBlobs.js';
@@ -30,6 +31,7 @@ import { cleanupAssemblies } from '../cdk/synthHelpers.js';
 import { WORKED_EXAMPLE } from '../fixtures/workedExample.js';
 import { jsonl, startDataset } from './datasetFiles.js';
 import { executeLocally } from './localExecution.js';
+import { MARGIN_CHECKS, MARGIN_FINDINGS, writeMarginDataset } from './marginDataset.js';
 import { SHARED_BOOK_FINDINGS, writeSharedBookDataset } from './sharedBookDataset.js';
 
 const RAW = 'raw-logs';
@@ -326,6 +328,33 @@ describe('the state machine, run locally, equals the single-process run', () => 
   });
 });
 
+describe('a contract-2 dataset through the state machine', () => {
+  it('judges the margin ledger in the Ledger step exactly as the single-process run (PERP-3..7)', async () => {
+    const data = join(dir, 'margin');
+    await writeMarginDataset(data);
+    const { findings, remote } = await compare(data, 'margin');
+    expect(findings.filter((f) => f.check_id.startsWith('PERP-')).map((f) => `${f.check_id} ${f.subject}`)).toEqual(
+      MARGIN_FINDINGS,
+    );
+    const dq = findings.filter((f) => f.subject.startsWith('margin'));
+    expect(dq.map((f) => `${f.check_id} ${f.subject}`)).toEqual([
+      'DQ-1 margin/part-2/ledger.csv.gz:2',
+      'DQ-2 margin:16',
+      'DQ-2 margin:18',
+      'DQ-4 margin:17-17',
+    ]);
+    // Where the margin stream is replayed: the Ledger step reports them (and every PERP-3..7 count).
+    const ledger = await s3WorkArea(
+      stack.s3,
+      (remote.run.output as { run: { work: string } }).run.work,
+    ).getJson<LedgerResult>(LEDGER_FILE);
+    expect(
+      ledger.findings.filter((f) => f.check_id.startsWith('PERP-')).map((f) => `${f.check_id} ${f.subject}`),
+    ).toEqual(MARGIN_FINDINGS);
+    expect(Object.keys(ledger.populations).filter((c) => c.startsWith('PERP-'))).toEqual(MARGIN_CHECKS);
+  });
+});
+
 describe('the findings store after a distributed run', () => {
   it('holds the completed run with the counts of the summary, and exactly the pack’s findings', async () => {
     const input = `s3://${RAW}/venue=HKVX/date=example/`;
@@ -389,6 +418,25 @@ describe('failures', () => {
     await writeFile(join(empty, 'orders', 'o.jsonl'), '');
     const failures = await failedPlan(await upload(empty, 'venue=HKVX/date=no-manifest/'));
     expect(JSON.stringify(failures)).toContain('manifest.json');
+    expect((failures[0] as { run?: unknown }).run).toBeUndefined();
+  });
+
+  it('a dataset of a contract this build does not read is refused by Plan (never audited in part)', async () => {
+    const v3 = join(dir, 'contract-3');
+    await mkdir(join(v3, 'margin'), { recursive: true });
+    await writeFile(
+      join(v3, 'manifest.json'),
+      JSON.stringify({
+        contract: 3,
+        venue: 'HKVX',
+        operator_entity_id: 'E-OP',
+        period_start: '2026-02-12T00:00:00Z',
+        period_end: '2026-02-13T00:00:00Z',
+      }),
+    );
+    await writeFile(join(v3, 'margin', 'm.jsonl'), '');
+    const failures = await failedPlan(await upload(v3, 'venue=HKVX/date=contract-3/'));
+    expect(JSON.stringify(failures)).toContain('contract is not 1 or 2');
     expect((failures[0] as { run?: unknown }).run).toBeUndefined();
   });
 
