@@ -54,8 +54,8 @@ describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () =>
       subject: 'BTC',
       symbol: null,
       account_id: 'C-1',
-      seq: 2,
-      ts: '2026-02-12T10:15:00.000000001Z',
+      seq: 1,
+      ts: '2026-02-12T10:00:00Z',
       title: 'Virtual-asset collateral went unpriced for longer than the monitoring window',
     });
     expect(f!.evidence).toEqual({
@@ -83,7 +83,7 @@ describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () =>
 
     const tail = v2(at(['2026-02-12T23:44:59.999999999Z', pledge()]));
     const [f] = mf7(tail);
-    expect(f).toMatchObject({ subject: 'BTC', seq: null, ts: PERIOD_END });
+    expect(f).toMatchObject({ subject: 'BTC', seq: 1, ts: '2026-02-12T23:44:59.999999999Z' });
     expect(f!.evidence).toMatchObject({
       longest_gap: {
         from: { event_id: 'c-1' },
