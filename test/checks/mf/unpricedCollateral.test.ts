@@ -6,26 +6,10 @@
  * nothing at all on a contract-1 dataset.
  */
 import { describe, expect, it } from 'vitest';
-import type { RecordType } from '#shared/contract/records.js';
-import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
-import { events, pledge, reference, release, run, valuation } from '../../collateral/harness.js';
+import { asContract2, events, pledge, reference, release, run, valuation } from '../../collateral/harness.js';
 
 const PERIOD_END = '2026-02-13T00:00:00Z';
 const MIN = 60n * 1_000_000_000n;
-
-/** The harness's reference data as a contract-2 dataset, with the record folders it holds. */
-function referenceV2(folders?: readonly RecordType[]): ReferenceData {
-  const { manifest, accounts, staff, wallets, instruments, hasAccessLog } = reference();
-  return buildReferenceData({
-    manifest: { ...manifest, contract: 2 },
-    accounts,
-    staff,
-    wallets,
-    instruments,
-    hasAccessLog,
-    folders: folders === undefined ? undefined : new Set(folders),
-  });
-}
 
 type Input = Parameters<typeof events>[number];
 /** Events at explicit times, seq in the order given. */
@@ -37,7 +21,7 @@ const enforce = (qty: string, o: Partial<Input> = {}): Input => ({
   ...o,
 });
 
-const v2 = (evs: ReturnType<typeof events>, params = {}) => run(evs, { ref: referenceV2(), params });
+const v2 = (evs: ReturnType<typeof events>, params = {}) => run(evs, { ref: asContract2(reference()), params });
 const mf7 = (r: ReturnType<typeof run>) => r.findings.filter((f) => f.check_id === 'MF-7');
 
 describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () => {
@@ -273,12 +257,14 @@ describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () =>
   });
 
   it('not tested when the contract-2 dataset has no collateral/ folder', () => {
-    const r = run([], { ref: referenceV2(['accounts', 'staff', 'wallets', 'instruments', 'orders', 'trades']) });
+    const r = run([], {
+      ref: asContract2(reference(), ['accounts', 'staff', 'wallets', 'instruments', 'orders', 'trades']),
+    });
     expect(r.sink.population('MF-7')).toEqual({
       examined: 0,
       notTested: { 'the dataset has no collateral ledger (collateral/ folder absent)': 0 },
     });
-    const empty = run([], { ref: referenceV2() });
+    const empty = run([], { ref: asContract2(reference()) });
     expect(empty.sink.population('MF-7')).toEqual({
       examined: 0,
       notTested: { 'no loan held virtual-asset lots in the collateral ledger': 0 },
