@@ -6,7 +6,19 @@
  * nothing at all on a contract-1 dataset.
  */
 import { describe, expect, it } from 'vitest';
-import { asContract2, events, pledge, reference, release, run, valuation } from '../../collateral/harness.js';
+import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { CollateralEvent } from '#shared/contract/records.js';
+import { FindingCollector } from '#shared/findings/collector.js';
+import {
+  asContract2,
+  collateralAudit,
+  events,
+  pledge,
+  reference,
+  release,
+  run,
+  valuation,
+} from '../../collateral/harness.js';
 
 const PERIOD_END = '2026-02-13T00:00:00Z';
 const MIN = 60n * 1_000_000_000n;
@@ -269,6 +281,25 @@ describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () =>
       examined: 0,
       notTested: { 'no loan held virtual-asset lots in the collateral ledger': 0 },
     });
+  });
+
+  it('fails closed when the ledger cannot apply an event, and keeps measuring', () => {
+    const sink = new FindingCollector();
+    const { rules, auditor } = collateralAudit(asContract2(reference()), DEFAULT_PARAMETERS, sink);
+    const [first, , last] = at(
+      ['2026-02-12T10:00:00Z', pledge()],
+      ['2026-02-12T10:01:00Z', valuation('1')],
+      ['2026-02-12T10:30:00Z', release('1')],
+    );
+    const broken = { ...first!, seq: 2, event_id: 'c-2', event: 'release', loan_id: null } as CollateralEvent;
+    [first!, broken, last!].forEach((rec, i) => {
+      auditor.process({ rec, file: 'collateral/a.jsonl', line: i + 1 });
+    });
+    rules.finish();
+    const mf7Reports = sink.findings().filter((f) => f.check_id === 'MF-7');
+    expect(mf7Reports.map((f) => f.subject).sort()).toEqual(['BTC', 'rule-error']);
+    expect(mf7Reports.find((f) => f.subject === 'rule-error')!.detail).toContain('collateral/a.jsonl:2');
+    expect(sink.population('MF-7').notTested).toEqual({ 'check failed to run on a record': 1 });
   });
 
   it('never runs on a contract-1 dataset, whatever its collateral says', () => {
