@@ -417,7 +417,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
             venues: venuesW?.count,
             margin: sim.v2Events.margin,
             settlements: sim.v2Events.settlements,
-            routedOrders: book?.counters.routedOrders,
+            routedOrders: market.counters.routed,
           }
         : {}),
     },

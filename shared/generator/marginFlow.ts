@@ -66,8 +66,8 @@ export type MarginNearMiss =
   | 'waterfall'
   | 'fund-short-by-a-cent'
   | 'adl-unknown-ref'
-  | 'tie-long'
-  | 'tie-short'
+  | 'tie-paid'
+  | 'tie-received'
   | 'own-seq-ignored'
   | 'interval-as-instant'
   | 'corrected-rate'
@@ -661,19 +661,23 @@ export class MarginFlow {
   }
 
   /**
-   * Near misses of PERP-7: ties rounded half away from zero on both signs (a long paying at a positive rate, a short
-   * at a negative one, and their mirror images); a rate published again at the funding's own seq (DQ-2) while the one
+   * Near misses of PERP-7: ties rounded half away from zero on both signs (a payment, −0.000000005 written −0.00000001,
+   * and a receipt, +0.000000005 written 0.00000001; the rate's sign drawn, the position's sign following); a rate published again at the funding's own seq (DQ-2) while the one
    * before it is the rate used; `interval_start` written as the same instant in other digits; the corrected rate of an
    * interval published twice.
    */
-  nearMissFunding(kind: 'tie-long' | 'tie-short' | 'own-seq-ignored' | 'interval-as-instant' | 'corrected-rate'): void {
+  nearMissFunding(
+    kind: 'tie-paid' | 'tie-received' | 'own-seq-ignored' | 'interval-as-instant' | 'corrected-rate',
+  ): void {
     const rng = this.sim.rng;
     const perp = this.perp();
     const interval = this.scenarioInterval();
     const t = this.funded(10_000n * UNIT);
-    if (kind === 'tie-long' || kind === 'tie-short') {
+    if (kind === 'tie-paid' || kind === 'tie-received') {
       const tie = this.tie(perp, rng.chance(0.5) ? 1n : -1n);
-      const qty = (tie.qty < 0n ? -tie.qty : tie.qty) * (kind === 'tie-long' ? 1n : -1n);
+      // The amount is −qty × mark × rate: paid when qty and rate share a sign.
+      const same = tie.qty < 0n === tie.rate.units < 0n;
+      const qty = same === (kind === 'tie-paid') ? tie.qty : -tie.qty;
       this.publish(perp, interval, tie.rate);
       this.funding(t, perp, interval, qty, tie.rate);
       return;

@@ -108,6 +108,8 @@ interface Actor {
 export interface MarketCounters {
   snapshots: number;
   auctionTrades: number;
+  /** Contract 2: orders routed to a shared order book. */
+  routed: number;
 }
 
 export class Market {
@@ -121,7 +123,7 @@ export class Market {
   private routeNo = 0;
   private pendingMmt4 = 0;
   private pendingDq3 = 0;
-  readonly counters: MarketCounters = { snapshots: 0, auctionTrades: 0 };
+  readonly counters: MarketCounters = { snapshots: 0, auctionTrades: 0, routed: 0 };
 
   constructor(
     private readonly sim: Sim,
@@ -1116,6 +1118,7 @@ export class Market {
     const o = this.makeOrder(sym, acct, side, type, px, qty, tif);
     o.route = route;
     o.prefunded = prefunded;
+    this.counters.routed++;
     this.emitNew(o);
     return o;
   }

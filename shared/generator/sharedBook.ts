@@ -50,7 +50,6 @@ export class SharedBook {
   private injNo = 0;
   private clock = 0;
   private readonly pending: PendingLeg[] = [];
-  readonly counters = { routedOrders: 0, executions: 0 };
 
   constructor(
     private readonly sim: Sim,
@@ -116,7 +115,6 @@ export class SharedBook {
     const px = opts.px ?? this.limitPx(sym, side);
     const qty = opts.qty ?? 1 + this.market.lotsOn(sym);
     const prefunded = (opts.prefunded ?? ((s, sd, p, q) => this.fullPrefunding(s, sd, p, q)))(sym, side, px, qty);
-    this.counters.routedOrders++;
     return this.market.submitRouted(
       sym,
       opts.acct ?? this.client(sym),
@@ -173,7 +171,6 @@ export class SharedBook {
   private execute(o: Ord, lots: number, px: number, fault?: SettlementFault, orderId = o.id): string {
     const rng = this.sim.rng;
     const exec = `x-${++this.execNo}`;
-    this.counters.executions++;
     const sym = o.sym;
     const venue = o.route ?? this.venue().id;
     const batch = this.batchOf(venue, this.sim.now);
@@ -233,7 +230,6 @@ export class SharedBook {
           : rng.chance(0.5)
             ? null
             : scaledDecimal(qty * sym.mid, this.cashDecimals(sym));
-      this.counters.routedOrders++;
       const o = this.market.submitRouted(
         sym,
         this.client(sym),
@@ -308,7 +304,6 @@ export class SharedBook {
     } else {
       const sym = this.market.routableSymbol();
       const qty = 2 + this.market.lotsOn(sym);
-      this.counters.routedOrders++;
       o = this.market.submitRouted(
         sym,
         this.client(sym),
@@ -350,7 +345,6 @@ export class SharedBook {
     }
     if (kind === 'market-buy-null') {
       const sym = this.market.routableSymbol();
-      this.counters.routedOrders++;
       const o = this.market.submitRouted(
         sym,
         this.client(sym),
@@ -456,7 +450,6 @@ export class SharedBook {
     const batchB = this.batchOf(b.route as string, this.sim.now);
     const xa = `x-${++this.execNo}`;
     const xb = `x-${++this.execNo}`;
-    this.counters.executions += 2;
     this.write(this.legCells(xa, a.id, 'asset', scaledDecimal(a.qty, a.sym.def.qtyDec), 'dvp', batchA));
     const shared = this.write(
       this.legCells(xa, a.id, 'cash', scaledDecimal(a.qty * a.px, this.cashDecimals(a.sym)), 'dvp', batchA),

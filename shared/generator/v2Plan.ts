@@ -44,7 +44,7 @@ export function contractTwoInjections(d: {
     ),
     ...each(
       'near-PERP-7',
-      ['tie-long', 'tie-short', 'own-seq-ignored', 'interval-as-instant', 'corrected-rate'] as const,
+      ['tie-paid', 'tie-received', 'own-seq-ignored', 'interval-as-instant', 'corrected-rate'] as const,
       (k) => margin.nearMissFunding(k),
     ),
     ...each('DQ-5-margin', ['account', 'symbol'] as const, (k) => margin.injectDq5(k)),

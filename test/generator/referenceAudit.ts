@@ -230,13 +230,22 @@ interface Ord {
   closed: boolean;
 }
 
-export function referenceAudit(root: string): { findings: Expected[]; parsed: ParsedDataset } {
+export function referenceAudit(root: string): {
+  findings: Expected[];
+  parsed: ParsedDataset;
+  /** Contract 2: how many records sit exactly on each boundary of V2.md (see referenceAuditV2.ts). */
+  boundaries: Record<string, number>;
+} {
   const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as {
     contract: 1 | 2;
     operator_entity_id: string;
     period_end: string;
   };
   const v2 = manifest.contract === 2;
+  const boundaries: Record<string, number> = {};
+  const note = (b: string) => {
+    boundaries[b] = (boundaries[b] ?? 0) + 1;
+  };
   const parsed = parseDataset(root, manifest.contract);
   const found = new Map<string, Expected>();
   const report = (check_id: string, subject: string, severity: string) => {
@@ -260,11 +269,13 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
   for (const s of staff.values())
     if (s.entity_id === op && s.function === 'market_making') report('FS-7', s.user_id, 'high');
   // V2.md: on contract 2, an IOSCO-compliant reference index makes up for an asset not approved for retail.
-  for (const i of instruments.values())
-    if (i.product === 'perpetual' && !i.retail_spot_approved && !(v2 && i.reference_index_iosco === true))
-      report('PERP-2', i.symbol, 'high');
+  for (const i of instruments.values()) {
+    if (i.product !== 'perpetual' || i.retail_spot_approved) continue;
+    if (v2 && i.reference_index_iosco === true) note('PERP-2 not retail-approved, IOSCO index');
+    else report('PERP-2', i.symbol, 'high');
+  }
   const venues = new Map((R.venues as Located<Venue>[]).map((x) => [x.rec.venue_id, x.rec]));
-  const routed = new RoutedOrders(venues, report);
+  const routed = new RoutedOrders(venues, report, note);
 
   const ipMm = new Set<string>();
   const ipOp = new Set<string>();
@@ -540,7 +551,7 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
   const lastLimit = new Map<string, Exact>();
   const firstVa = new Map<string, bigint>();
   const pendingMf6: { id: string; ts: bigint; seq: number; loans: Set<string> }[] = [];
-  const gaps = new ValuationGaps();
+  const gaps = new ValuationGaps(note);
   const heldVa = (asset: string) =>
     [...loans.values()].some((l) => l.lots.some((x) => x.asset === asset && x.cls === 'virtual_asset' && x.qty.gt(0)));
   for (const { rec: c } of coll) {
@@ -662,7 +673,12 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
       margin.map((m) => m.rec.seq),
       report,
     );
-    auditMargin(margin, { accounts: new Set(accounts.keys()), symbols: new Set(instruments.keys()) }, report);
+    const known = {
+      accounts: new Set(accounts.keys()),
+      symbols: new Set(instruments.keys()),
+      spot: new Set([...instruments.values()].filter((i) => i.product === 'spot').map((i) => i.symbol)),
+    };
+    auditMargin(margin, known, report, note);
     const settlements = R.settlements as Located<SettlementEvent>[];
     seqChecks(
       'settlements',
@@ -683,7 +699,7 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
           ? 1
           : 0,
   );
-  return { findings, parsed };
+  return { findings, parsed, boundaries };
 }
 
 function seqChecks(name: string, seqs: number[], report: (c: string, s: string, v: string) => void): void {

@@ -11,6 +11,8 @@ import type { MarginEvent, SettlementEvent, Venue } from '#shared/contract/recor
 import { parseTimestampNs } from '#shared/contract/time.js';
 
 export type Report = (check_id: string, subject: string, severity: string) => void;
+/** Counts a record that sits exactly on a boundary of V2.md (so that tests can tell the near misses are there). */
+export type Note = (boundary: string) => void;
 
 interface Located<T> {
   rec: T;
@@ -39,6 +41,7 @@ export class RoutedOrders {
   constructor(
     private readonly venues: ReadonlyMap<string, Venue>,
     private readonly report: Report,
+    private readonly note: Note,
   ) {}
 
   /** A `new`: whether it routes the order (then it never rests in the local book). */
@@ -65,9 +68,15 @@ export class RoutedOrders {
     qty: string | null,
     price: string | null,
   ): void {
-    if (side === 'buy' && type === 'market') return;
+    if (side === 'buy' && type === 'market') {
+      this.note('SOB-1 market buy not tested');
+      return;
+    }
     const need = side === 'buy' ? new Exact(qty as string).times(new Exact(price as string)) : new Exact(qty as string);
     if (e.prefunded == null || new Exact(e.prefunded).lt(need)) this.report('SOB-1', e.order_id, 'critical');
+    if (e.prefunded != null && new Exact(e.prefunded).eq(need)) this.note(`SOB-1 ${side} pre-funded exactly`);
+    if (e.prefunded != null && side === 'buy' && new Exact(e.prefunded).eq(need.minus('0.01')))
+      this.note('SOB-1 buy one cent short');
   }
 
   isRouted(orderId: string): boolean {
@@ -104,8 +113,9 @@ interface Liq {
 /** PERP-3..7 and the DQ-5 cases of `margin`, replaying it in seq order (V2.md "Margin balance"). */
 export function auditMargin(
   rows: Located<MarginEvent>[],
-  known: { accounts: ReadonlySet<string>; symbols: ReadonlySet<string> },
+  known: { accounts: ReadonlySet<string>; symbols: ReadonlySet<string>; spot: ReadonlySet<string> },
   report: Report,
+  note: Note,
 ): void {
   const balances = new Map<string, Exact>();
   const add = (account: string, x: Exact): Exact => {
@@ -115,44 +125,70 @@ export function auditMargin(
   };
   let fund = ZERO;
   const liquidations = new Map<string, Liq>();
-  const published: { symbol: string; interval: bigint; seq: number; rate: Exact }[] = [];
+  const published: { symbol: string; interval: bigint; text: string; seq: number; rate: Exact }[] = [];
+  /** PERP-4's listed events: the balance just after; notes a balance of exactly zero, and one already below zero. */
+  const listed = (account: string, x: Exact): boolean => {
+    const before = balances.get(account) ?? ZERO;
+    const after = add(account, x);
+    if (after.eq(0)) note('PERP-4 balance exactly zero after');
+    if (before.lt(0)) note('PERP-4 judged while already below zero');
+    return after.lt(0);
+  };
   const refOf = (m: MarginEvent): Liq | undefined => {
     const l = liquidations.get(m.ref as string);
     if (l !== undefined && l.seq < m.seq) return l;
     report('DQ-5', m.ref as string, 'medium');
+    note(`${m.event} ref unresolved`);
     return undefined;
   };
   for (const { rec: m } of inSeqOrder(rows)) {
     if (m.account_id != null && !known.accounts.has(m.account_id)) report('DQ-5', m.account_id, 'medium');
     if (m.symbol != null && !known.symbols.has(m.symbol)) report('DQ-5', m.symbol, 'medium');
+    if (m.symbol != null && known.spot.has(m.symbol)) note('DQ-5 margin symbol of a spot instrument');
     const amount = m.amount == null ? ZERO : new Exact(m.amount);
     const account = m.account_id as string;
     if (m.event === 'deposit') {
       add(account, amount);
+      note(`PERP-3 deposit of ${m.asset_class}`);
       if (!PERP_MARGIN_CLASSES.has(m.asset_class as string)) report('PERP-3', m.event_id, 'high');
     } else if (m.event === 'credit') {
       add(account, amount);
       report('PERP-4', m.event_id, 'critical');
     } else if (m.event === 'withdraw' || m.event === 'fee') {
-      if (add(account, amount.neg()).lt(0)) report('PERP-4', m.event_id, 'critical');
+      if (listed(account, amount.neg())) report('PERP-4', m.event_id, 'critical');
     } else if (m.event === 'pnl' || m.event === 'funding') {
-      if (add(account, amount).lt(0) && amount.lt(0)) report('PERP-4', m.event_id, 'critical');
+      // Only a loss or a payment is PERP-4's; a profit or a receipt moves the balance unjudged.
+      if (!amount.lt(0)) {
+        if (add(account, amount).lt(0)) note('PERP-4 profit leaving the balance below zero (not judged)');
+      } else if (listed(account, amount)) report('PERP-4', m.event_id, 'critical');
       if (m.event === 'funding') {
         const interval = parseTimestampNs(m.interval_start as string);
         const before = published.filter((p) => p.symbol === m.symbol && p.interval === interval && p.seq < m.seq);
         const latest = before.at(-1);
+        if (published.some((p) => p.symbol === m.symbol && p.interval === interval && p.seq === m.seq))
+          note('PERP-7 rate published at the funding own seq');
+        if (latest !== undefined && latest.text !== m.interval_start)
+          note('PERP-7 interval_start same instant, other text');
         const rate = new Exact(m.rate as string);
-        const expected = new Exact(m.position_qty as string)
+        const exact = new Exact(m.position_qty as string)
           .times(new Exact(m.mark_price as string))
           .times(rate)
-          .neg()
-          .toDecimalPlaces(FUNDING_DECIMALS, Exact.ROUND_HALF_UP);
+          .neg();
+        const expected = exact.toDecimalPlaces(FUNDING_DECIMALS, Exact.ROUND_HALF_UP);
+        // A tie: exactly half a unit of the last place beyond it.
+        if (exact.minus(exact.toDecimalPlaces(FUNDING_DECIMALS, Exact.ROUND_DOWN)).abs().eq('0.000000005'))
+          note(
+            expected.eq(amount)
+              ? `PERP-7 tie, amount ${exact.lt(0) ? 'negative' : 'positive'}`
+              : 'PERP-7 tie, wrongly rounded',
+          );
         if (latest === undefined || !latest.rate.eq(rate) || !expected.eq(amount)) report('PERP-7', m.event_id, 'high');
       }
     } else if (m.event === 'funding_rate') {
       published.push({
         symbol: m.symbol as string,
         interval: parseTimestampNs(m.interval_start as string) as bigint,
+        text: m.interval_start as string,
         seq: m.seq,
         rate: new Exact(m.rate as string),
       });
@@ -174,12 +210,19 @@ export function auditMargin(
       if (l !== undefined) {
         const uncovered = Exact.max(ZERO, l.deficit.minus(l.covered));
         if (fund.gte(uncovered)) report('PERP-6', m.event_id, 'high');
+        if (uncovered.eq(0)) note('PERP-6 adl with nothing left to cover');
+        else if (fund.eq(uncovered)) note('PERP-6 fund exactly what is uncovered');
+        else if (fund.eq(uncovered.minus('0.01'))) note('PERP-6 fund a cent short of what is uncovered');
         l.covered = l.covered.plus(amount);
         add(l.account, amount);
       }
     }
   }
-  for (const [id, l] of liquidations) if (l.covered.lt(l.deficit)) report('PERP-5', id, 'high');
+  for (const [id, l] of liquidations) {
+    if (l.covered.lt(l.deficit)) report('PERP-5', id, 'high');
+    if (l.deficit.gt(0) && l.covered.gt(l.deficit)) note('PERP-5 covered beyond the deficit');
+    if (l.deficit.gt(0) && l.covered.eq(l.deficit)) note('PERP-5 covered exactly');
+  }
 }
 
 // ---- MF-7 ----------------------------------------------------------------------------------------------------------
@@ -191,21 +234,26 @@ export class ValuationGaps {
   private readonly lastObserved = new Map<string, bigint>();
   private readonly longest = new Map<string, bigint>();
 
-  private measure(asset: string, at: bigint): void {
+  constructor(private readonly note: Note) {}
+
+  private measure(asset: string, at: bigint, where: string): void {
     const from = this.lastObserved.get(asset);
     if (from === undefined) return;
     const gap = at > from ? at - from : 0n;
+    if (at < from) this.note('MF-7 negative difference');
+    if (gap === VALUATION_MAX_GAP_NS) this.note(`MF-7 ${where} gap exactly the maximum`);
+    if (gap === VALUATION_MAX_GAP_NS + 1n) this.note(`MF-7 ${where} gap the maximum and 1 ns`);
     if (gap > (this.longest.get(asset) ?? -1n)) this.longest.set(asset, gap);
   }
 
   before(event: string, asset: string | null | undefined, ts: bigint, heldBefore: boolean): void {
     if (asset == null || !['valuation', 'pledge', 'release', 'enforce'].includes(event)) return;
-    if (heldBefore) this.measure(asset, ts);
+    if (heldBefore) this.measure(asset, ts, event);
     if (event === 'valuation' || event === 'pledge') this.lastObserved.set(asset, ts);
   }
 
   end(periodEnd: bigint, heldAfter: Iterable<string>, report: Report): void {
-    for (const asset of heldAfter) this.measure(asset, periodEnd);
+    for (const asset of heldAfter) this.measure(asset, periodEnd, 'period-end');
     for (const [asset, gap] of this.longest) if (gap > VALUATION_MAX_GAP_NS) report('MF-7', asset, 'medium');
   }
 }
