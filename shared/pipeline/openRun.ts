@@ -24,10 +24,10 @@ import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
 import type { RunProgress } from './progress.js';
 
 /**
- * The data contract versions this pipeline audits. Contract 2 is read (ingest/, ordering/) but its checks do not run
- * yet, and V2.md has a reader that cannot audit it refuse it (exit 2) rather than audit it in part.
+ * The data contract versions this pipeline audits (V2.md has a reader that cannot audit a version refuse it with exit 2
+ * rather than audit it in part).
  */
-export const AUDITED_CONTRACTS: readonly ContractVersion[] = [1];
+export const AUDITED_CONTRACTS: readonly ContractVersion[] = [1, 2];
 
 export interface RunRequest {
   /** Dataset root: a folder or s3://bucket/prefix. */

@@ -365,22 +365,22 @@ describe('failures', () => {
     expect((failures[0] as { run?: unknown }).run).toBeUndefined();
   });
 
-  it('a contract-2 dataset is refused by Plan until contract 2 is audited (never audited in part)', async () => {
-    const v2 = join(dir, 'contract-2');
-    await mkdir(join(v2, 'margin'), { recursive: true });
+  it('a manifest of a data contract this build does not read is refused by Plan, before any run exists', async () => {
+    const v3 = join(dir, 'contract-3');
+    await mkdir(join(v3, 'margin'), { recursive: true });
     await writeFile(
-      join(v2, 'manifest.json'),
+      join(v3, 'manifest.json'),
       JSON.stringify({
-        contract: 2,
+        contract: 3,
         venue: 'HKVX',
         operator_entity_id: 'E-OP',
         period_start: '2026-02-12T00:00:00Z',
         period_end: '2026-02-13T00:00:00Z',
       }),
     );
-    await writeFile(join(v2, 'margin', 'm.jsonl'), '');
-    const failures = await failedPlan(await upload(v2, 'venue=HKVX/date=contract-2/'));
-    expect(JSON.stringify(failures)).toContain('data contract 2 is not audited by this build');
+    await writeFile(join(v3, 'margin', 'm.jsonl'), '');
+    const failures = await failedPlan(await upload(v3, 'venue=HKVX/date=contract-3/'));
+    expect(JSON.stringify(failures)).toContain('is not 1 or 2');
     expect((failures[0] as { run?: unknown }).run).toBeUndefined();
   });
 
