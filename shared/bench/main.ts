@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (= `node dist/bench.js`): how fast the whole audit runs, and where its time goes (issue 9).
+ * `npm run bench` (= `node dist/bench.js`): how fast the whole audit runs, and where its time goes.
  *
  * For each size (1M and 10M order events; `--quick`: 1M only) and each of sorted/shuffled × JSONL/CSV, it makes the
  * dataset with the project's generator (cached under bench/datasets of the data home, VATP_AUDIT_HOME, by seed and

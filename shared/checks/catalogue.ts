@@ -459,8 +459,8 @@ export const CHECKS: readonly CheckMeta[] = [
     'medium',
     'id',
     'Reference to an unknown account, wallet or instrument',
-    'Every referenced account, wallet and instrument is in its reference folder.',
-    'references to accounts, wallets and instruments',
+    'Every referenced account, wallet and instrument is in its reference folder (contract 2: every route names a venue, every settled order a routed order, every margin ref an earlier liquidation).',
+    'references to accounts, wallets and instruments (contract 2: and to venues, routed orders and liquidations)',
   ),
   c(
     'DQ-6',

@@ -34,8 +34,8 @@ export function eventFinding(
   };
 }
 
-/** The triggering record as evidence: ids, file and line, and the fields it carries. */
-export function eventEvidence(item: Located<CollateralEvent>): Record<string, unknown> {
+/** The triggering record as evidence: ids, file and line, and the fields it carries (any ledger's record). */
+export function eventEvidence(item: Located<object>): Record<string, unknown> {
   const out: Record<string, unknown> = { file: item.file, line: item.line };
   for (const [k, v] of Object.entries(item.rec)) if (v !== undefined && v !== null) out[k] = v;
   return out;

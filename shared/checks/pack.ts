@@ -15,6 +15,7 @@
 
 import { CollateralLedger } from '../collateral/ledger.js';
 import type { ContractVersion } from '../contract/records.js';
+import { MarginLedger } from '../margin/marginLedger.js';
 import type { ReferenceData } from '../reference/referenceData.js';
 import { OrderBookReplay } from '../replay/orderBook.js';
 import { CustomerPriorityRule } from './cp/customerPriority.js';
@@ -35,6 +36,7 @@ import { IneligibleCollateral } from './mf/ineligibleCollateral.js';
 import { LateMarginCall } from './mf/lateMarginCall.js';
 import { NonMarginClientFinancing } from './mf/nonMarginClientFinancing.js';
 import { OverAdvance } from './mf/overAdvance.js';
+import { UnpricedCollateral } from './mf/unpricedCollateral.js';
 import { NonMarketMakerTaggedRule } from './mmt/nonMarketMakerTagged.js';
 import { TagChangedDuringLifeRule } from './mmt/tagChangedDuringLife.js';
 import { TradeTagMismatchRule } from './mmt/tradeTagMismatch.js';
@@ -44,20 +46,30 @@ import { EncumberedCollateral } from './nrh/encumberedCollateral.js';
 import { EnforceWithoutDefault } from './nrh/enforceWithoutDefault.js';
 import { MisdirectedPledgeOrRelease } from './nrh/misdirectedPledgeOrRelease.js';
 import { TransferOutOfSegregation } from './nrh/transferOutOfSegregation.js';
+import { FundingPayment } from './perp/fundingPayment.js';
+import { MarginAssetClass } from './perp/marginAssetClass.js';
 import { perpetualReferenceAssetRule } from './perp/perpetualReferenceAsset.js';
 import { perpetualRetailAccessRule } from './perp/perpetualRetailAccess.js';
+import { PlatformMarginCredit } from './perp/platformMarginCredit.js';
+import { PrematureAutoDeleveraging } from './perp/prematureAutoDeleveraging.js';
+import { UncoveredDeficit } from './perp/uncoveredDeficit.js';
 import type { Consumed, Rule } from './rule.js';
+import { RoutedOrderPrefundingRule } from './sob/routedOrderPrefunding.js';
+import { RoutedOrderVenueRule } from './sob/routedOrderVenue.js';
+import { SharedBookSettlementRule } from './sob/sharedBookSettlement.js';
 
 /** The replays rules can read, by the stream they replay; a new one is a line here and in STREAM_REPLAYS. */
 export interface StreamReplays {
   'orders+trades': OrderBookReplay;
   collateral: CollateralLedger;
+  margin: MarginLedger;
 }
 export type ReplayStream = keyof StreamReplays;
 
 export const STREAM_REPLAYS: { [S in ReplayStream]: (ref: ReferenceData) => StreamReplays[S] } = {
   'orders+trades': (ref) => new OrderBookReplay(ref),
   collateral: () => new CollateralLedger(),
+  margin: () => new MarginLedger(),
 };
 
 export type Scope = 'symbol' | 'global';
@@ -138,11 +150,33 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
   // Perpetuals: per order (PERP-1), reference only (PERP-2).
   declare({ checks: ['PERP-1'], scope: 'symbol', consumes: ['orders'], create: perpetualRetailAccessRule }),
   declare({ checks: ['PERP-2'], scope: 'global', consumes: ['reference'], create: perpetualReferenceAssetRule }),
+  // Shared order books: routed orders a symbol at a time (SOB-1, SOB-2), the settlement legs whole (SOB-3).
+  declare({
+    checks: ['SOB-1'],
+    scope: 'symbol',
+    consumes: ['orders'],
+    since: 2,
+    create: () => new RoutedOrderPrefundingRule(),
+  }),
+  declare({
+    checks: ['SOB-2'],
+    scope: 'symbol',
+    consumes: ['orders'],
+    since: 2,
+    create: () => new RoutedOrderVenueRule(),
+  }),
+  declare({
+    checks: ['SOB-3'],
+    scope: 'global',
+    consumes: ['settlements'],
+    since: 2,
+    create: () => new SharedBookSettlementRule(),
+  }),
   // Unknown reference ids, across every stream that names one.
   declare({
     checks: ['DQ-5'],
     scope: 'global',
-    consumes: ['orders', 'trades', 'collateral'],
+    consumes: ['orders', 'trades', 'collateral', 'margin', 'settlements'],
     create: () => new UnknownReferencesRule(),
   }),
   // The collateral ledger: no re-hypothecation, margin financing.
@@ -162,6 +196,28 @@ export const RULE_PACK: readonly RuleDeclaration[] = [
     ] as const satisfies readonly [string, Phase, (ledger: CollateralLedger) => Rule][]
   ).map(([id, phase, create]) =>
     declare({ checks: [id], scope: 'global', consumes: ['collateral'], replay: 'collateral', phase, create }),
+  ),
+  // Real-time collateral monitoring (contract 2): each event before the ledger applies it, so "held just before it".
+  declare({
+    checks: ['MF-7'],
+    scope: 'global',
+    consumes: ['collateral'],
+    replay: 'collateral',
+    phase: 'beforeApply',
+    since: 2,
+    create: (l) => new UnpricedCollateral(l),
+  }),
+  // The perpetual margin ledger (contract 2): margin classes, no platform credit, the loss waterfall, funding.
+  ...(
+    [
+      ['PERP-3', 'beforeApply', () => new MarginAssetClass()],
+      ['PERP-4', 'afterApply', (l) => new PlatformMarginCredit(l)],
+      ['PERP-5', 'afterApply', (l) => new UncoveredDeficit(l)],
+      ['PERP-6', 'afterApply', (l) => new PrematureAutoDeleveraging(l)],
+      ['PERP-7', 'beforeApply', () => new FundingPayment()],
+    ] as const satisfies readonly [string, Phase, (ledger: MarginLedger) => Rule][]
+  ).map(([id, phase, create]) =>
+    declare({ checks: [id], scope: 'global', consumes: ['margin'], replay: 'margin', phase, since: 2, create }),
   ),
 ];
 

@@ -10,6 +10,7 @@
  *   enforce of an asset reduce the loan's lots of that asset oldest first, never below zero (an excess is recorded,
  *   not carried). Lots that reach zero are dropped: they carry no lending value and do not back the loan.
  * - Latest price per asset: the price of its most recent valuation or pledge in replay order.
+ * - Per asset, the number of open virtual-asset lots over all loans (whether the asset is held, without a visit).
  * - Defaults per loan, the latest credit limit per account, the first virtual-asset pledge per account, the latest
  *   margin call per loan.
  */
@@ -90,6 +91,8 @@ export class CollateralLedger {
   readonly #firstVaPledge = new Map<string, VaPledgeMark>();
   /** asset → loans holding an open lot of it (qty > 0). */
   readonly #loansByAsset = new Map<string, Set<string>>();
+  /** asset → open virtual-asset lots of it (qty > 0), over every loan. */
+  readonly #virtualAssetLots = new Map<string, number>();
   #lastReduction: LotReduction | null = null;
   #applied = 0;
 
@@ -119,6 +122,7 @@ export class CollateralLedger {
           loan.lots.push({ pledge: mark, asset, asset_class: ev.asset_class ?? null, qty, haircut });
           this.#lotsChanged(loanId);
           this.#index(asset, loanId);
+          if (ev.asset_class === 'virtual_asset') this.#countVirtualAssetLots(asset, 1);
         }
         this.#prices.set(asset, { ...mark, price, source: 'pledge' });
         if (ev.asset_class === 'virtual_asset' && ev.account_id != null && !this.#firstVaPledge.has(ev.account_id)) {
@@ -217,6 +221,11 @@ export class CollateralLedger {
     return s === undefined ? [] : [...s];
   }
 
+  /** Whether some loan holds a virtual_asset lot of the asset with qty > 0 (without visiting the loans). */
+  holdsVirtualAsset(asset: string): boolean {
+    return (this.#virtualAssetLots.get(asset) ?? 0) > 0;
+  }
+
   /** A loan is backed by virtual assets when it holds a virtual_asset lot with qty > 0. */
   isBackedByVirtualAssets(loanId: string): boolean {
     return this.#loans.get(loanId)?.lots.some((l) => l.asset_class === 'virtual_asset' && l.qty.gt(0)) ?? false;
@@ -277,6 +286,8 @@ export class CollateralLedger {
       lot.qty = lot.qty.minus(take);
       left = left.minus(take);
     }
+    const closed = loan.lots.filter((l) => l.asset === asset && l.asset_class === 'virtual_asset' && !l.qty.gt(0));
+    if (closed.length > 0) this.#countVirtualAssetLots(asset, -closed.length);
     loan.lots = loan.lots.filter((l) => l.qty.gt(0));
     this.#lotsChanged(loan.loan_id);
     if (!loan.lots.some((l) => l.asset === asset)) this.#loansByAsset.get(asset)?.delete(loan.loan_id);
@@ -285,6 +296,12 @@ export class CollateralLedger {
 
   #lotsChanged(loanId: string): void {
     this.#lotsRevision.set(loanId, (this.#lotsRevision.get(loanId) ?? 0) + 1);
+  }
+
+  #countVirtualAssetLots(asset: string, delta: number): void {
+    const n = (this.#virtualAssetLots.get(asset) ?? 0) + delta;
+    if (n === 0) this.#virtualAssetLots.delete(asset);
+    else this.#virtualAssetLots.set(asset, n);
   }
 
   #index(asset: string, loanId: string): void {

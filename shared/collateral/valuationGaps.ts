@@ -2,8 +2,8 @@
  * Real-time monitoring of virtual-asset collateral (V2.md MF-7): while some loan holds a lot of virtual asset A
  * (quantity above zero, lots as in MF-3, `asset_class = virtual_asset`, eligible or not), how long A went without a
  * price observation (a `valuation` or a `pledge` of A). Pure: the caller feeds each collateral event in seq order with
- * the holders of its asset just before it (virtualAssetHolders on the ledger before it applies the event), and at the
- * end the holders after the last event.
+ * a view of the holdings just before it (ledgerHoldings on the ledger before it applies the event), and at the end
+ * the view after the last event.
  *
  * At every `valuation`, `pledge`, `release` or `enforce` of A while A is held just before it, and at the period end if A
  * is still held after the last event, the time since A's last observation is a gap; a negative difference counts as 0.
@@ -11,6 +11,10 @@
  * against the observation before it (then a valuation or pledge becomes the last observation). A gap strictly longer
  * than the maximum is a finding; one per asset, with its longest gap (the first of equal ones) and the loans holding A
  * then. Memory grows with assets, and with loans holding virtual assets (the population).
+ *
+ * Cost per measured event is constant: whether A is held is a count the ledger keeps, and the loans holding A are
+ * listed only when a gap becomes A's longest. The population (loans that held virtual-asset lots) is counted at the
+ * pledges that give a loan such a lot: every later state of that loan is then measured or ends at the period end.
  */
 import { Exact } from '../contract/decimal.js';
 import type { CollateralEvent } from '../contract/records.js';
@@ -18,23 +22,31 @@ import { parseTimestampNs } from '../contract/time.js';
 import { CollateralLedgerError } from './errors.js';
 import type { CollateralLedger } from './ledger.js';
 
-/** A loan holding virtual-asset lots of one asset, and their quantity (> 0). */
+/** A loan holding virtual-asset lots of one asset: its borrower and the lots' quantity (> 0). */
 export interface HeldLoan {
   loan_id: string;
+  /** The account of the loan (of the first event that named it), null if none named one. */
+  account_id: string | null;
   qty: string;
 }
 
-/** The loans holding virtual-asset lots of an asset now, in the order they first pledged it. */
-export type HoldersOf = (asset: string) => readonly HeldLoan[];
+/** The virtual-asset holdings at one point, as the tracker asks about them. */
+export interface VirtualAssetHoldings {
+  /** Whether some loan holds a virtual-asset lot (qty > 0) of the asset. */
+  isHeld(asset: string): boolean;
+  /** The loans holding virtual-asset lots of the asset, in the order they first pledged it (asked for a longest gap). */
+  holders(asset: string): HeldLoan[];
+}
 
-/** One point of a gap: an event (its id, seq, ts) or the period end (event_id and seq null). */
+/** One point of a gap: an event (its kind, id, seq, ts) or the period end (event, event_id and seq null). */
 export interface GapPoint {
+  event: CollateralEvent['event'] | null;
   event_id: string | null;
   seq: number | null;
   ts: string;
 }
 
-export interface ValuationGap {
+export interface MeasuredGap {
   asset: string;
   /** A's last observation. */
   from: GapPoint;
@@ -42,7 +54,10 @@ export interface ValuationGap {
   to: GapPoint;
   /** to − from in nanoseconds; 0 when negative. */
   lengthNs: bigint;
-  /** The loans holding A then (just before the event, or at the period end). */
+}
+
+/** A gap with the loans holding A then (just before the event, or at the period end). */
+export interface ValuationGap extends MeasuredGap {
   loans: HeldLoan[];
 }
 
@@ -55,6 +70,14 @@ export interface AssetGaps {
   overMax: number;
 }
 
+/** The ledger's virtual-asset holdings now (the ledger as it stands when asked). */
+export function ledgerHoldings(ledger: CollateralLedger): VirtualAssetHoldings {
+  return {
+    isHeld: (asset) => ledger.holdsVirtualAsset(asset),
+    holders: (asset) => virtualAssetHolders(ledger, asset),
+  };
+}
+
 /** The loans holding virtual-asset lots (qty > 0) of the asset in the ledger now. */
 export function virtualAssetHolders(ledger: CollateralLedger, asset: string): HeldLoan[] {
   const out: HeldLoan[] = [];
@@ -63,7 +86,8 @@ export function virtualAssetHolders(ledger: CollateralLedger, asset: string): He
     for (const lot of ledger.loan(loanId)?.lots ?? []) {
       if (lot.asset === asset && lot.asset_class === 'virtual_asset' && lot.qty.gt(0)) qty = qty.plus(lot.qty);
     }
-    if (qty.gt(0)) out.push({ loan_id: loanId, qty: qty.toString() });
+    if (qty.gt(0))
+      out.push({ loan_id: loanId, account_id: ledger.loan(loanId)?.account_id ?? null, qty: qty.toString() });
   }
   return out;
 }
@@ -97,33 +121,31 @@ export class ValuationGapTracker {
   }
 
   /**
-   * One collateral event in seq order, with the holders of assets just before it. Returns the gap measured at it
-   * (a valuation, pledge, release or enforce of an asset held just before), or null.
+   * One collateral event in seq order, with the holdings just before it. Returns the gap measured at it (a valuation,
+   * pledge, release or enforce of an asset held just before), or null.
    */
-  observe(ev: CollateralEvent, holdersBefore: HoldersOf): ValuationGap | null {
+  observe(ev: CollateralEvent, before: VirtualAssetHoldings): MeasuredGap | null {
     if (!MEASURED.has(ev.event) || ev.asset == null) return null;
     const asset = ev.asset;
     const tsNs = parseTimestampNs(ev.ts);
     if (tsNs === undefined) throw new CollateralLedgerError(ev.event_id, `timestamp '${ev.ts}' is not readable`);
-    const point: GapPoint = { event_id: ev.event_id, seq: ev.seq, ts: ev.ts };
+    const point: GapPoint = { event: ev.event, event_id: ev.event_id, seq: ev.seq, ts: ev.ts };
     const gaps = this.#gapsOf(asset);
-    const held = holdersBefore(asset);
-    const gap = held.length > 0 ? this.#measure(gaps, point, tsNs, held) : null;
+    const gap = before.isHeld(asset) ? this.#measure(gaps, point, tsNs, before) : null;
     if (ev.event === 'valuation' || ev.event === 'pledge') this.#last.set(asset, { point, tsNs });
+    // A virtual-asset pledge gives its loan a virtual-asset lot (the contract requires qty > 0).
+    if (ev.event === 'pledge' && ev.asset_class === 'virtual_asset' && ev.loan_id != null) this.#loans.add(ev.loan_id);
     return gap;
   }
 
   /** At the end of the stream: the gap from each still-held asset's last observation to the period end. */
-  finish(periodEnd: string, holdersAfter: HoldersOf): void {
+  finish(periodEnd: string, after: VirtualAssetHoldings): void {
     if (this.#finished) return;
     this.#finished = true;
     const endNs = parseTimestampNs(periodEnd);
     if (endNs === undefined) throw new CollateralLedgerError('(period end)', `'${periodEnd}' is not a timestamp`);
-    const point: GapPoint = { event_id: null, seq: null, ts: periodEnd };
-    for (const [asset, gaps] of this.#assets) {
-      const held = holdersAfter(asset);
-      if (held.length > 0) this.#measure(gaps, point, endNs, held);
-    }
+    const point: GapPoint = { event: null, event_id: null, seq: null, ts: periodEnd };
+    for (const [asset, gaps] of this.#assets) if (after.isHeld(asset)) this.#measure(gaps, point, endNs, after);
   }
 
   /** Every asset seen at a measured event, in first-seen order, with its longest gap. */
@@ -173,22 +195,17 @@ export class ValuationGapTracker {
   }
 
   /** The gap from the asset's last observation to this point (none without an observation). */
-  #measure(gaps: AssetGaps, to: GapPoint, toNs: bigint, held: readonly HeldLoan[]): ValuationGap | null {
-    for (const h of held) this.#loans.add(h.loan_id);
+  #measure(gaps: AssetGaps, to: GapPoint, toNs: bigint, holdings: VirtualAssetHoldings): MeasuredGap | null {
     const last = this.#last.get(gaps.asset);
     // Lots come from pledges, which are observations: a held asset without one has no measurable gap.
     if (last === undefined) return null;
     const diff = toNs - last.tsNs;
-    const gap: ValuationGap = {
-      asset: gaps.asset,
-      from: last.point,
-      to,
-      lengthNs: diff > 0n ? diff : 0n,
-      loans: held.map((h) => ({ ...h })),
-    };
+    const gap: MeasuredGap = { asset: gaps.asset, from: last.point, to, lengthNs: diff > 0n ? diff : 0n };
     gaps.measured++;
     if (gap.lengthNs > this.#maxGapNs) gaps.overMax++;
-    if (gaps.longest === null || gap.lengthNs > gaps.longest.lengthNs) gaps.longest = gap;
+    if (gaps.longest === null || gap.lengthNs > gaps.longest.lengthNs) {
+      gaps.longest = { ...gap, loans: holdings.holders(gaps.asset) };
+    }
     return gap;
   }
 }

@@ -29,4 +29,9 @@ export interface OrderView {
   mm_tag: boolean;
   /** Closed: cancelled, expired, rejected, filled, or a non-resting order whose life ended. */
   closed: boolean;
+  /**
+   * Contract 2: the order's `new` named a `route` (V2.md): it was sent to an overseas venue's shared order book, never
+   * rests in the local book and no trade may name it. Absent or false: the order is in the local book.
+   */
+  routed?: boolean;
 }

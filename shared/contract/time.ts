@@ -80,3 +80,15 @@ export function parseDurationNs(iso: string): bigint | undefined {
   const frac = BigInt((m[5] ?? '').padEnd(9, '0'));
   return ((days * 24n + hours) * 60n + minutes) * 60n * 1_000_000_000n + seconds * 1_000_000_000n + frac;
 }
+
+/** Nanoseconds in words, exact to the nanosecond: "3 h 12 min 5.000000001 s" (a negative length keeps its sign). */
+export function durationText(ns: bigint): string {
+  const sign = ns < 0n ? '-' : '';
+  const n = ns < 0n ? -ns : ns;
+  const h = n / 3_600_000_000_000n;
+  const min = (n / 60_000_000_000n) % 60n;
+  const s = n % 60_000_000_000n;
+  const frac = s % 1_000_000_000n;
+  const sec = `${s / 1_000_000_000n}${frac === 0n ? '' : `.${String(frac).padStart(9, '0')}`}`;
+  return `${sign}${h} h ${min} min ${sec} s`;
+}

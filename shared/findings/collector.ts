@@ -68,7 +68,7 @@ export class FindingCollector implements AuditSink {
     for (const [k, p] of state.population) this.#population.set(k, p);
   }
 
-  /** Findings sorted by check_id, then subject (byte order), as findings.jsonl wants them. */
+  /** Findings sorted by check_id, then subject (UTF-16 code unit order: byte order for ASCII ids), as findings.jsonl wants them. */
   findings(): FindingDraft[] {
     return [...this.#findings.values()].sort(compareFindings);
   }

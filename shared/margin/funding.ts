@@ -43,9 +43,15 @@ export interface FundingRatesState {
   rates: [string, { current: PublishedRate; prior: PublishedRate | null }][];
 }
 
+/** −position_qty × mark_price × rate, exact (before rounding). */
+export function unroundedFundingAmount(positionQty: string, markPrice: string, rate: string): Exact {
+  return new Exact(positionQty).times(markPrice).times(rate).neg();
+}
+
 /** −position_qty × mark_price × rate rounded half away from zero to `decimals` places (exact). */
 export function expectedFundingAmount(positionQty: string, markPrice: string, rate: string, decimals: number): Exact {
-  return new Exact(positionQty).times(markPrice).times(rate).neg().toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP);
+  // decimal.js ROUND_HALF_UP rounds a tie away from zero, on both signs.
+  return unroundedFundingAmount(positionQty, markPrice, rate).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP);
 }
 
 export class FundingRates {

@@ -118,9 +118,11 @@ export class MarginLedger {
   /** event_id → the first liquidation with it (what a ref names). */
   readonly #byId = new Map<string, Liquidation>();
   #applied = 0;
+  #lastStep: MarginStep | null = null;
 
   /** Applies one event (in seq order) and says what it did. Throws MarginLedgerError on a field the event needs. */
   apply(ev: MarginEvent): MarginStep {
+    this.#lastStep = null;
     const mark: MarginMark = { event_id: ev.event_id, seq: ev.seq, ts: ev.ts };
     const fundBefore = this.#fund;
     const step: MarginStep = {
@@ -183,7 +185,16 @@ export class MarginLedger {
         break;
     }
     this.#applied++;
+    this.#lastStep = step;
     return step;
+  }
+
+  /**
+   * What the last apply did (null before any, and after an apply that threw): what a rule that sees an event just after
+   * the ledger applied it reads, since the stream's auditor applies the event itself.
+   */
+  get lastStep(): MarginStep | null {
+    return this.#lastStep;
   }
 
   /** The account's margin balance now (zero for an account the ledger has not seen). */

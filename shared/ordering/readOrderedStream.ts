@@ -182,8 +182,8 @@ function spilledRecordDecoder(contract: ContractVersion): (kind: string, json: s
 }
 
 /**
- * Sorting workers for a run on this machine: one per core, at most two (each holds its own heap and read buffers:
- * issue 9's peak RSS; the merge on the consumer's thread is cheap either way).
+ * Sorting workers for a run on this machine: one per core, at most two (each holds its own heap and read buffers,
+ * which add to the peak RSS; the merge on the consumer's thread is cheap either way).
  */
 export function sortWorkersForThisMachine(): number {
   return Math.max(1, Math.min(2, availableParallelism()));

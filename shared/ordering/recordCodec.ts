@@ -5,8 +5,8 @@
  * field is a code (absent, null, false, true, or a string), seq and line are numbers, the file is an index.
  *
  * Strings travel as one array per batch (structured clone copies them once). Interning the repeating ones (symbols,
- * accounts, timestamps) in a table shared by both sides was measured: it saved the main thread ~50 ns per record but
- * cost the worker ~600 ns more (string hashing and comparing), so it is not done.
+ * accounts, timestamps) in a table shared by both sides would save the main thread less than it costs the worker
+ * (string hashing and comparing), so it is not done.
  *
  * Exactness: the decoder builds each record with the fast parser's own builder (fastParse.ts recordLayout), which
  * gives the keys in the schema's order — the order of every record the reader yields (the fast parser's builders and

@@ -11,8 +11,8 @@
  *    are, unsorted ones are sorted first.
  * 3. Past that limit, buffered items are sorted (in-order segments are merged, not re-sorted: the fast path for
  *    files written in seq order) and spilled to a temporary run file (JSON lines). With `reopenSorted`, in-order
- *    inputs are instead not stored at all and are read again at merge time: no spill, but a second parse, which
- *    measured slower than spilling (500k orders: 7.7 s against 5.0 s), so it is for scarce temporary disk only.
+ *    inputs are instead not stored at all and are read again at merge time: no spill, but a second parse, which is
+ *    slower than spilling, so it is for scarce temporary disk only.
  * 4. A k-way heap merge of runs, re-read inputs and in-memory segments yields the result. Temporary files are
  *    removed afterwards (also when the consumer stops early).
  */
@@ -56,8 +56,7 @@ export interface SortOptions {
 /**
  * Items held in memory before a run is spilled. A parsed order-flow item costs ~900 bytes of heap, so this bounds the
  * sort's memory (~90 MB); the merge then keeps one read buffer and one batch per run (~0.35 MB each), which grows as
- * this shrinks (10M orders, 14.1M events: ~141 runs). Issue 9, 1M orders shuffled JSONL, whole CLI run: peak RSS
- * 447 MB at 200,000 against 378 MB at 80,000.
+ * this shrinks, so the limit balances the two.
  */
 export const DEFAULT_MAX_IN_MEMORY = 100_000;
 

@@ -26,7 +26,6 @@ import { buildRunSummary, type InputFileSummary, type RunSummary } from './summa
 export interface FinalizeInput {
   runId: string;
   toolVersion: string;
-  input: string;
   manifest: DatasetManifest;
   parameters: AuditParameters;
   accessLogPresent: boolean;
@@ -85,7 +84,6 @@ export async function finalizeRun(input: FinalizeInput, deps: FinalizeDeps): Pro
     toolVersion: input.toolVersion,
     runId: input.runId,
     manifest,
-    input: input.input,
     parameters: input.parameters,
     accessLogPresent: input.accessLogPresent,
     files: input.files,

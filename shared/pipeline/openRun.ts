@@ -24,8 +24,8 @@ import { FileStatsBook, hashAndScanInputs, type InputHash } from './inputs.js';
 import type { RunProgress } from './progress.js';
 
 /**
- * The data contract versions this pipeline audits (V2.md has a reader that cannot audit a version refuse it with exit 2
- * rather than audit it in part).
+ * The data contract versions this pipeline audits; a manifest of any other version is refused (exit 2), never audited
+ * in part (V2.md).
  */
 export const AUDITED_CONTRACTS: readonly ContractVersion[] = [1, 2];
 

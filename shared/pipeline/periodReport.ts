@@ -7,7 +7,6 @@
  */
 
 import type { OutputSink } from '../adapters/s3/outputSink.js';
-import { rulesVersionOf } from '../checks/catalogue.js';
 import { canonicalJson } from '../contract/canonicalJson.js';
 import { parseTimestampNs } from '../contract/time.js';
 import { buildEvidenceManifest, inputDigest, sha256Hex } from '../evidence/manifest.js';

@@ -29,7 +29,7 @@ export async function runAudit(opts: RunAuditOptions, deps: RunAuditDeps): Promi
   const audited = await auditDataset(opts, { ...deps, now });
   return failingRun(audited, { store: deps.store, now }, () =>
     finalizeRun(
-      { ...audited, toolVersion: opts.toolVersion, input: opts.input },
+      { ...audited, toolVersion: opts.toolVersion },
       { out: deps.out, signer: deps.signer, store: deps.store, now, progress: deps.progress },
     ),
   );

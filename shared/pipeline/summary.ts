@@ -20,7 +20,9 @@ export interface InputFileSummary {
   note?: string;
 }
 
-export type CheckStatus = 'exceptions' | 'no exceptions' | 'not tested' | 'partially tested';
+import { type CheckStatus, checkStatus } from '../findings/checkStatus.js';
+
+export type { CheckStatus };
 
 export interface CheckSummary {
   check_id: string;
@@ -44,7 +46,6 @@ export interface RunSummary {
   period_start: string;
   period_end: string;
   operator_entity_id: string;
-  input: string;
   parameters: AuditParameters;
   access_log_present: boolean;
   files: InputFileSummary[];
@@ -58,7 +59,6 @@ export interface SummaryInput {
   toolVersion: string;
   runId: string;
   manifest: DatasetManifest;
-  input: string;
   parameters: AuditParameters;
   accessLogPresent: boolean;
   files: InputFileSummary[];
@@ -87,16 +87,7 @@ export function buildRunSummary(s: SummaryInput): RunSummary {
     const counts = byCheck.get(meta.id) ?? emptyCounts();
     const findingsTotal = SEVERITIES.reduce((n, sev) => n + counts[sev], 0);
     const notTested = Object.values(pop.notTested).reduce((n, v) => n + v, 0);
-    const status: CheckStatus =
-      findingsTotal > 0
-        ? 'exceptions'
-        : pop.examined === 0 && notTested > 0
-          ? 'not tested'
-          : notTested > 0
-            ? 'partially tested'
-            : pop.examined === 0
-              ? 'not tested'
-              : 'no exceptions';
+    const status = checkStatus({ findings: findingsTotal, examined: pop.examined, notTested });
     return {
       check_id: meta.id,
       family: meta.family,
@@ -122,7 +113,6 @@ export function buildRunSummary(s: SummaryInput): RunSummary {
     period_start: s.manifest.period_start,
     period_end: s.manifest.period_end,
     operator_entity_id: s.manifest.operator_entity_id,
-    input: s.input,
     parameters: s.parameters,
     access_log_present: s.accessLogPresent,
     files: s.files,

@@ -25,6 +25,8 @@ export interface OpenOrderState {
   price: string | null;
   num: number;
   mm_tag: boolean;
+  /** The venue a routed order was sent to (null: the local book). */
+  route: string | null;
   tot: Qty;
   fil: Qty;
   disp: Qty | null;
@@ -118,6 +120,7 @@ export function saveReplayState(parts: ReplayParts, scale: number, columns: Clos
       price: o.price,
       num: o.num,
       mm_tag: o.mm_tag,
+      route: o.route,
       tot: o.tot,
       fil: o.fil,
       disp: o.disp,
@@ -207,6 +210,7 @@ export function loadReplayState(parts: ReplayParts, state: ReplayState): ClosedC
       null,
     );
     o.price = s.price;
+    o.route = s.route;
     o.fil = s.fil;
     o.priority = s.priority;
     o.resting = s.resting;

@@ -16,6 +16,7 @@ export interface ClosedOrder extends OrderView {
   readonly closed: true;
   readonly closed_by: CloseReason;
   readonly closed_seq: number;
+  readonly routed: boolean;
 }
 
 /** Distinct strings, numbered in first-seen order. */
@@ -51,13 +52,17 @@ export const REASONS: readonly CloseReason[] = [
   'amended to its filled quantity or below',
 ];
 
-/** side (1 bit) | type (1) | tif (3) | mm_tag (1) | close reason (3), the small fields of a closed order. */
+/**
+ * side (1 bit) | type (1) | tif (3) | mm_tag (1) | close reason (3) | routed (1), the small fields of a closed order.
+ * The venue of a routed order is not kept: what a later event needs is that the order was routed.
+ */
 export function packClosed(o: OpenOrder, reason: CloseReason): number {
   return (
     (o.side === 'buy' ? 0 : 1) |
     ((o.type === 'limit' ? 0 : 1) << 1) |
     (TIFS.indexOf(o.tif) << 2) |
     ((o.mm_tag ? 1 : 0) << 5) |
-    (REASONS.indexOf(reason) << 6)
+    (REASONS.indexOf(reason) << 6) |
+    ((o.route === null ? 0 : 1) << 9)
   );
 }

@@ -27,3 +27,11 @@ export function lifecycleIssue(rec: OrderEvent, before: OrderView | undefined): 
   if (before === undefined) return 'unknown order';
   return before.closed ? 'order already closed' : undefined;
 }
+
+/**
+ * The venue whose shared order book an order event sends its order to (V2.md): read from the order's `new` only; later
+ * events may repeat or omit it and are not read (a `snapshot` with a route fails the contract before the replay).
+ */
+export function routeOf(rec: OrderEvent): string | null {
+  return rec.event === 'new' ? (rec.route ?? null) : null;
+}

@@ -11,6 +11,7 @@ import { accountOf, instrumentOf } from '../reference/lookups.js';
 import { isProtectedRole, type ReferenceData } from '../reference/referenceData.js';
 import type { BookSide, PriceLevel, Side } from './book.js';
 import type { ClosedOrder } from './closedOrder.js';
+import { routeOf } from './lifecycle.js';
 import { type Qty, qSub, qtyToBig } from './quantity.js';
 
 export type Tif = OrderView['tif'];
@@ -39,6 +40,11 @@ export class OpenOrder implements OrderView {
   /** Canonical limit price, null for market orders. */
   price: string | null = null;
   mm_tag = false;
+  /**
+   * Contract 2: the venue whose shared order book the order was routed to, read from its `new` (null: the local book).
+   * A routed order never rests in the local book.
+   */
+  route: string | null = null;
   /** Total order quantity (the last `new`/`snapshot`/`amend` qty), filled quantity, iceberg display (null: all). */
   tot: Qty = 0;
   fil: Qty = 0;
@@ -103,12 +109,14 @@ export class OpenOrder implements OrderView {
     this.price =
       this.type === 'limit' && rec.price != null ? (price === null ? canonicalDecimal(rec.price) : price.canon) : null;
     this.mm_tag = rec.mm_tag ?? false;
+    this.route = routeOf(rec);
     this.tot = total;
     this.fil = 0;
     this.disp = display;
     this.priority = rec.seq;
     this.resting =
       this.price !== null &&
+      this.route === null &&
       (rec.event === 'snapshot' || this.tif === 'gtc' || this.tif === 'day' || this.tif === 'post_only');
     this.vis = 0;
     this.level = null;
@@ -132,6 +140,11 @@ export class OpenOrder implements OrderView {
   /** Number(price) (NaN for market orders): orders price levels; only needed when a level is created. */
   get num(): number {
     return this.price === null ? Number.NaN : Number(this.price);
+  }
+
+  /** Routed to a shared order book (OrderView.routed). */
+  get routed(): boolean {
+    return this.route !== null;
   }
 
   get affiliatedMM(): boolean {

@@ -173,6 +173,7 @@ export class OrderBookReplay {
       tif: TIFS[(bits >> 2) & 7]!,
       price: p === 0 ? null : this.#priceTable.values[p - 1]!,
       mm_tag: ((bits >> 5) & 1) === 1,
+      routed: ((bits >> 9) & 1) === 1,
       closed: true as const,
       closed_by: REASONS[(bits >> 6) & 7]!,
       closed_seq: this.#cSeq.get(i),

@@ -20,6 +20,7 @@ import { mfEvidence } from './evidence/mf.js';
 import { mmtEvidence } from './evidence/mmt.js';
 import { nrhEvidence } from './evidence/nrh.js';
 import { perpEvidence } from './evidence/perp.js';
+import { sobEvidence } from './evidence/sob.js';
 
 export { labelOf, scalarText } from './evidence/generic.js';
 
@@ -54,6 +55,7 @@ export const EVIDENCE_READERS = new Map<string, EvidenceReader>([
   ['NRH', nrhEvidence],
   ['MF', mfEvidence],
   ['PERP', perpEvidence],
+  ['SOB', sobEvidence],
   ['DQ', dqEvidence],
 ]);
 

@@ -15,6 +15,7 @@ import { CHECK_BY_ID, CHECKS, type CheckFamily, FAMILY_MEASURES } from '../check
 import type { AuditParameters } from '../config/parameters.js';
 import { type Finding, type FindingDraft, SEVERITIES, type Severity } from '../contract/finding.js';
 import { parseTimestampNs } from '../contract/time.js';
+import { checkStatus, type CheckStatus as SummaryStatus } from '../findings/checkStatus.js';
 import type { Population } from '../findings/collector.js';
 import { ReportError } from './errors.js';
 import {
@@ -274,10 +275,16 @@ function isoOfNs(ns: bigint): string {
   return new Date(Number(ns / 1_000_000n)).toISOString().replace('.000Z', 'Z');
 }
 
+/** The report's words for a check's status (checkStatus), as a reader of the PDF expects them. */
+const STATUS_IN_REPORT: Record<SummaryStatus, CheckStatus> = {
+  exceptions: 'exceptions',
+  'no exceptions': 'no exceptions',
+  'partially tested': 'no exceptions, partly not tested',
+  'not tested': 'not tested',
+};
+
 function statusOf(examined: number, notTested: number, findings: number): CheckStatus {
-  if (findings > 0) return 'exceptions';
-  if (examined === 0) return 'not tested';
-  return notTested > 0 ? 'no exceptions, partly not tested' : 'no exceptions';
+  return STATUS_IN_REPORT[checkStatus({ findings, examined, notTested })];
 }
 
 function parseSequenceSubject(subject: string): { stream: string; rest: string } | undefined {

@@ -71,9 +71,9 @@ function pdfDate(iso: string): Date {
 /**
  * pdfkit keeps the shaping of every distinct word for the life of a document (EmbeddedFont.layoutCache), and a report
  * is mostly distinct words: finding and order ids, hashes, JSON evidence (the line wrapper shapes many prefixes of a
- * long one). At 2M order events the cache held ~220 MB by the report's end (the run's peak RSS). Shaping is a
- * pure function of the word, so the cache is emptied at each new page: the bytes are the same, memory holds one page's
- * words, and the render is no slower (measured 6.9 -> 6.5 s, fewer collections). pdfkit has no public handle on the
+ * long one), so on a large run the cache grows into the run's peak RSS. Shaping is a pure function of the word, so the
+ * cache is emptied at each new page: the bytes are the same, memory holds one page's words, and the render is no
+ * slower (fewer collections). pdfkit has no public handle on the
  * cache; should its internals change, this finds no cache and changes nothing.
  */
 export function limitFontLayoutCache(doc: PDFKit.PDFDocument): void {

@@ -22,6 +22,9 @@ export interface LegRecord {
   qty: string;
   mechanism: SettlementEvent['mechanism'];
   batch_id: string;
+  /** Where the record was read, when the caller gave it (the evidence's file:line). */
+  file?: string;
+  line?: number;
 }
 
 export interface ExecutionLegs {
@@ -66,8 +69,8 @@ export interface SettlementLegsState {
 export class SettlementLegs {
   readonly #executions = new Map<string, ExecutionLegs>();
 
-  /** One settlement record, in seq order. Returns the execution's legs as they stand after it. */
-  add(ev: SettlementEvent): Readonly<ExecutionLegs> {
+  /** One settlement record, in seq order, and where it was read. Returns the execution's legs as they stand after it. */
+  add(ev: SettlementEvent, at?: { file: string; line: number }): Readonly<ExecutionLegs> {
     let e = this.#executions.get(ev.exec_id);
     if (e === undefined) {
       e = { exec_id: ev.exec_id, asset: 0, cash: 0, notDvp: 0, batchIds: [], orderIds: [], legs: [] };
@@ -80,7 +83,12 @@ export class SettlementLegs {
     keepDistinct(e.orderIds, ev.order_id);
     if (e.legs.length < MAX_KEPT) {
       const { event_id, seq, ts, order_id, leg, qty, mechanism, batch_id } = ev;
-      e.legs.push({ event_id, seq, ts, order_id, leg, qty, mechanism, batch_id });
+      const kept: LegRecord = { event_id, seq, ts, order_id, leg, qty, mechanism, batch_id };
+      if (at !== undefined) {
+        kept.file = at.file;
+        kept.line = at.line;
+      }
+      e.legs.push(kept);
     }
     return e;
   }

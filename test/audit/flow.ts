@@ -9,7 +9,15 @@ import type { Rule } from '#shared/checks/rule.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { OrderFlowItem } from '#shared/contract/events.js';
 import type { FindingDraft } from '#shared/contract/finding.js';
-import { type Account, type OrderEvent, orderEventSchema, type Trade, tradeSchema } from '#shared/contract/records.js';
+import {
+  type Account,
+  type ContractVersion,
+  type OrderEvent,
+  orderEventSchema,
+  type Trade,
+  tradeSchema,
+} from '#shared/contract/records.js';
+import { orderEventSchemaV2 } from '#shared/contract/recordsV2.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
 
@@ -61,6 +69,9 @@ export interface NewSpec {
   display?: string | null;
   mm_tag?: boolean;
   symbol?: string;
+  /** Contract 2 (a Flow of contract 2 only): the venue the order is routed to, and what is pre-funded. */
+  route?: string | null;
+  prefunded?: string | null;
 }
 
 export interface AmendSpec {
@@ -70,6 +81,9 @@ export interface AmendSpec {
   mm_tag?: boolean;
   acct?: string;
   side?: 'buy' | 'sell';
+  /** Contract 2 (a Flow of contract 2 only). */
+  route?: string | null;
+  prefunded?: string | null;
 }
 
 export interface TradeSpec {
@@ -86,14 +100,22 @@ export interface TradeSpec {
 
 const ts = (seq: number) => `2026-02-12T01:00:00.${String(seq).padStart(6, '0')}Z`;
 
-/** Builds records in seq order. Tags default to what the builder knows of each order (MM accounts tagged). */
+/**
+ * Builds records in seq order. Tags default to what the builder knows of each order (MM accounts tagged). A Flow of
+ * contract 2 validates order events with the contract-2 schema (route, prefunded).
+ */
 export class Flow {
   readonly items: OrderFlowItem[] = [];
   seq = 0;
+  readonly contract: ContractVersion;
   readonly #orders = new Map<string, { acct: string; side: 'buy' | 'sell'; symbol: string; mm_tag: boolean }>();
 
+  constructor(contract: ContractVersion = 1) {
+    this.contract = contract;
+  }
+
   #order(rec: Record<string, unknown>): OrderEvent {
-    const parsed = orderEventSchema.parse(rec);
+    const parsed = (this.contract === 1 ? orderEventSchema : orderEventSchemaV2).parse(rec) as OrderEvent;
     this.items.push({ kind: 'order', rec: parsed, file: 'orders/o.jsonl', line: this.items.length + 1 });
     return parsed;
   }
@@ -121,6 +143,7 @@ export class Flow {
       user_id: null,
       session_id: null,
       source_ip: null,
+      ...contract2(s),
     });
   }
 
@@ -149,6 +172,7 @@ export class Flow {
       qty: a.qty,
       display_qty: a.display ?? null,
       mm_tag,
+      ...contract2(a),
     });
   }
 
@@ -188,6 +212,14 @@ export class Flow {
     this.items.push({ kind: 'trade', rec, file: 'trades/t.csv', line: this.items.length + 1 });
     return rec;
   }
+}
+
+/** The contract-2 fields a spec sets (none: the record is as contract 1 writes it). */
+function contract2(s: { route?: string | null; prefunded?: string | null }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (s.route !== undefined) out.route = s.route;
+  if (s.prefunded !== undefined) out.prefunded = s.prefunded;
+  return out;
 }
 
 export interface RunResult {

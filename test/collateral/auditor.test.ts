@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKS, checkMeta } from '#shared/checks/catalogue.js';
-import { checkIdsOf } from '#shared/checks/pack.js';
+import { CHECKS, checkMeta, checksOf } from '#shared/checks/catalogue.js';
+import { checkIdsOf, packFor } from '#shared/checks/pack.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { CollateralEvent } from '#shared/contract/records.js';
 import { type Account, collateralEventSchema, type Wallet } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { COLLATERAL_RULES, collateralAudit, draw, events, pledge, reference, run } from './harness.js';
 
-const COLLATERAL_CHECK_IDS = checkIdsOf(COLLATERAL_RULES);
+/** The collateral checks a contract-1 dataset runs (the harness's reference data is contract 1). */
+const COLLATERAL_CHECK_IDS = checkIdsOf(packFor(1, COLLATERAL_RULES));
 
 // The worked example (test/fixtures/worked-example), collateral part, verbatim.
 const EXAMPLE_COLLATERAL = [
@@ -59,10 +60,11 @@ describe('the collateral stream auditor', () => {
     expect(r.findings.map((f) => f.check_id)).toEqual(['MF-1', 'MF-2', 'MF-3', 'MF-4', 'NRH-5']);
     for (const f of r.findings) expect(f.title).toBe(checkMeta(f.check_id).title);
     expect(r.rules.rules.flatMap((x) => x.checks)).toEqual([...COLLATERAL_CHECK_IDS]);
-    // Every NRH and MF check of the catalogue reads the collateral ledger.
-    expect(COLLATERAL_CHECK_IDS).toEqual(
-      CHECKS.filter((c) => c.family === 'NRH' || c.family === 'MF').map((c) => c.id),
-    );
+    // Every NRH and MF check of the catalogue reads the collateral ledger; a contract-1 dataset runs those of contract 1.
+    const ledgerChecks = (checks: typeof CHECKS) =>
+      checks.filter((c) => c.family === 'NRH' || c.family === 'MF').map((c) => c.id);
+    expect(checkIdsOf(COLLATERAL_RULES)).toEqual(ledgerChecks(CHECKS));
+    expect(COLLATERAL_CHECK_IDS).toEqual(ledgerChecks(checksOf(1)));
   });
 
   it('states an empty population for every check when the ledger is empty', () => {

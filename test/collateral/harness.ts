@@ -72,7 +72,7 @@ export function events(...inputs: EventInput[]): CollateralEvent[] {
   });
 }
 
-/** The pack's rules that read the collateral ledger (NRH-1..5, MF-1..6). */
+/** The pack's rules that read the collateral ledger (NRH-1..5, MF-1..7; a RuleSet builds those of its dataset's contract). */
 export const COLLATERAL_RULES: readonly RuleDeclaration[] = splitPack().replayed.get('collateral') ?? [];
 
 /** The collateral stream's auditor with those rules, as the pipeline builds it. */

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CollateralLedger } from '#shared/collateral/ledger.js';
-import { type ValuationGap, ValuationGapTracker, virtualAssetHolders } from '#shared/collateral/valuationGaps.js';
+import {
+  ledgerHoldings,
+  type MeasuredGap,
+  ValuationGapTracker,
+  virtualAssetHolders,
+} from '#shared/collateral/valuationGaps.js';
 import type { CollateralEvent } from '#shared/contract/records.js';
 import { events, pledge, release, valuation } from './harness.js';
 
@@ -19,17 +24,17 @@ function at(...pairs: [string, ReturnType<typeof pledge>][]): CollateralEvent[] 
 
 function track(evs: CollateralEvent[], periodEnd: string | null = PERIOD_END, tracker = new ValuationGapTracker(MAX)) {
   const ledger = new CollateralLedger();
-  const gaps: (ValuationGap | null)[] = [];
+  const gaps: (MeasuredGap | null)[] = [];
   for (const e of evs) {
-    gaps.push(tracker.observe(e, (a) => virtualAssetHolders(ledger, a)));
+    gaps.push(tracker.observe(e, ledgerHoldings(ledger)));
     ledger.apply(e);
   }
-  if (periodEnd !== null) tracker.finish(periodEnd, (a) => virtualAssetHolders(ledger, a));
+  if (periodEnd !== null) tracker.finish(periodEnd, ledgerHoldings(ledger));
   const assets = new Map([...tracker.assets()].map((g) => [g.asset, g]));
   return { tracker, ledger, gaps, assets };
 }
 
-const lengths = (gaps: (ValuationGap | null)[]) => gaps.map((g) => (g === null ? null : g.lengthNs));
+const lengths = (gaps: (MeasuredGap | null)[]) => gaps.map((g) => (g === null ? null : g.lengthNs));
 
 describe('MF-7 valuation gaps', () => {
   it('exactly the maximum is no finding; the maximum + 1 ns is', () => {
@@ -138,11 +143,52 @@ describe('MF-7 valuation gaps', () => {
     expect(btc.measured).toBe(3);
     expect(btc.overMax).toBe(2);
     expect(btc.longest).toMatchObject({ to: { event_id: 'c-2' }, loans: [{ loan_id: 'L-1', qty: '1' }] });
-    expect(r.gaps[2]!.loans).toEqual([
-      { loan_id: 'L-1', qty: '1' },
-      { loan_id: 'L-2', qty: '2' },
-    ]);
     expect(r.tracker.loansExamined).toBe(2);
+    // A longer gap later takes over, with the loans holding the asset at it.
+    const later = track(
+      at(
+        ['2026-02-12T10:00:00Z', pledge()],
+        ['2026-02-12T10:20:00Z', pledge({ loan_id: 'L-2', qty: '2' })],
+        ['2026-02-12T10:45:00Z', valuation('1')],
+        ['2026-02-12T10:46:00Z', release('1')],
+      ),
+      null,
+    );
+    expect(later.assets.get('BTC')!.longest).toMatchObject({
+      from: { event: 'pledge', event_id: 'c-2' },
+      to: { event: 'valuation', event_id: 'c-3' },
+      loans: [
+        { loan_id: 'L-1', account_id: 'C-1', qty: '1' },
+        { loan_id: 'L-2', account_id: 'C-1', qty: '2' },
+      ],
+    });
+  });
+
+  it('the ledger’s holdings: an asset is held while some loan has an open virtual-asset lot of it', () => {
+    const ledger = new CollateralLedger();
+    const holdings = ledgerHoldings(ledger);
+    const evs = events(
+      pledge({ qty: '1' }),
+      pledge({ loan_id: 'L-2', qty: '2' }),
+      pledge({ loan_id: 'L-3', asset_class: 'security', qty: '5' }),
+      release('0.5'),
+      release('0.5'),
+      release('2', { loan_id: 'L-2' }),
+    );
+    const held = evs.map((e) => {
+      ledger.apply(e);
+      return [holdings.isHeld('BTC'), holdings.holders('BTC').map((h) => `${h.loan_id}:${h.qty}`)];
+    });
+    expect(held).toEqual([
+      [true, ['L-1:1']],
+      [true, ['L-1:1', 'L-2:2']],
+      [true, ['L-1:1', 'L-2:2']], // a security lot is no virtual-asset holding
+      [true, ['L-1:0.5', 'L-2:2']],
+      [true, ['L-2:2']],
+      [false, []], // only L-3's security lot is left
+    ]);
+    expect(virtualAssetHolders(ledger, 'BTC')).toEqual([]);
+    expect(ledger.loansHolding('BTC')).toEqual(['L-3']);
   });
 
   it('continues exactly after a checkpoint, cut at every point; loads into a tracker of the same maximum only', () => {
@@ -157,16 +203,16 @@ describe('MF-7 valuation gaps', () => {
       const ledger = new CollateralLedger();
       const first = new ValuationGapTracker(MAX);
       for (const e of evs.slice(0, cut)) {
-        first.observe(e, (a) => virtualAssetHolders(ledger, a));
+        first.observe(e, ledgerHoldings(ledger));
         ledger.apply(e);
       }
       const resumed = new ValuationGapTracker(MAX);
       resumed.loadState(structuredClone(first.saveState()));
       for (const e of evs.slice(cut)) {
-        resumed.observe(e, (a) => virtualAssetHolders(ledger, a));
+        resumed.observe(e, ledgerHoldings(ledger));
         ledger.apply(e);
       }
-      resumed.finish(PERIOD_END, (a) => virtualAssetHolders(ledger, a));
+      resumed.finish(PERIOD_END, ledgerHoldings(ledger));
       expect(resumed.saveState(), `cut ${cut}`).toEqual(whole.tracker.saveState());
     }
     expect(() => new ValuationGapTracker(MAX + 1n).loadState(whole.tracker.saveState())).toThrow();

@@ -1,8 +1,8 @@
 /**
  * The worked example (test/fixtures/worked-example) through the whole pipeline: exactly the expected findings,
- * a complete evidence pack that verifies, and byte-identical output on a rerun.
+ * a complete evidence pack that verifies, and byte-identical output on a rerun, wherever the dataset lies.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,10 +23,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function audit(outName: string) {
+async function audit(outName: string, input = EXAMPLE) {
   const out = join(work, outName);
   const result = await runAudit(
-    { input: EXAMPLE, parameters: DEFAULT_PARAMETERS, toolVersion: 'test', tmpDir: work },
+    { input, parameters: DEFAULT_PARAMETERS, toolVersion: 'test', tmpDir: work },
     {
       s3: () => {
         throw new Error('no S3 in this test');
@@ -62,9 +62,11 @@ describe('worked example (test/fixtures/worked-example)', () => {
     expect(result.summary.access_log_present).toBe(false);
   });
 
-  it('writes a pack that verifies, with byte-identical files on a rerun', async () => {
+  it('writes a pack that verifies, with byte-identical files on a rerun of a copy of the dataset elsewhere', async () => {
+    const copy = join(work, 'elsewhere', 'the same dataset');
+    await cp(EXAMPLE, copy, { recursive: true });
     const a = await audit('pack-a');
-    const b = await audit('pack-b');
+    const b = await audit('pack-b', copy);
     expect(a.result.runId).toBe(b.result.runId);
     for (const name of [
       'findings.jsonl',

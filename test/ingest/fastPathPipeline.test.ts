@@ -1,5 +1,5 @@
 /**
- * End-to-end exactness of the fast ingestion (issue 9): on the same generated datasets (with injected violations and
+ * End-to-end exactness of the fast ingestion: on the same generated datasets (with injected violations and
  * malformed records), the fast parser with the order pre-scan must give the very same findings, check populations
  * and quarantine as the plain path (JSON.parse / csvRowToJson + zod) with the buffered external sort forced to spill.
  */

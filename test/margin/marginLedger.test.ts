@@ -379,3 +379,23 @@ describe('checkpoints', () => {
     expect(() => ledger.loadState(new MarginLedger().saveState())).toThrow(MarginLedgerError);
   });
 });
+
+describe('the last step', () => {
+  it('is what the last apply returned: null before any, and after an apply that threw', () => {
+    const ledger = new MarginLedger();
+    expect(ledger.lastStep).toBeNull();
+    const [d, w] = events(
+      { event: 'deposit', account_id: 'A', asset: 'USD', asset_class: 'fiat', amount: '5' },
+      { event: 'withdraw', account_id: 'A', amount: '7' },
+    );
+    const step = ledger.apply(d!);
+    expect(ledger.lastStep).toBe(step);
+    ledger.apply(w!);
+    expect(ledger.lastStep?.mark.event_id).toBe('m-2');
+    expect(ledger.lastStep?.account?.after.toString()).toBe('-2');
+    // A record the contract would have set aside (DQ-1): the ledger refuses it and has no last step.
+    const broken = { ...ev(3, { event: 'fee', account_id: 'A', amount: '1' }), account_id: null } as MarginEvent;
+    expect(() => ledger.apply(broken)).toThrow(MarginLedgerError);
+    expect(ledger.lastStep).toBeNull();
+  });
+});

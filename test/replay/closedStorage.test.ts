@@ -1,5 +1,5 @@
 /**
- * The closed orders' storage (issue 9: bytes per closed order): the id table with its compact records, paged pool and
+ * The closed orders' storage (bytes per closed order): the id table with its compact records, paged pool and
  * sub-tables, and the paged columns, each compared with a plain Map or array on random and adversarial input, through
  * growth across page boundaries and a checkpoint.
  */

@@ -1,5 +1,5 @@
 /**
- * The replay's fast paths (issue 9) must never change a value: number quantities that fall back to bigint beyond
+ * The replay's fast paths must never change a value: number quantities that fall back to bigint beyond
  * 2^53, the parse without allocation, the closed-id table, the per-text price cache. Each is compared with the plain
  * exact computation it replaces.
  */

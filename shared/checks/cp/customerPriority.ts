@@ -7,7 +7,9 @@
  * Why: SFC circular on affiliated market makers (11 Feb 2026), client priority: client orders take precedence over
  * the market maker's orders at the same price level.
  *
- * Runs on the book as it stands just before the trade (the auditor calls it before the replay applies the trade).
+ * Runs on the book as it stands just before the trade (the auditor calls it before the replay applies the trade). A
+ * routed order (contract 2) does not exist in the local book: never a maker resting there, never a blocking order (the
+ * replay never rests it); a trade whose maker is routed is not tested, one whose taker is routed is tested as any other.
  */
 
 import type { Located, OrderView } from '../../contract/events.js';
@@ -23,6 +25,7 @@ const CP2 = 'CP-2';
 const MAX_BLOCKING = 10;
 export const AUCTION_NOT_TESTED = 'trade in the auction phase';
 export const MAKER_NOT_IN_BOOK = "maker order not resting in the book of the trade's symbol (see DQ-3)";
+export const MAKER_ROUTED = 'maker order routed to a shared order book, never in the local book (see DQ-3)';
 
 interface Exclusion {
   account: string | null;
@@ -59,6 +62,10 @@ export class CustomerPriorityRule implements Rule {
     const t = item.rec;
     if (t.phase === 'auction') {
       this.#notTested(AUCTION_NOT_TESTED);
+      return;
+    }
+    if (maker?.routed === true) {
+      this.#notTested(MAKER_ROUTED);
       return;
     }
     // The auditor passes the replay's own open order (no second lookup); any other view is looked up.

@@ -2,7 +2,8 @@
  * DQ-3 (high, subject trade_id). Compliant: a trade's maker is a known order resting in the book and its taker a
  * known order not yet closed (an IOC, FOK or market order is open until cancelled, expired, rejected or filled), both
  * of the trade's symbol; its qty is within both orders' open quantity and its price equals the maker's limit price
- * by value. Such a trade is still applied to the orders that are known (the auditor does that).
+ * by value; neither is a routed order (contract 2: an order sent to a shared order book never rests in the local book
+ * and no trade may name it, V2.md). Such a trade is still applied to the orders that are known (the auditor does that).
  * Why: record keeping and independent review: a trade the order log cannot explain means the population CP and MMT
  * test is incomplete or wrong, so it is disclosed.
  */
@@ -58,10 +59,12 @@ export class TradeConsistencyRule implements Rule {
 
     if (maker === undefined) reasons.push(`maker order ${t.maker_order_id} is unknown to the replay`);
     else {
+      if (maker.routed) reasons.push(routedReason('maker', maker));
       if (maker.symbol !== t.symbol) reasons.push(`maker order ${maker.order_id} is for symbol ${maker.symbol}`);
       if (maker.closed)
         reasons.push(`maker order ${maker.order_id} was already ${maker.closed_by} (seq ${maker.closed_seq})`);
-      else if (maker.level === null) {
+      // A routed maker never rests: the routed reason says why.
+      else if (maker.level === null && !maker.routed) {
         reasons.push(
           `maker order ${maker.order_id} is a ${maker.type} ${maker.tif} order, which never rests in the book`,
         );
@@ -76,6 +79,7 @@ export class TradeConsistencyRule implements Rule {
     }
     if (taker === undefined) reasons.push(`taker order ${t.taker_order_id} is unknown to the replay`);
     else {
+      if (taker.routed) reasons.push(routedReason('taker', taker));
       if (taker.symbol !== t.symbol) reasons.push(`taker order ${taker.order_id} is for symbol ${taker.symbol}`);
       if (taker.closed)
         reasons.push(`taker order ${taker.order_id} was already ${taker.closed_by} (seq ${taker.closed_seq})`);
@@ -121,6 +125,8 @@ export class TradeConsistencyRule implements Rule {
         price: o.price,
         state: o.closed_by,
         closed_seq: o.closed_seq,
+        // Only for a routed order, so that the evidence of a local order reads as before contract 2.
+        ...(o.routed ? { routed: true } : {}),
       };
     }
     return {
@@ -129,8 +135,15 @@ export class TradeConsistencyRule implements Rule {
       symbol: o.symbol,
       account_id: o.account_id,
       price: o.price,
-      state: o.level === null ? 'open, not resting' : 'resting',
+      state: o.routed ? 'open, routed' : o.level === null ? 'open, not resting' : 'resting',
       open_qty: this.#replay.formatQty(o.openQty),
+      ...(o.routed ? { routed: true, route: o.route } : {}),
     };
   }
+}
+
+/** DQ-3's reason for a trade that names a routed order (V2.md: such a trade is DQ-3, reason "routed order"). */
+function routedReason(role: 'maker' | 'taker', o: KnownOrder): string {
+  const where = o.closed ? 'a shared order book' : `the shared order book of venue ${o.route}`;
+  return `${role} order ${o.order_id} is a routed order (sent to ${where}), which no trade may name`;
 }

@@ -32,10 +32,13 @@ export function toItem(line: OrderedLine): OrderFlowItem {
     : { kind: 'trade', rec: line.r as Trade, file: line.f, line: line.l };
 }
 
-/** The OrderView fields only (the replay's objects hold bigints and book links that must not leak). */
+/**
+ * The OrderView fields only (the replay's objects hold bigints and book links that must not leak). `routed` only when
+ * true, so that the events of a local order are written as they were before contract 2.
+ */
 export function viewOf(o: OrderView | undefined): OrderView | null {
   if (o === undefined) return null;
-  return {
+  const view: OrderView = {
     order_id: o.order_id,
     symbol: o.symbol,
     account_id: o.account_id,
@@ -46,6 +49,8 @@ export function viewOf(o: OrderView | undefined): OrderView | null {
     mm_tag: o.mm_tag,
     closed: o.closed,
   };
+  if (o.routed === true) view.routed = true;
+  return view;
 }
 
 /**

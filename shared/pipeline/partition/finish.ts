@@ -43,7 +43,6 @@ export async function reportRun(state: StepState, deps: ReportDeps): Promise<Ste
     {
       runId: plan.run_id,
       toolVersion: plan.tool_version,
-      input: plan.input,
       manifest: plan.manifest,
       parameters: plan.parameters,
       accessLogPresent: step.layout.hasAccessFolder,

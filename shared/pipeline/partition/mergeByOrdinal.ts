@@ -1,8 +1,8 @@
 /**
  * A k-way merge of chunked streams that are each sorted by a unique integer ordinal (`i`), with a small binary heap of
  * stream indexes. Items are taken synchronously; the owner awaits `refill()` only when the stream of the item just
- * taken has run out of loaded lines (once per batch of lines, not per item: issue 9, the partition and Aggregate
- * steps' per-event cost).
+ * taken has run out of loaded lines (once per batch of lines, not per item: an await per event would
+ * dominate the partition and Aggregate steps' per-event cost).
  */
 import { PartitionInvariantError } from './errors.js';
 

@@ -20,6 +20,18 @@ import {
 
 const RECORD: ColumnSpec = { label: 'Record', keys: ['file', 'line'], value: (o) => fileLine(o) };
 
+/** DQ-5: the roles whose ids are records of a folder, not its keys (contract 2), say which records. */
+const LOOKED_UP_IN: Record<string, string> = {
+  routed_order: 'its routed orders',
+  liquidation: 'its liquidations at a lower seq',
+};
+
+function lookedUpIn(role: unknown, folder: unknown): string | undefined {
+  if (folder === undefined) return undefined;
+  const which = typeof role === 'string' ? LOOKED_UP_IN[role] : undefined;
+  return which === undefined ? scalarText(folder) : `${scalarText(folder)} (${which})`;
+}
+
 export function dqEvidence(finding: FindingDraft): EvidenceBlock[] {
   const r = new Reading(finding.evidence);
   const ev = r.evidence;
@@ -148,7 +160,7 @@ export function dqEvidence(finding: FindingDraft): EvidenceBlock[] {
         blocks.push(
           tableBlock('References to it, by role', rows, [
             { label: 'Used as', keys: ['role'], mono: false },
-            { label: 'Reference folder', keys: ['folder'] },
+            { label: 'Reference folder', keys: ['folder'], value: (o) => lookedUpIn(o.role, o.folder) },
             { label: 'References', keys: ['count'] },
             {
               label: 'First reference',

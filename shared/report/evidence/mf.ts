@@ -1,12 +1,14 @@
 /**
- * MF-1..MF-6 evidence (shared/checks/mf/, shared/collateral/lendingValue.ts) as an auditor reads it: the collateral
- * event, the loan with its outstanding amount and lending value, its lots (asset, qty, haircut, lending value), and
- * for MF-5 / MF-6 the events the window is measured between.
+ * MF-1..MF-7 evidence (shared/checks/mf/, shared/collateral/lendingValue.ts) as an auditor reads it: the collateral
+ * event, the loan with its outstanding amount and lending value, its lots (asset, qty, haircut, lending value), for
+ * MF-5 / MF-6 the events the window is measured between, and for MF-7 the asset's longest gap without a price and
+ * the loans holding it then.
  */
 import type { FindingDraft } from '../../contract/finding.js';
+import { durationText } from '../../contract/time.js';
 import type { EvidenceBlock } from '../evidenceView.js';
 import { collateralEventBlocks } from './collateralEvent.js';
-import { type ColumnSpec, fieldsBlocks, type Obj, Reading, shownNote, tableBlock, text, yesNo } from './read.js';
+import { type ColumnSpec, fieldsBlocks, type Obj, obj, Reading, shownNote, tableBlock, text, yesNo } from './read.js';
 
 const LOTS: readonly ColumnSpec[] = [
   { label: 'Pledge', keys: ['pledge_event_id'] },
@@ -137,8 +139,74 @@ export function mfEvidence(finding: FindingDraft): EvidenceBlock[] {
       }
       break;
     }
+    case 'MF-7':
+      blocks.push(...unpricedCollateral(r));
+      break;
   }
   return [...blocks, ...r.rest()];
+}
+
+/** MF-7: the asset and its window, the longest gap between its two ends, the loans that held the asset then. */
+function unpricedCollateral(r: Reading): EvidenceBlock[] {
+  const blocks = r.fields('Asset', [
+    { label: 'Asset', keys: ['asset'] },
+    { label: 'Maximum gap (valuation_max_gap)', keys: ['valuation_max_gap'] },
+    { label: 'Gaps longer than that', keys: ['gaps_over_max'] },
+    { label: 'Gaps measured while held', keys: ['gaps_measured'] },
+    { label: 'Loans holding it at the longest gap', keys: ['loan_count'] },
+  ]);
+  const gap = r.obj('longest_gap');
+  if (gap) {
+    const ends = (['from', 'to'] as const).flatMap((k) => {
+      const end = obj(gap[k]);
+      return end === undefined ? [] : [{ which: k === 'from' ? 'last price observation' : 'measured at', ...end }];
+    });
+    // The ends go in a table; anything else the gap holds (an end of another shape included) is read as fields.
+    const inTable = (k: string) => (k === 'from' || k === 'to') && obj(gap[k]) !== undefined;
+    const others = Object.fromEntries(Object.entries(gap).filter(([k]) => !inTable(k)));
+    blocks.push(
+      ...fieldsBlocks('The longest gap without a price', others, [
+        {
+          label: 'Length',
+          keys: ['length_ns'],
+          value: (o) => (o.length_ns === undefined ? undefined : elapsed(text(o, 'length_ns')!)),
+        },
+      ]),
+    );
+    if (ends.length > 0) {
+      blocks.push(
+        tableBlock('Its two ends', ends, [
+          { label: 'End', keys: ['which'], mono: false },
+          {
+            label: 'Event',
+            keys: ['event'],
+            value: (o) => (o.event === null ? 'period end' : text(o, 'event')),
+            mono: false,
+          },
+          { label: 'Event id', keys: ['event_id'] },
+          { label: 'Seq', keys: ['seq'] },
+          { label: 'Time', keys: ['ts'] },
+        ]),
+      );
+    }
+  }
+  const loans = r.rows('loans');
+  if (loans && loans.length > 0) {
+    const note = shownNote(loans.length, r.evidence.loan_count, 'loans', 'the check keeps the first 50');
+    blocks.push(
+      tableBlock(
+        'Loans holding the asset then',
+        loans,
+        [
+          { label: 'Loan', keys: ['loan_id'] },
+          { label: 'Account', keys: ['account_id'] },
+          { label: 'Qty held', keys: ['qty'] },
+        ],
+        note,
+      ),
+    );
+  }
+  return blocks;
 }
 
 /** MF-5: the previous limit and the first VA pledge the 24 h window runs from. */
@@ -175,12 +243,5 @@ function creditLimitWindow(r: Reading): EvidenceBlock[] {
 /** Nanoseconds as "3 h 12 min 5.000000001 s (11525000000001 ns)"; anything unreadable as written. */
 function elapsed(ns: string): string {
   if (!/^-?\d+$/.test(ns)) return ns;
-  let n = BigInt(ns);
-  const sign = n < 0n ? '-' : '';
-  if (n < 0n) n = -n;
-  const h = n / 3_600_000_000_000n;
-  const min = (n / 60_000_000_000n) % 60n;
-  const s = n % 60_000_000_000n;
-  const sec = `${s / 1_000_000_000n}${s % 1_000_000_000n === 0n ? '' : `.${String(s % 1_000_000_000n).padStart(9, '0')}`}`;
-  return `${sign}${h} h ${min} min ${sec} s (${ns} ns)`;
+  return `${durationText(BigInt(ns))} (${ns} ns)`;
 }

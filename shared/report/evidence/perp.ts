@@ -1,9 +1,17 @@
-/** PERP-1 / PERP-2 evidence (shared/checks/perp/): the order and the client's investor class, or the instrument. */
+/**
+ * PERP evidence (shared/checks/perp/): for PERP-1 / PERP-2 the order and the client's investor class, or the
+ * instrument (on a contract-2 dataset also its IOSCO index flag and what it is missing); the margin checks PERP-3..7
+ * are read in perpMargin.ts.
+ */
 import type { FindingDraft } from '../../contract/finding.js';
 import type { EvidenceBlock } from '../evidenceView.js';
+import { scalarText } from './generic.js';
+import { perpMarginEvidence } from './perpMargin.js';
 import { fileLine, Reading, yesNo } from './read.js';
 
 export function perpEvidence(finding: FindingDraft): EvidenceBlock[] {
+  const margin = perpMarginEvidence(finding);
+  if (margin !== undefined) return margin;
   const r = new Reading(finding.evidence);
   return [
     ...r.fields('Client', [
@@ -32,6 +40,18 @@ export function perpEvidence(finding: FindingDraft): EvidenceBlock[] {
         label: 'Approved for retail spot trading',
         keys: ['retail_spot_approved'],
         value: (o) => yesNo(o.retail_spot_approved),
+        mono: false,
+      },
+      {
+        label: 'References an IOSCO-compliant index',
+        keys: ['reference_index_iosco'],
+        value: (o) => yesNo(o.reference_index_iosco),
+        mono: false,
+      },
+      {
+        label: 'Missing',
+        keys: ['missing'],
+        value: (o) => (Array.isArray(o.missing) ? o.missing.map((m) => scalarText(m)).join('; ') : undefined),
         mono: false,
       },
     ]),
