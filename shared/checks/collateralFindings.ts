@@ -1,19 +1,28 @@
 /**
- * What the collateral checks (NRH, MF) share: a finding about one collateral event, evidence of events and wallets,
- * and a population counter that states an empty population. Each check reads the CollateralLedger it is given; the
- * rule pack says whether it sees an event before or after the ledger applies it.
+ * What the collateral checks (NRH, MF) share: a finding about one ledger event (the margin checks' too), evidence of
+ * events and wallets, and a population counter that states an empty population. Each check reads the CollateralLedger
+ * it is given; the rule pack says whether it sees an event before or after the ledger applies it.
  */
 
 import type { Located } from '../contract/events.js';
 import type { FindingDraft } from '../contract/finding.js';
-import type { CollateralEvent, Wallet } from '../contract/records.js';
+import type { Wallet } from '../contract/records.js';
 import { checkMeta } from './catalogue.js';
 import type { RuleContext } from './rule.js';
 
-/** A finding about one collateral event: subject its event_id, located at its seq and ts. */
+/** A ledger record a finding can be about (a collateral or margin event). */
+export interface LedgerRecord {
+  event_id: string;
+  seq: number;
+  ts: string;
+  account_id?: string | null;
+  symbol?: string | null;
+}
+
+/** A finding about one ledger event: subject its event_id, located at its seq and ts, with its account and symbol. */
 export function eventFinding(
   checkId: string,
-  item: Located<CollateralEvent>,
+  item: Located<LedgerRecord>,
   detail: string,
   evidence: Record<string, unknown>,
   severity?: FindingDraft['severity'],
@@ -24,7 +33,7 @@ export function eventFinding(
     check_id: checkId,
     severity: severity ?? meta.severity,
     subject: rec.event_id,
-    symbol: null,
+    symbol: rec.symbol ?? null,
     account_id: rec.account_id ?? null,
     seq: rec.seq,
     ts: rec.ts,
@@ -35,7 +44,7 @@ export function eventFinding(
 }
 
 /** The triggering record as evidence: ids, file and line, and the fields it carries (any ledger's record). */
-export function eventEvidence(item: Located<object>): Record<string, unknown> {
+export function eventEvidence(item: Located<LedgerRecord>): Record<string, unknown> {
   const out: Record<string, unknown> = { file: item.file, line: item.line };
   for (const [k, v] of Object.entries(item.rec)) if (v !== undefined && v !== null) out[k] = v;
   return out;

@@ -6,25 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MarginEvent } from '#shared/contract/recordsV2.js';
 import { expectedFundingAmount, FundingRates, judgeFunding } from '#shared/margin/funding.js';
-import { ev } from './helpers.js';
+import { ev, FUNDING } from './helpers.js';
 
 const I8 = '2026-02-12T08:00:00Z';
 
 const rate = (seq: number, r: string, extra: Partial<MarginEvent> = {}) =>
   ev(seq, { event: 'funding_rate', symbol: 'BTC-PERP', interval_start: I8, rate: r, ...extra });
 
-const funding = (seq: number, extra: Partial<MarginEvent> = {}) =>
-  ev(seq, {
-    event: 'funding',
-    account_id: 'A',
-    symbol: 'BTC-PERP',
-    interval_start: I8,
-    position_qty: '2',
-    mark_price: '50000',
-    rate: '0.0001',
-    amount: '-10',
-    ...extra,
-  });
+const funding = (seq: number, extra: Partial<MarginEvent> = {}) => ev(seq, { ...FUNDING, ...extra });
 
 describe('expectedFundingAmount', () => {
   it('is −position_qty × mark_price × rate: a long pays a positive rate, a short receives it', () => {

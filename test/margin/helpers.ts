@@ -13,3 +13,15 @@ export function ev(seq: number, e: MarginInput): MarginEvent {
 export function events(...inputs: MarginInput[]): MarginEvent[] {
   return inputs.map((e, i) => ev(i + 1, e));
 }
+
+/** A funding of account A on BTC-PERP for the 08:00 interval: 2 long at 50000, rate 0.0001, paying 10. */
+export const FUNDING = {
+  event: 'funding',
+  account_id: 'A',
+  symbol: 'BTC-PERP',
+  interval_start: '2026-02-12T08:00:00Z',
+  position_qty: '2',
+  mark_price: '50000',
+  rate: '0.0001',
+  amount: '-10',
+} as const satisfies MarginInput;

@@ -10,14 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS, checksOf } from '#shared/checks/catalogue.js';
 import type { Finding } from '#shared/contract/finding.js';
-import { isPlainObject } from '#shared/report/evidence/generic.js';
-import {
-  EVIDENCE_READERS,
-  type EvidenceBlock,
-  evidenceView,
-  genericEvidence,
-  printable,
-} from '#shared/report/evidenceView.js';
+import { EVIDENCE_READERS, evidenceView, genericEvidence, printable } from '#shared/report/evidenceView.js';
+import { fields, leaves, shown, table, value } from './evidenceBlocks.js';
 import { auditedRun } from './generatedRun.js';
 
 let work: string;
@@ -35,34 +29,6 @@ const first = (check: string): Finding => {
   if (f === undefined) throw new Error(`no ${check} finding in the generated run`);
   return f;
 };
-const table = (blocks: EvidenceBlock[], title: RegExp) =>
-  blocks.find((b): b is Extract<EvidenceBlock, { kind: 'table' }> => b.kind === 'table' && title.test(b.title));
-const fields = (blocks: EvidenceBlock[], title: string) =>
-  blocks.find((b): b is Extract<EvidenceBlock, { kind: 'fields' }> => b.kind === 'fields' && b.title === title);
-const value = (blocks: EvidenceBlock[], title: string, label: string) =>
-  fields(blocks, title)?.fields.find((f) => f.label === label)?.value;
-/** Every string a reading shows. */
-const shown = (blocks: EvidenceBlock[]): string =>
-  blocks
-    .flatMap((b) =>
-      b.kind === 'fields'
-        ? b.fields.flatMap((f) => [f.label, f.value])
-        : b.kind === 'table'
-          ? [...b.columns, ...b.rows.flat(), b.note ?? '']
-          : b.kind === 'text'
-            ? [b.text]
-            : [b.value],
-    )
-    .join('\n');
-
-/** Every scalar leaf of the evidence (lists capped as the generic reading caps them). */
-function leaves(v: unknown, out: string[] = []): string[] {
-  if (Array.isArray(v)) for (const x of v.slice(0, 20)) leaves(x, out);
-  else if (isPlainObject(v)) for (const x of Object.values(v)) leaves(x, out);
-  else if (typeof v === 'string' || typeof v === 'number') out.push(String(v));
-  return out;
-}
-
 describe('evidence readings of a generated run', () => {
   it('has a family reading for every family of the catalogue', () => {
     for (const family of new Set(CHECKS.map((c) => c.family))) expect(EVIDENCE_READERS.has(family), family).toBe(true);

@@ -7,8 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FindingDraft } from '#shared/contract/finding.js';
-import { isPlainObject } from '#shared/report/evidence/generic.js';
-import { type EvidenceBlock, evidenceView, printable } from '#shared/report/evidenceView.js';
+import { evidenceView, printable } from '#shared/report/evidenceView.js';
 import {
   adl,
   contribution,
@@ -22,6 +21,7 @@ import {
   runMargin,
   withdraw,
 } from '../checks/perp/marginHarness.js';
+import { leaves, shown, table, value } from './evidenceBlocks.js';
 
 const run = runMargin(
   events(
@@ -40,33 +40,6 @@ const run = runMargin(
   ),
 );
 const first = (check: string): FindingDraft => run.of(check)[0]!;
-
-type Fields = Extract<EvidenceBlock, { kind: 'fields' }>;
-type Table = Extract<EvidenceBlock, { kind: 'table' }>;
-const fields = (blocks: EvidenceBlock[], title: string) =>
-  blocks.find((b): b is Fields => b.kind === 'fields' && b.title === title);
-const value = (blocks: EvidenceBlock[], title: string, label: string) =>
-  fields(blocks, title)?.fields.find((f) => f.label === label)?.value;
-const table = (blocks: EvidenceBlock[], title: RegExp) =>
-  blocks.find((b): b is Table => b.kind === 'table' && title.test(b.title));
-const shown = (blocks: EvidenceBlock[]): string =>
-  blocks
-    .flatMap((b) =>
-      b.kind === 'fields'
-        ? b.fields.flatMap((f) => [f.label, f.value])
-        : b.kind === 'table'
-          ? [...b.columns, ...b.rows.flat(), b.note ?? '']
-          : b.kind === 'text'
-            ? [b.text]
-            : [b.value],
-    )
-    .join('\n');
-function leaves(v: unknown, out: string[] = []): string[] {
-  if (Array.isArray(v)) for (const x of v.slice(0, 20)) leaves(x, out);
-  else if (isPlainObject(v)) for (const x of Object.values(v)) leaves(x, out);
-  else if (typeof v === 'string' || typeof v === 'number') out.push(String(v));
-  return out;
-}
 
 describe('the margin checks’ evidence as an auditor reads it', () => {
   it('the run gives a finding of each margin check', () => {

@@ -13,8 +13,9 @@ import { fundingDecimals } from '../../config/parameters.js';
 import type { Located } from '../../contract/events.js';
 import type { MarginEvent } from '../../contract/recordsV2.js';
 import { FundingRates, unroundedFundingAmount } from '../../margin/funding.js';
+import { eventFinding } from '../collateralFindings.js';
 import type { Rule, RuleContext } from '../rule.js';
-import { MarginPopulation, marginFinding } from './marginFindings.js';
+import { MarginPopulation } from './marginFindings.js';
 
 const ID = 'PERP-7';
 
@@ -40,7 +41,7 @@ export class FundingPayment implements Rule {
         ? 'no rate was published for it before'
         : `the rate published by ${p.mark.event_id} (seq ${p.mark.seq}) is ${p.rate}`;
     ctx.sink.report(
-      marginFinding(
+      eventFinding(
         ID,
         item,
         `Funding ${rec.event_id} (seq ${rec.seq}) of account ${rec.account_id} on ${rec.symbol} for the interval from ${rec.interval_start} applies rate ${rec.rate} and amount ${rec.amount}; ${published}, and −(${rec.position_qty} × ${rec.mark_price} × ${rec.rate}) rounded to ${decimals} places is ${expected} (${judged.reasons.join('; ')}).`,

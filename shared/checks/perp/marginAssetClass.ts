@@ -10,8 +10,9 @@
 import { perpMarginClasses } from '../../config/parameters.js';
 import type { Located } from '../../contract/events.js';
 import type { MarginEvent } from '../../contract/recordsV2.js';
+import { eventFinding } from '../collateralFindings.js';
 import type { Rule, RuleContext } from '../rule.js';
-import { MarginPopulation, marginFinding } from './marginFindings.js';
+import { MarginPopulation } from './marginFindings.js';
 
 const ID = 'PERP-3';
 
@@ -30,7 +31,7 @@ export class MarginAssetClass implements Rule {
     const allowed = perpMarginClasses(ctx.params);
     if (allowed.includes(rec.asset_class)) return;
     ctx.sink.report(
-      marginFinding(
+      eventFinding(
         ID,
         item,
         `Margin deposit ${rec.event_id} (seq ${rec.seq}) of ${rec.amount} in ${rec.asset} by account ${rec.account_id} is of asset class ${rec.asset_class}, which is not an accepted perpetual margin class (${allowed.join(', ')}).`,

@@ -1,44 +1,18 @@
 /**
- * What the perpetual margin checks (PERP-3..7) share: a finding about one margin event, the step of the margin ledger
- * a rule judges, and a population that says when the `margin/` folder is absent or the population empty. Each check
- * reads the MarginLedger it is given; the rule pack says whether it sees an event before or after the ledger applies it.
- * An account or symbol absent from the reference data is judged as any other (V2.md "Unknown account or symbol").
+ * What the perpetual margin checks (PERP-3..7) share besides a finding about one ledger event (eventFinding in
+ * collateralFindings.ts): the step of the margin ledger a rule judges, and a population that says when the `margin/`
+ * folder is absent or the population empty. Each check reads the MarginLedger it is given; the rule pack says whether
+ * it sees an event before or after the ledger applies it. An account or symbol absent from the reference data is
+ * judged as any other (V2.md "Unknown account or symbol").
  */
-import type { Located } from '../../contract/events.js';
-import type { FindingDraft } from '../../contract/finding.js';
 import type { MarginEvent } from '../../contract/recordsV2.js';
 import { MarginLedgerError } from '../../margin/errors.js';
 import type { MarginLedger, MarginStep, UnresolvedRef } from '../../margin/marginLedger.js';
-import { checkMeta } from '../catalogue.js';
-import { eventEvidence } from '../collateralFindings.js';
 import { PopulationCounter } from '../population.js';
 import type { RuleContext } from '../rule.js';
 
 /** Why every margin check is not tested on a contract-2 dataset without margin records (V2.md). */
 export const NO_MARGIN_LEDGER = 'the dataset has no margin ledger (margin/ folder absent)';
-
-/** A finding about one margin event: subject its event_id, located at its seq and ts. */
-export function marginFinding(
-  checkId: string,
-  item: Located<MarginEvent>,
-  detail: string,
-  evidence: Record<string, unknown>,
-): FindingDraft {
-  const meta = checkMeta(checkId);
-  const rec = item.rec;
-  return {
-    check_id: checkId,
-    severity: meta.severity,
-    subject: rec.event_id,
-    symbol: rec.symbol ?? null,
-    account_id: rec.account_id ?? null,
-    seq: rec.seq,
-    ts: rec.ts,
-    title: meta.title,
-    detail,
-    evidence: { event: eventEvidence(item), ...evidence },
-  };
-}
 
 /** What the ledger did with the event a rule sees just after it was applied ('afterApply'). */
 export function appliedStep(ledger: MarginLedger, rec: MarginEvent): MarginStep {

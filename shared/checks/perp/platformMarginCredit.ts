@@ -16,8 +16,9 @@ import type { Located } from '../../contract/events.js';
 import type { MarginEvent } from '../../contract/recordsV2.js';
 import { MarginLedgerError } from '../../margin/errors.js';
 import type { MarginLedger } from '../../margin/marginLedger.js';
+import { eventFinding } from '../collateralFindings.js';
 import type { Rule, RuleContext } from '../rule.js';
-import { appliedStep, MarginPopulation, marginFinding } from './marginFindings.js';
+import { appliedStep, MarginPopulation } from './marginFindings.js';
 
 const ID = 'PERP-4';
 
@@ -54,7 +55,7 @@ export class PlatformMarginCredit implements Rule {
       ? `is margin credit the platform gave account ${change.account_id}`
       : `left account ${change.account_id}'s margin balance below zero`;
     ctx.sink.report(
-      marginFinding(
+      eventFinding(
         ID,
         item,
         `Margin ${rec.event} ${rec.event_id} (seq ${rec.seq}) of ${rec.amount} ${what}: balance ${text(change.before)} before, ${text(change.after)} after.`,

@@ -13,8 +13,9 @@
 import type { Located } from '../../contract/events.js';
 import type { MarginEvent } from '../../contract/recordsV2.js';
 import type { MarginLedger } from '../../margin/marginLedger.js';
+import { eventFinding } from '../collateralFindings.js';
 import type { Rule, RuleContext } from '../rule.js';
-import { appliedStep, MarginPopulation, marginFinding, unresolvedRefReason } from './marginFindings.js';
+import { appliedStep, MarginPopulation, unresolvedRefReason } from './marginFindings.js';
 
 const ID = 'PERP-6';
 
@@ -40,7 +41,7 @@ export class PrematureAutoDeleveraging implements Rule {
     // The liquidation is live: its coverage already includes this adl, which the ledger has just applied.
     const coveredBefore = l.covered.minus(l.covers.at(-1)?.amount ?? 0);
     ctx.sink.report(
-      marginFinding(
+      eventFinding(
         ID,
         item,
         `Auto-deleveraging ${rec.event_id} (seq ${rec.seq}) took ${rec.amount} from account ${rec.account_id} to cover liquidation ${l.mark.event_id} (seq ${l.mark.seq}), while the insurance fund held ${fund.toString()}, at least the ${uncoveredBefore.toString()} still uncovered of its deficit of ${l.deficit.toString()}.`,

@@ -14,8 +14,9 @@
 import type { Located } from '../../contract/events.js';
 import type { MarginEvent } from '../../contract/recordsV2.js';
 import type { Liquidation, MarginLedger } from '../../margin/marginLedger.js';
+import { eventFinding } from '../collateralFindings.js';
 import type { Rule, RuleContext } from '../rule.js';
-import { appliedStep, MarginPopulation, marginFinding, unresolvedRefReason } from './marginFindings.js';
+import { appliedStep, MarginPopulation, unresolvedRefReason } from './marginFindings.js';
 
 const ID = 'PERP-5';
 /** Covers listed in a finding's evidence (their count is always given). */
@@ -48,7 +49,7 @@ export class UncoveredDeficit implements Rule {
       const payouts = l.covers.filter((c) => c.event === 'insurance').length;
       const adls = l.covers.length - payouts;
       ctx.sink.report(
-        marginFinding(
+        eventFinding(
           ID,
           item,
           `Liquidation ${l.mark.event_id} (seq ${l.mark.seq}) of account ${l.account_id}${l.symbol === null ? '' : ` on ${l.symbol}`} left a deficit of ${l.deficit.toString()}; by the end of the margin ledger ${l.covered.toString()} of it was covered (${payouts} insurance payout(s), ${adls} adl), ${uncovered.toString()} is not.`,

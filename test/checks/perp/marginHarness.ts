@@ -12,6 +12,8 @@ import { type MarginEvent, marginEventSchema } from '#shared/contract/recordsV2.
 import { FindingCollector, type Population } from '#shared/findings/collector.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
 
+import { FUNDING } from '../../margin/helpers.js';
+
 export { events, type MarginInput } from '../../margin/helpers.js';
 
 /** The pack's rules that read the margin ledger (PERP-3..7). */
@@ -100,8 +102,7 @@ export function runMargin(
 }
 
 // ---- terse event inputs ------------------------------------------------------------------------------------
-const I8 = '2026-02-12T08:00:00Z';
-export const INTERVAL = I8;
+export const INTERVAL = FUNDING.interval_start;
 
 export const deposit = (account_id: string, amount: string, o: Partial<MarginEvent> = {}) =>
   ({ event: 'deposit', account_id, asset: 'HKD', asset_class: 'fiat', amount, ...o }) as const;
@@ -118,19 +119,8 @@ export const payout = (account_id: string, amount: string, ref: string) =>
 export const adl = (account_id: string, amount: string, ref: string) =>
   ({ event: 'adl', account_id, symbol: 'BTC-PERP', position_qty: '-1', mark_price: '100', amount, ref }) as const;
 export const fundingRate = (rate: string, o: Partial<MarginEvent> = {}) =>
-  ({ event: 'funding_rate', symbol: 'BTC-PERP', interval_start: I8, rate, ...o }) as const;
-export const funding = (o: Partial<MarginEvent> = {}) =>
-  ({
-    event: 'funding',
-    account_id: 'A',
-    symbol: 'BTC-PERP',
-    interval_start: I8,
-    position_qty: '2',
-    mark_price: '50000',
-    rate: '0.0001',
-    amount: '-10',
-    ...o,
-  }) as const;
+  ({ event: 'funding_rate', symbol: 'BTC-PERP', interval_start: INTERVAL, rate, ...o }) as const;
+export const funding = (o: Partial<MarginEvent> = {}) => ({ ...FUNDING, ...o }) as const;
 
 /** One event at an explicit seq (for repeated seqs): event_id m-<seq> unless given. */
 export function at(seq: number, e: Partial<MarginEvent> & Pick<MarginEvent, 'event'>): MarginEvent {

@@ -96,24 +96,8 @@ describe('PERP-6 auto-deleveraging while the insurance fund could cover the defi
   it('PERP-6: an adl whose ref names no liquidation at a lower seq is not tested, but still debits its account', () => {
     const r = runMargin([
       ...events(contribution('1000'), deposit('W', '10'), adl('W', '10', 'm-9')),
-      at(4, {
-        event: 'liquidation',
-        account_id: 'L',
-        symbol: 'BTC-PERP',
-        position_qty: '1',
-        mark_price: '1',
-        amount: '-5',
-      }),
-      at(4, {
-        event: 'adl',
-        account_id: 'W',
-        symbol: 'BTC-PERP',
-        position_qty: '-1',
-        mark_price: '1',
-        amount: '1',
-        ref: 'm-4',
-        event_id: 'a-4',
-      }),
+      at(4, liquidation('L', '-5')),
+      at(4, { ...adl('W', '1', 'm-4'), event_id: 'a-4' }),
     ]);
     expect(r.ids('PERP-6')).toEqual([]);
     expect(r.population('PERP-6')).toEqual({

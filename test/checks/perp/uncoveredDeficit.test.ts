@@ -96,18 +96,21 @@ describe('PERP-5 liquidation deficit not fully covered', () => {
     });
   });
 
+  it('PERP-5: an insurance amount of zero or more is a contribution: even naming the liquidation, it covers nothing', () => {
+    const r = runMargin(
+      events(
+        ...base,
+        { event: 'insurance', account_id: 'L', ref: 'm-4', amount: '304.85' },
+        { event: 'insurance', account_id: 'L', ref: 'm-4', amount: '0' },
+      ),
+    );
+    expect(r.only('PERP-5').evidence).toMatchObject({ deficit: '304.85', covered: '0', uncovered: '304.85' });
+    // Not a payout, so not a cover whose ref failed either: nothing is counted not tested.
+    expect(r.population('PERP-5')).toEqual({ examined: 1, notTested: {} });
+  });
+
   it('PERP-5: a deficit whose payout names it from the same seq is not covered (not a lower seq)', () => {
-    const r = runMargin([
-      at(1, {
-        event: 'liquidation',
-        account_id: 'L',
-        symbol: 'BTC-PERP',
-        position_qty: '1',
-        mark_price: '1',
-        amount: '-5',
-      }),
-      at(1, { event: 'insurance', account_id: 'L', amount: '-5', ref: 'm-1', event_id: 'p-1' }),
-    ]);
+    const r = runMargin([at(1, liquidation('L', '-5')), at(1, { ...payout('L', '5', 'm-1'), event_id: 'p-1' })]);
     expect(r.only('PERP-5').evidence).toMatchObject({ deficit: '5', covered: '0' });
     expect(r.population('PERP-5')).toEqual({
       examined: 1,
@@ -117,24 +120,9 @@ describe('PERP-5 liquidation deficit not fully covered', () => {
 
   it('PERP-5: two liquidations sharing an event_id: a ref covers the first one applied', () => {
     const r = runMargin([
-      at(1, {
-        event: 'liquidation',
-        account_id: 'L',
-        symbol: 'BTC-PERP',
-        position_qty: '1',
-        mark_price: '1',
-        amount: '-5',
-      }),
-      at(2, {
-        event: 'liquidation',
-        account_id: 'A',
-        symbol: 'BTC-PERP',
-        position_qty: '1',
-        mark_price: '1',
-        amount: '-7',
-        event_id: 'm-1',
-      }),
-      at(3, { event: 'insurance', account_id: 'L', amount: '-5', ref: 'm-1' }),
+      at(1, liquidation('L', '-5')),
+      at(2, { ...liquidation('A', '-7'), event_id: 'm-1' }),
+      at(3, payout('L', '5', 'm-1')),
     ]);
     // One finding per subject: the second liquidation (A's, uncovered) reports m-1; L's is covered.
     expect(r.only('PERP-5')).toMatchObject({ subject: 'm-1', account_id: 'A', seq: 2 });
