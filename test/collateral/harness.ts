@@ -5,7 +5,13 @@ import { StreamAuditor } from '#shared/audit/streamAuditor.js';
 import { type RuleDeclaration, splitPack } from '#shared/checks/pack.js';
 import { type AuditParameters, DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { AuditSink, FindingDraft } from '#shared/contract/finding.js';
-import { type Account, type CollateralEvent, collateralEventSchema, type Wallet } from '#shared/contract/records.js';
+import {
+  type Account,
+  type CollateralEvent,
+  collateralEventSchema,
+  type RecordType,
+  type Wallet,
+} from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
 import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
 
@@ -51,6 +57,21 @@ export function reference(wallets: Wallet[] = WALLETS, accounts: Account[] = ACC
     wallets: new Map(wallets.map((w) => [w.wallet_id, w])),
     instruments: new Map(),
     hasAccessLog: false,
+  });
+}
+
+/** The same reference data as a contract-2 dataset's, holding the given record folders (default: every one). */
+export function asContract2(ref: ReferenceData, folders?: readonly RecordType[]): ReferenceData {
+  const { manifest, accounts, staff, wallets, instruments, venues, hasAccessLog } = ref;
+  return buildReferenceData({
+    manifest: { ...manifest, contract: 2 },
+    accounts,
+    staff,
+    wallets,
+    instruments,
+    venues,
+    hasAccessLog,
+    folders: folders === undefined ? undefined : new Set(folders),
   });
 }
 

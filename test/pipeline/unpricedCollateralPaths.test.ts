@@ -224,7 +224,13 @@ describe('MF-7 and PERP-2 on a contract-2 dataset, in every path', () => {
       to: { event: 'release', event_id: 'c-3', seq: 3, ts: '2026-02-12T10:30:00.000000001Z' },
       length_ns: '900000000001',
     });
-    expect(expected.findings[1]).toMatchObject({ seq: null, ts: '2026-02-13T00:00:00Z', account_id: 'C-2' });
+    expect(expected.findings[1]).toMatchObject({ seq: 6, ts: '2026-02-12T23:44:59.999999999Z', account_id: 'C-2' });
+    expect(expected.findings[1].evidence.longest_gap.to).toEqual({
+      event: null,
+      event_id: null,
+      seq: null,
+      ts: '2026-02-13T00:00:00Z',
+    });
 
     expect(ofCheck(single.findings(), single.population('MF-7'), 'MF-7')).toEqual(expected);
     expect(ofCheck(ledger.findings, ledger.populations['MF-7'], 'MF-7')).toEqual(expected);

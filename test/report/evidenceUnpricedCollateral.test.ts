@@ -10,23 +10,10 @@ import { declarationsOf } from '#shared/checks/pack.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { FindingDraft } from '#shared/contract/finding.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import { buildReferenceData } from '#shared/reference/referenceData.js';
-import { isPlainObject } from '#shared/report/evidence/generic.js';
-import { type EvidenceBlock, evidenceView } from '#shared/report/evidenceView.js';
+import { evidenceView } from '#shared/report/evidenceView.js';
 import { makeRef } from '../checks/fs/fixtures.js';
-import { events, pledge, reference, release, run, valuation } from '../collateral/harness.js';
-
-const v2Reference = () => {
-  const { manifest, accounts, staff, wallets, instruments, hasAccessLog } = reference();
-  return buildReferenceData({
-    manifest: { ...manifest, contract: 2 },
-    accounts,
-    staff,
-    wallets,
-    instruments,
-    hasAccessLog,
-  });
-};
+import { asContract2, events, pledge, reference, release, run, valuation } from '../collateral/harness.js';
+import { leaves, shown, table, value } from './evidenceBlocks.js';
 
 /** BTC: the longest gap ends at an event (L-1 and L-2 holding); ETH: it runs to the period end. */
 function mf7Findings(): FindingDraft[] {
@@ -41,42 +28,18 @@ function mf7Findings(): FindingDraft[] {
     { ...release('2', { loan_id: 'L-2', account_id: 'C-2', to_wallet: 'W-C2-FREE' }), ts: '2026-02-12T11:07:00Z' },
     { ...pledge({ asset: 'ETH', price: '3000' }), ts: '2026-02-12T22:00:00Z' },
   );
-  return run(evs, { ref: v2Reference() }).findings.filter((f) => f.check_id === 'MF-7');
+  return run(evs, { ref: asContract2(reference()) }).findings.filter((f) => f.check_id === 'MF-7');
 }
 
 function perp2Finding(): FindingDraft {
-  const base = makeRef({
-    instruments: [{ symbol: 'X-PERP', product: 'perpetual', reference_asset: 'X', retail_spot_approved: false }],
-  });
-  const ref = buildReferenceData({ ...base, manifest: { ...base.manifest, contract: 2 } });
+  const ref = asContract2(
+    makeRef({
+      instruments: [{ symbol: 'X-PERP', product: 'perpetual', reference_asset: 'X', retail_spot_approved: false }],
+    }),
+  );
   const sink = new FindingCollector();
   new RuleSet({ ref, params: DEFAULT_PARAMETERS, sink }, declarationsOf(['PERP-2'])).finish();
   return sink.findings()[0]!;
-}
-
-const table = (blocks: EvidenceBlock[], title: string) =>
-  blocks.find((b): b is Extract<EvidenceBlock, { kind: 'table' }> => b.kind === 'table' && b.title === title);
-const value = (blocks: EvidenceBlock[], title: string, label: string) =>
-  blocks
-    .find((b): b is Extract<EvidenceBlock, { kind: 'fields' }> => b.kind === 'fields' && b.title === title)
-    ?.fields.find((f) => f.label === label)?.value;
-const shown = (blocks: EvidenceBlock[]): string =>
-  blocks
-    .flatMap((b) =>
-      b.kind === 'fields'
-        ? b.fields.flatMap((f) => [f.label, f.value])
-        : b.kind === 'table'
-          ? [...b.columns, ...b.rows.flat(), b.note ?? '']
-          : b.kind === 'text'
-            ? [b.text]
-            : [b.value],
-    )
-    .join('\n');
-function leaves(v: unknown, out: string[] = []): string[] {
-  if (Array.isArray(v)) for (const x of v) leaves(x, out);
-  else if (isPlainObject(v)) for (const x of Object.values(v)) leaves(x, out);
-  else if (typeof v === 'string' || typeof v === 'number') out.push(String(v));
-  return out;
 }
 
 describe('MF-7 evidence reading', () => {
@@ -90,13 +53,13 @@ describe('MF-7 evidence reading', () => {
     expect(value(blocks, 'The longest gap without a price', 'Length')).toBe(
       '1 h 0 min 0.000000001 s (3600000000001 ns)',
     );
-    const ends = table(blocks, 'Its two ends')!;
+    const ends = table(blocks, /^Its two ends$/)!;
     expect(ends.columns).toEqual(['End', 'Event', 'Event id', 'Seq', 'Time']);
     expect(ends.rows).toEqual([
       ['last price observation', 'pledge', 'c-2', '2', '2026-02-12T10:05:00Z'],
       ['measured at', 'valuation', 'c-3', '3', '2026-02-12T11:05:00.000000001Z'],
     ]);
-    const loans = table(blocks, 'Loans holding the asset then')!;
+    const loans = table(blocks, /^Loans holding the asset then$/)!;
     expect(loans.columns).toEqual(['Loan', 'Account', 'Qty held']);
     expect(loans.rows).toEqual([
       ['L-1', 'C-1', '1'],
@@ -107,14 +70,14 @@ describe('MF-7 evidence reading', () => {
 
   it('an end at the period end reads as such', () => {
     const eth = mf7Findings().find((f) => f.subject === 'ETH')!;
-    const ends = table(evidenceView(eth), 'Its two ends')!;
+    const ends = table(evidenceView(eth), /^Its two ends$/)!;
     expect(ends.rows[1]).toEqual(['measured at', 'period end', '—', '—', '2026-02-13T00:00:00Z']);
   });
 
   it('says how many loans were left out of the list', () => {
     const f = mf7Findings()[0]!;
     const many = { ...f, evidence: { ...f.evidence, loan_count: 75 } };
-    expect(table(evidenceView(many), 'Loans holding the asset then')!.note).toBe(
+    expect(table(evidenceView(many), /^Loans holding the asset then$/)!.note).toBe(
       '2 of 75 loans listed (the check keeps the first 50)',
     );
   });

@@ -81,8 +81,10 @@ export class UnpricedCollateral implements Rule {
       subject: gaps.asset,
       symbol: null,
       account_id: accounts.size === 1 ? (gap.loans[0]?.account_id ?? null) : null,
-      seq: gap.to.seq,
-      ts: gap.to.ts,
+      // Located at the observation after which the asset went unpriced: a record of the ledger, even when the gap
+      // runs to the period end (a finding stamped at period_end would read as outside the period).
+      seq: gap.from.seq,
+      ts: gap.from.ts,
       title: checkMeta(ID).title,
       detail: `Virtual asset ${gaps.asset} went ${durationText(gap.lengthNs)} without a price observation, longer than valuation_max_gap ${maxGap}, while held as collateral by loan(s) ${named}${more}: from ${pointText(gap.from)} to ${pointText(gap.to)}.${others}`,
       evidence: {

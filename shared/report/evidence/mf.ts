@@ -8,7 +8,18 @@ import type { FindingDraft } from '../../contract/finding.js';
 import { durationText } from '../../contract/time.js';
 import type { EvidenceBlock } from '../evidenceView.js';
 import { collateralEventBlocks } from './collateralEvent.js';
-import { type ColumnSpec, fieldsBlocks, type Obj, obj, Reading, shownNote, tableBlock, text, yesNo } from './read.js';
+import {
+  type ColumnSpec,
+  type FieldSpec,
+  fieldsBlocks,
+  type Obj,
+  obj,
+  Reading,
+  shownNote,
+  tableBlock,
+  text,
+  yesNo,
+} from './read.js';
 
 const LOTS: readonly ColumnSpec[] = [
   { label: 'Pledge', keys: ['pledge_event_id'] },
@@ -164,15 +175,7 @@ function unpricedCollateral(r: Reading): EvidenceBlock[] {
     // The ends go in a table; anything else the gap holds (an end of another shape included) is read as fields.
     const inTable = (k: string) => (k === 'from' || k === 'to') && obj(gap[k]) !== undefined;
     const others = Object.fromEntries(Object.entries(gap).filter(([k]) => !inTable(k)));
-    blocks.push(
-      ...fieldsBlocks('The longest gap without a price', others, [
-        {
-          label: 'Length',
-          keys: ['length_ns'],
-          value: (o) => (o.length_ns === undefined ? undefined : elapsed(text(o, 'length_ns')!)),
-        },
-      ]),
-    );
+    blocks.push(...fieldsBlocks('The longest gap without a price', others, [durationField('Length', 'length_ns')]));
     if (ends.length > 0) {
       blocks.push(
         tableBlock('Its two ends', ends, [
@@ -218,11 +221,7 @@ function creditLimitWindow(r: Reading): EvidenceBlock[] {
   if (pledge) rows.push({ which: 'first virtual-asset pledge', ...pledge });
   const blocks: EvidenceBlock[] = r.fields('Credit limit', [
     { label: 'New limit', keys: ['amount'] },
-    {
-      label: 'Time since the first VA pledge',
-      keys: ['elapsed_ns'],
-      value: (o) => (o.elapsed_ns === undefined ? undefined : elapsed(text(o, 'elapsed_ns')!)),
-    },
+    durationField('Time since the first VA pledge', 'elapsed_ns'),
   ]);
   if (rows.length > 0) {
     blocks.push(
@@ -238,6 +237,11 @@ function creditLimitWindow(r: Reading): EvidenceBlock[] {
     );
   }
   return blocks;
+}
+
+/** A length in nanoseconds as a field, read as `elapsed` reads it. */
+function durationField(label: string, key: string): FieldSpec {
+  return { label, keys: [key], value: (o) => (o[key] === undefined ? undefined : elapsed(text(o, key)!)) };
 }
 
 /** Nanoseconds as "3 h 12 min 5.000000001 s (11525000000001 ns)"; anything unreadable as written. */

@@ -6,26 +6,22 @@
  * nothing at all on a contract-1 dataset.
  */
 import { describe, expect, it } from 'vitest';
-import type { RecordType } from '#shared/contract/records.js';
-import { buildReferenceData, type ReferenceData } from '#shared/reference/referenceData.js';
-import { events, pledge, reference, release, run, valuation } from '../../collateral/harness.js';
+import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
+import type { CollateralEvent } from '#shared/contract/records.js';
+import { FindingCollector } from '#shared/findings/collector.js';
+import {
+  asContract2,
+  collateralAudit,
+  events,
+  pledge,
+  reference,
+  release,
+  run,
+  valuation,
+} from '../../collateral/harness.js';
 
 const PERIOD_END = '2026-02-13T00:00:00Z';
 const MIN = 60n * 1_000_000_000n;
-
-/** The harness's reference data as a contract-2 dataset, with the record folders it holds. */
-function referenceV2(folders?: readonly RecordType[]): ReferenceData {
-  const { manifest, accounts, staff, wallets, instruments, hasAccessLog } = reference();
-  return buildReferenceData({
-    manifest: { ...manifest, contract: 2 },
-    accounts,
-    staff,
-    wallets,
-    instruments,
-    hasAccessLog,
-    folders: folders === undefined ? undefined : new Set(folders),
-  });
-}
 
 type Input = Parameters<typeof events>[number];
 /** Events at explicit times, seq in the order given. */
@@ -37,7 +33,7 @@ const enforce = (qty: string, o: Partial<Input> = {}): Input => ({
   ...o,
 });
 
-const v2 = (evs: ReturnType<typeof events>, params = {}) => run(evs, { ref: referenceV2(), params });
+const v2 = (evs: ReturnType<typeof events>, params = {}) => run(evs, { ref: asContract2(reference()), params });
 const mf7 = (r: ReturnType<typeof run>) => r.findings.filter((f) => f.check_id === 'MF-7');
 
 describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () => {
@@ -54,8 +50,8 @@ describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () =>
       subject: 'BTC',
       symbol: null,
       account_id: 'C-1',
-      seq: 2,
-      ts: '2026-02-12T10:15:00.000000001Z',
+      seq: 1,
+      ts: '2026-02-12T10:00:00Z',
       title: 'Virtual-asset collateral went unpriced for longer than the monitoring window',
     });
     expect(f!.evidence).toEqual({
@@ -83,7 +79,7 @@ describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () =>
 
     const tail = v2(at(['2026-02-12T23:44:59.999999999Z', pledge()]));
     const [f] = mf7(tail);
-    expect(f).toMatchObject({ subject: 'BTC', seq: null, ts: PERIOD_END });
+    expect(f).toMatchObject({ subject: 'BTC', seq: 1, ts: '2026-02-12T23:44:59.999999999Z' });
     expect(f!.evidence).toMatchObject({
       longest_gap: {
         from: { event_id: 'c-1' },
@@ -273,16 +269,37 @@ describe('MF-7 VA collateral went unpriced longer than valuation_max_gap', () =>
   });
 
   it('not tested when the contract-2 dataset has no collateral/ folder', () => {
-    const r = run([], { ref: referenceV2(['accounts', 'staff', 'wallets', 'instruments', 'orders', 'trades']) });
+    const r = run([], {
+      ref: asContract2(reference(), ['accounts', 'staff', 'wallets', 'instruments', 'orders', 'trades']),
+    });
     expect(r.sink.population('MF-7')).toEqual({
       examined: 0,
       notTested: { 'the dataset has no collateral ledger (collateral/ folder absent)': 0 },
     });
-    const empty = run([], { ref: referenceV2() });
+    const empty = run([], { ref: asContract2(reference()) });
     expect(empty.sink.population('MF-7')).toEqual({
       examined: 0,
       notTested: { 'no loan held virtual-asset lots in the collateral ledger': 0 },
     });
+  });
+
+  it('fails closed when the ledger cannot apply an event, and keeps measuring', () => {
+    const sink = new FindingCollector();
+    const { rules, auditor } = collateralAudit(asContract2(reference()), DEFAULT_PARAMETERS, sink);
+    const [first, , last] = at(
+      ['2026-02-12T10:00:00Z', pledge()],
+      ['2026-02-12T10:01:00Z', valuation('1')],
+      ['2026-02-12T10:30:00Z', release('1')],
+    );
+    const broken = { ...first!, seq: 2, event_id: 'c-2', event: 'release', loan_id: null } as CollateralEvent;
+    [first!, broken, last!].forEach((rec, i) => {
+      auditor.process({ rec, file: 'collateral/a.jsonl', line: i + 1 });
+    });
+    rules.finish();
+    const mf7Reports = sink.findings().filter((f) => f.check_id === 'MF-7');
+    expect(mf7Reports.map((f) => f.subject).sort()).toEqual(['BTC', 'rule-error']);
+    expect(mf7Reports.find((f) => f.subject === 'rule-error')!.detail).toContain('collateral/a.jsonl:2');
+    expect(sink.population('MF-7').notTested).toEqual({ 'check failed to run on a record': 1 });
   });
 
   it('never runs on a contract-1 dataset, whatever its collateral says', () => {

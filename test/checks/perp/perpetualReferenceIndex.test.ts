@@ -9,7 +9,7 @@ import { declarationsOf } from '#shared/checks/pack.js';
 import { DEFAULT_PARAMETERS } from '#shared/config/parameters.js';
 import type { ContractVersion, Instrument } from '#shared/contract/records.js';
 import { FindingCollector } from '#shared/findings/collector.js';
-import { buildReferenceData } from '#shared/reference/referenceData.js';
+import { asContract2 } from '../../collateral/harness.js';
 import { makeRef } from '../fs/fixtures.js';
 
 const perp = (symbol: string, retail_spot_approved: boolean, reference_index_iosco?: boolean): Instrument => ({
@@ -30,15 +30,7 @@ const INSTRUMENTS: Instrument[] = [
 ];
 
 function audit(contract: ContractVersion, instruments = INSTRUMENTS) {
-  const base = makeRef({ instruments });
-  const ref = buildReferenceData({
-    manifest: { ...base.manifest, contract },
-    accounts: base.accounts,
-    staff: base.staff,
-    wallets: base.wallets,
-    instruments: base.instruments,
-    hasAccessLog: false,
-  });
+  const ref = contract === 2 ? asContract2(makeRef({ instruments })) : makeRef({ instruments });
   const sink = new FindingCollector();
   new RuleSet({ ref, params: DEFAULT_PARAMETERS, sink }, declarationsOf(['PERP-2'])).finish();
   return { sink, findings: sink.findings().filter((f) => f.check_id === 'PERP-2') };
