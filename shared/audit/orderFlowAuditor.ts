@@ -24,9 +24,10 @@ import type { RuleSet } from './ruleSet.js';
 
 /**
  * Format version of AuditorCheckpoint; a checkpoint of another version is refused, never half-read. 2: closed order
- * ids as compact records and the closed columns in paged form (replay/closedIds.ts, columns.ts).
+ * ids as compact records and the closed columns in paged form (replay/closedIds.ts, columns.ts). 3: an open order's
+ * route and a closed order's routed bit (contract 2's routed orders).
  */
-export const AUDITOR_CHECKPOINT_VERSION = 2;
+export const AUDITOR_CHECKPOINT_VERSION = 3;
 
 /**
  * The whole order-flow audit state between two items (a partition split by time carries it in S3). Plain,

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FindingDraft } from '#shared/contract/finding.js';
-import { isPlainObject } from '#shared/report/evidence/generic.js';
-import { EVIDENCE_READERS, type EvidenceBlock, evidenceView, printable } from '#shared/report/evidenceView.js';
+import { EVIDENCE_READERS, evidenceView, printable } from '#shared/report/evidenceView.js';
 import { Flow } from '../audit/flow.js';
 import { audit2, legs } from '../checks/sob/harness.js';
+import { leaves, shown, table, value } from './evidenceBlocks.js';
 
 const flow = new Flow(2);
 flow.new({ id: 'r-buy', acct: 'C-1', side: 'buy', price: '3333.33', qty: '3', route: 'SG-OK', prefunded: '9999.98' });
@@ -24,31 +24,6 @@ const run = audit2({
   ),
 });
 const finding = (check: string, subject: string): FindingDraft => run.get(check, subject)!;
-
-const table = (blocks: EvidenceBlock[], title: RegExp) =>
-  blocks.find((b): b is Extract<EvidenceBlock, { kind: 'table' }> => b.kind === 'table' && title.test(b.title));
-const value = (blocks: EvidenceBlock[], title: string, label: string) =>
-  blocks
-    .find((b): b is Extract<EvidenceBlock, { kind: 'fields' }> => b.kind === 'fields' && b.title === title)
-    ?.fields.find((f) => f.label === label)?.value;
-const shown = (blocks: EvidenceBlock[]): string =>
-  blocks
-    .flatMap((b) =>
-      b.kind === 'fields'
-        ? b.fields.flatMap((f) => [f.label, f.value])
-        : b.kind === 'table'
-          ? [...b.columns, ...b.rows.flat(), b.note ?? '']
-          : b.kind === 'text'
-            ? [b.text]
-            : [b.value],
-    )
-    .join('\n');
-function leaves(v: unknown, out: string[] = []): string[] {
-  if (Array.isArray(v)) for (const x of v) leaves(x, out);
-  else if (isPlainObject(v)) for (const x of Object.values(v)) leaves(x, out);
-  else if (typeof v === 'string' || typeof v === 'number') out.push(String(v));
-  return out;
-}
 
 describe('the SOB evidence reading', () => {
   it('is registered for the family', () => {

@@ -6,10 +6,7 @@
  * in two batches, a leg missing, and legs of an order that is not routed. `venues` and `settlements` say whether
  * those folders are written (without them, SOB-2 and SOB-3 report "not tested").
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
-const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+import { jsonl, startDataset } from './datasetFiles.js';
 
 /** What the dataset is built to show, per check (subjects, sorted as findings.jsonl sorts them). */
 export const SHARED_BOOK_FINDINGS = [
@@ -36,20 +33,7 @@ export async function writeSharedBookDataset(
   root: string,
   opts: { venues: boolean; settlements: boolean },
 ): Promise<void> {
-  const put = async (path: string, text: string) => {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), text);
-  };
-  await put(
-    'manifest.json',
-    JSON.stringify({
-      contract: 2,
-      venue: 'HKVX',
-      operator_entity_id: 'E-OP',
-      period_start: '2026-02-12T00:00:00Z',
-      period_end: '2026-02-13T00:00:00Z',
-    }),
-  );
+  const put = await startDataset(root, 2);
   await put(
     'accounts/accounts.jsonl',
     jsonl([

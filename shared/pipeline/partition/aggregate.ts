@@ -2,9 +2,10 @@
  * Aggregate: turns the partitions back into the single-process run. The partitions' annotated events, merged by
  * ordinal, are the single-process order-flow stream with the replay's views; over them run the orders+trades sequence
  * checks (DQ-2/DQ-4, on processed items only, like the single-process run) and the pack's global rules that read no
- * replay (FS-3, FS-5, FS-6, DQ-5, FS-4, FS-7, PERP-2), then the streams judged whole that Ledger wrote, for those
- * rules' other hooks, then their finish. Every step's partial result is merged into one collector; the quarantine and
- * file statistics of all steps are gathered for Report.
+ * replay (FS-3, FS-5, FS-6, DQ-5, FS-4, FS-7, PERP-2; contract 2: SOB-3), then the streams judged whole that Ledger
+ * wrote, for those rules' other hooks (so, as in the single-process run, they have seen the whole order flow first:
+ * DQ-5 knows every routed order before the settlements), then their finish. Every step's partial result is merged
+ * into one collector; the quarantine and file statistics of all steps are gathered for Report.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RuleSet } from '../../audit/ruleSet.js';

@@ -1,6 +1,6 @@
 /**
  * AuditPartition (one Distributed Map item): replays one partition's symbols exactly as the single-process run replays
- * them — the OrderFlowAuditor with the pack's symbol-scoped rules (DQ-6, DQ-3, CP-1/2, MMT-1..4, FS-1/2, PERP-1) —
+ * them — the OrderFlowAuditor with the pack's symbol-scoped rules (DQ-6, DQ-3, CP-1/2, MMT-1..4, FS-1/2, PERP-1, SOB-1/2) —
  * over the merge of the symbols' chunks by ordinal, which is the global order restricted to these symbols. An
  * EventRecorder writes every processed item with the replay's views for Aggregate.
  *

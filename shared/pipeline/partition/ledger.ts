@@ -2,7 +2,7 @@
  * Ledger: the streams judged whole (every stream but the order flow), each exactly as the single-process run judges it
  * with the rules that read its replay (the collateral ledger: NRH-1..5, MF-1..6; the margin ledger: PERP-3..7) and the
  * checks of its sequence (DQ-2/DQ-4). Each stream is also written, in order, for the global rules that Aggregate runs
- * over it (DQ-5 on collateral, FS-4/FS-5 on access).
+ * over it (DQ-5 on collateral, FS-4/FS-5 on access; contract 2: DQ-5 on margin, DQ-5 and SOB-3 on settlements).
  */
 import { mkdir } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';

@@ -18,9 +18,33 @@ function reasonsText(r: Reading, lead: string): EvidenceBlock[] {
   return [{ kind: 'text', text: `${lead}: ${reasons.map(scalarText).join('; ')}.` }];
 }
 
+/**
+ * A table of the rows the check kept under `key` (the first 10), with a note when `countKey` says there were more;
+ * both keys marked read. Nothing when there are no rows.
+ */
+function keptRows(
+  r: Reading,
+  key: string,
+  countKey: string,
+  title: string,
+  what: string,
+  columns: readonly ColumnSpec[],
+): EvidenceBlock[] {
+  const rows = r.rows(key);
+  if (rows === undefined || rows.length === 0) return [];
+  r.take(countKey);
+  return [
+    tableBlock(
+      title,
+      rows,
+      columns,
+      shownNote(rows.length, r.evidence[countKey], what, 'the check keeps the first 10'),
+    ),
+  ];
+}
+
 export function sobEvidence(finding: FindingDraft): EvidenceBlock[] {
   const r = new Reading(finding.evidence);
-  const ev = r.evidence;
   const blocks: EvidenceBlock[] = [];
   switch (finding.check_id) {
     case 'SOB-1': {
@@ -38,33 +62,30 @@ export function sobEvidence(finding: FindingDraft): EvidenceBlock[] {
           },
         ]),
       );
-      const events = r.rows('short_events');
-      if (events !== undefined && events.length > 0) {
-        r.take('short_events_count');
-        const note = shownNote(events.length, ev.short_events_count, 'short events', 'the check keeps the first 10');
-        blocks.push(
-          tableBlock(
-            'Events after which it was not fully pre-funded',
-            events,
-            [
-              { label: 'Event', keys: ['event'], mono: false },
-              { label: 'Seq', keys: ['seq'] },
-              RECORD,
-              { label: 'Qty', keys: ['qty'] },
-              { label: 'Price', keys: ['price'], value: (o) => (o.price === null ? '—' : scalarText(o.price)) },
-              { label: 'Required', keys: ['required'] },
-              {
-                label: 'Pre-funded',
-                keys: ['prefunded'],
-                value: (o) => (o.prefunded === null ? 'none stated' : scalarText(o.prefunded)),
-              },
-              { label: 'Short by', keys: ['shortfall'] },
-              { label: 'Time', keys: ['ts'] },
-            ],
-            note,
-          ),
-        );
-      }
+      blocks.push(
+        ...keptRows(
+          r,
+          'short_events',
+          'short_events_count',
+          'Events after which it was not fully pre-funded',
+          'short events',
+          [
+            { label: 'Event', keys: ['event'], mono: false },
+            { label: 'Seq', keys: ['seq'] },
+            RECORD,
+            { label: 'Qty', keys: ['qty'] },
+            { label: 'Price', keys: ['price'], value: (o) => (o.price === null ? '—' : scalarText(o.price)) },
+            { label: 'Required', keys: ['required'] },
+            {
+              label: 'Pre-funded',
+              keys: ['prefunded'],
+              value: (o) => (o.prefunded === null ? 'none stated' : scalarText(o.prefunded)),
+            },
+            { label: 'Short by', keys: ['shortfall'] },
+            { label: 'Time', keys: ['ts'] },
+          ],
+        ),
+      );
       break;
     }
     case 'SOB-2':
@@ -119,29 +140,19 @@ export function sobEvidence(finding: FindingDraft): EvidenceBlock[] {
         ]),
       );
       blocks.push(...reasonsText(r, 'Why it was not settled delivery-versus-payment'));
-      const legs = r.rows('legs');
-      if (legs !== undefined && legs.length > 0) {
-        r.take('legs_count');
-        const note = shownNote(legs.length, ev.legs_count, 'legs', 'the check keeps the first 10');
-        blocks.push(
-          tableBlock(
-            'Settlement legs',
-            legs,
-            [
-              { label: 'Leg', keys: ['leg'], mono: false },
-              { label: 'Event', keys: ['event_id'] },
-              { label: 'Seq', keys: ['seq'] },
-              RECORD,
-              { label: 'Order', keys: ['order_id'] },
-              { label: 'Qty', keys: ['qty'] },
-              { label: 'Mechanism', keys: ['mechanism'], mono: false },
-              { label: 'Batch', keys: ['batch_id'] },
-              { label: 'Time', keys: ['ts'] },
-            ],
-            note,
-          ),
-        );
-      }
+      blocks.push(
+        ...keptRows(r, 'legs', 'legs_count', 'Settlement legs', 'legs', [
+          { label: 'Leg', keys: ['leg'], mono: false },
+          { label: 'Event', keys: ['event_id'] },
+          { label: 'Seq', keys: ['seq'] },
+          RECORD,
+          { label: 'Order', keys: ['order_id'] },
+          { label: 'Qty', keys: ['qty'] },
+          { label: 'Mechanism', keys: ['mechanism'], mono: false },
+          { label: 'Batch', keys: ['batch_id'] },
+          { label: 'Time', keys: ['ts'] },
+        ]),
+      );
       break;
     }
     default:

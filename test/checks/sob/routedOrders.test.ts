@@ -149,11 +149,16 @@ describe('trades that name a routed order', () => {
     f.new({ id: 'mm-untagged', acct: 'MM-1', side: 'buy', price: '1', qty: '1', mm_tag: false, route: 'SG-OK' });
     f.new({ id: 'c-tagged', acct: 'C-1', side: 'buy', price: '1', qty: '1', mm_tag: true, route: 'SG-OK' });
     f.amend('c-tagged', { qty: '1', price: '1', mm_tag: false });
-    const r = audit2({ flow: f }, refData2(), [...SOB_CHECKS]);
+    const perp = { side: 'sell', price: '1', qty: '1', route: 'SG-OK', prefunded: '1' } as const;
+    f.new({ id: 'perp', acct: 'C-2', symbol: 'BTC-PERP', ...perp }); // C-2 is not a professional investor
+    f.new({ id: 'own', acct: 'P-1', ...perp }); // the operator trading for its own account
+    const r = audit2({ flow: f }, refData2(), [...SOB_CHECKS, 'PERP-1', 'FS-6']);
     expect(r.findings.map((x) => `${x.check_id} ${x.subject}`)).toEqual([
+      'FS-6 P-1',
       'MMT-1 mm-untagged',
       'MMT-2 c-tagged',
       'MMT-3 c-tagged',
+      'PERP-1 perp',
       'SOB-1 c-tagged',
       'SOB-1 mm-untagged',
     ]);
