@@ -8,7 +8,9 @@ import { terminalProgress } from './progressBars.js';
 export function registerGenerateCommand(program: Command, deps: { out: (line: string) => void }): void {
   program
     .command('generate')
-    .description('write a realistic sample dataset (DATA-CONTRACT v1) and ground-truth.jsonl of what it injected')
+    .description(
+      'write a realistic sample dataset (data contract 1 or 2) and ground-truth.jsonl of the findings it injected',
+    )
     .requiredOption('--out <dir>', 'dataset folder to write')
     .option('--seed <n>', 'PRNG seed', wholeNumber, 1)
     .option('--orders <n>', 'number of order events', wholeNumber, 20_000)
@@ -19,6 +21,13 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
     .option('--gzip', 'gzip the record files')
     .option('--shuffle', 'write records out of seq order, within and across files')
     .option('--files-per-stream <n>', 'files per record stream', wholeNumber)
+    .option(
+      '--contract <n>',
+      'data contract: 1, or 2 (adds venues, margin, settlements, routed orders and MF-7 monitoring)',
+      contractVersion,
+      1,
+    )
+    .option('--no-access-log', 'write no access log (FS-4 and FS-5 are then not injected)')
     .action(async (o) => {
       await assertFolderOrAbsent(o.out);
       const progress = terminalProgress();
@@ -33,6 +42,8 @@ export function registerGenerateCommand(program: Command, deps: { out: (line: st
         gzip: o.gzip === true,
         shuffle: o.shuffle === true,
         filesPerStream: o.filesPerStream,
+        contract: o.contract,
+        accessLog: o.accessLog !== false,
         onProgress: (done) => {
           progress?.advance(done - last);
           last = done;
@@ -54,6 +65,11 @@ export function wholeNumber(v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;
+}
+
+function contractVersion(v: string): 1 | 2 {
+  if (v !== '1' && v !== '2') throw new InvalidArgumentError('expected 1 or 2');
+  return v === '1' ? 1 : 2;
 }
 
 function rate(v: string): number {

@@ -15,6 +15,7 @@ import { GeneratorError } from './errors.js';
 import { scaledDecimal } from './format.js';
 import type { Acct } from './model.js';
 import { COLL_WALLETS, EXTERNAL_WALLETS, HOUSE_WALLET, MM_WALLET, type Reference } from './reference.js';
+import type { ValuationWatch } from './valuationWatch.js';
 import type { Cell } from './writer.js';
 
 /** RULES.md default parameters; the ground truth assumes them. */
@@ -48,6 +49,11 @@ const ASSETS: Record<string, AssetDef> = {
   USDC: { asset: 'USDC', cls: 'stablecoin', dp: 6, price: null, vol: 0, size: 50_000 },
 };
 const VALUED = ['BTC', 'ETH', '0700.HK', 'SOL'] as const;
+/** Virtual assets of ordinary flow: contract 2 values each at least this often while a loan holds it (MF-7). */
+const WATCHED = ['BTC', 'ETH', 'SOL'] as const;
+const HEARTBEAT_NS = 8 * 60e9;
+/** The default `valuation_max_gap`; the MF-7 scenarios sit on either side of it. */
+export const VALUATION_MAX_GAP_NS = 15 * 60e9;
 
 interface Lot {
   asset: string;
@@ -79,11 +85,16 @@ export class Collateral {
   private loanNo = 0;
   private injNo = 0;
   private valuationsPerAsset: number;
+  /** Contract 2: virtual assets of the MF-7 scenarios (never in ordinary flow), and their timed events. */
+  private readonly scenarioAssets = new Map<string, AssetDef>();
+  private readonly scheduled: { due: number; run: () => void }[] = [];
 
   constructor(
     private readonly sim: Sim,
     private readonly ref: Reference,
     expectedEvents: number,
+    /** Contract 2: the MF-7 ground truth, fed every event as it is written (and the heartbeat's clock). */
+    private readonly watch?: ValuationWatch,
   ) {
     for (const a of Object.values(ASSETS)) if (a.price !== null) this.prices.set(a.asset, a.price);
     this.loanCap = Math.max(12, Math.min(150, ref.marginClients.length * 2));
@@ -91,6 +102,12 @@ export class Collateral {
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------------------
+  private def(asset: string): AssetDef {
+    const a = ASSETS[asset] ?? this.scenarioAssets.get(asset);
+    if (a === undefined) throw new GeneratorError(`unknown collateral asset ${asset}`);
+    return a;
+  }
+
   private tick(gapNs = 1_000_000): number {
     this.clock = Math.min(PERIOD_NS - 1, Math.max(this.clock + gapNs, this.sim.now));
     return this.clock;
@@ -111,9 +128,15 @@ export class Collateral {
       amount?: string | null;
       counterparty?: string | null;
     },
-    opts: { gapNs?: number; bad?: number; duplicate?: boolean } = {},
+    opts: { gapNs?: number; bad?: number; duplicate?: boolean; at?: number; lot?: number } = {},
   ): { id: string; seq: number; ts: number } {
-    const ts = this.tick(opts.gapNs);
+    // `at`: an exact time (a scenario's, possibly a little before the clock); otherwise the clock moves on.
+    let ts: number;
+    if (opts.at === undefined) ts = this.tick(opts.gapNs);
+    else {
+      ts = Math.min(PERIOD_NS - 1, opts.at);
+      this.clock = Math.max(this.clock, ts);
+    }
     const seq = this.sim.nextCollSeq();
     const id = `c-${++this.eventNo}`;
     const cells: Cell[] = [
@@ -134,6 +157,16 @@ export class Collateral {
       f.counterparty ?? null,
     ];
     this.sim.collateral(cells, opts.bad);
+    if (opts.bad === undefined) {
+      this.watch?.see({
+        event,
+        asset: f.asset ?? null,
+        loan: f.loan ?? null,
+        assetClass: f.cls ?? null,
+        units: opts.lot ?? 0,
+        tsNs: ts,
+      });
+    }
     if (opts.duplicate) {
       this.sim.collateral([...cells]);
       this.sim.gt.add('DQ-2', `collateral:${seq}`, 'high');
@@ -175,7 +208,7 @@ export class Collateral {
 
   /** A random quantity of `asset`, a multiple of its smallest shown unit, in 1e-8 units. */
   private randomQty(asset: string, scale = 1): number {
-    const a = ASSETS[asset] as AssetDef;
+    const a = this.def(asset);
     const unit = 10 ** (8 - a.dp);
     const units = Math.max(1, Math.round((a.size * scale * (0.2 + this.sim.rng.next() * 1.6) * Q) / unit));
     return units * unit;
@@ -183,7 +216,7 @@ export class Collateral {
 
   // ---- loan model (RULES.md MF) ------------------------------------------------------------------------------
   private effectiveHaircutBp(lot: Lot): number {
-    const a = ASSETS[lot.asset] as AssetDef;
+    const a = this.def(lot.asset);
     if (a.cls === 'virtual_asset') return ELIGIBLE_VA.has(lot.asset) ? Math.max(lot.hbp, HAIRCUT_FLOOR_BP) : 10_000;
     return lot.hbp;
   }
@@ -240,30 +273,34 @@ export class Collateral {
 
   // ---- events ------------------------------------------------------------------------------------------------
   private deposit(acct: Acct, asset: string, units: number): void {
-    const a = ASSETS[asset] as AssetDef;
+    const a = this.def(asset);
     const w = acct.freeWallet as string;
     this.emit('deposit', { account: acct.id, asset, cls: a.cls, qty: this.qtyText(units), to: w });
     this.move(null, w, asset, units);
   }
 
   /** Pledges from the client's free wallet (depositing first when short) into `wallet` for `loan`. */
-  private pledge(loan: Loan, asset: string, units: number, haircut: string): { id: string; ts: number } {
-    const a = ASSETS[asset] as AssetDef;
+  private pledge(loan: Loan, asset: string, units: number, haircut: string, at?: number): { id: string; ts: number } {
+    const a = this.def(asset);
     const free = loan.acct.freeWallet as string;
     const have = this.hold(free, asset);
     if (have < units) this.deposit(loan.acct, asset, units - have + this.randomQty(asset, 0.2));
     const price = this.prices.get(asset) as number;
-    const e = this.emit('pledge', {
-      account: loan.acct.id,
-      asset,
-      cls: a.cls,
-      qty: this.qtyText(units),
-      from: free,
-      to: loan.wallet,
-      loan: loan.id,
-      price: this.priceText(price),
-      haircut,
-    });
+    const e = this.emit(
+      'pledge',
+      {
+        account: loan.acct.id,
+        asset,
+        cls: a.cls,
+        qty: this.qtyText(units),
+        from: free,
+        to: loan.wallet,
+        loan: loan.id,
+        price: this.priceText(price),
+        haircut,
+      },
+      { at, lot: units },
+    );
     this.move(free, loan.wallet, asset, units);
     loan.lots.push({ asset, qty: units, hbp: Math.round(Number(haircut) * 10_000) });
     if (a.cls === 'virtual_asset' && !this.firstVaPledge.has(loan.acct.id)) this.firstVaPledge.set(loan.acct.id, e.ts);
@@ -328,7 +365,7 @@ export class Collateral {
   /** A valuation of `asset`, then a margin call and repayment for each loan it leaves under water. */
   private valuation(asset: string, factor?: number): string {
     const rng = this.sim.rng;
-    const a = ASSETS[asset] as AssetDef;
+    const a = this.def(asset);
     const old = this.prices.get(asset) as number;
     const sigma = a.vol / Math.sqrt(this.valuationsPerAsset);
     const z = (rng.next() + rng.next() + rng.next() - 1.5) * 2;
@@ -427,7 +464,7 @@ export class Collateral {
     const lots = loan.lots.filter((x) => x.qty > 0);
     if (lots.length === 0) return undefined;
     const lot = rng.pick(lots);
-    const a = ASSETS[lot.asset] as AssetDef;
+    const a = this.def(lot.asset);
     const unit = 10 ** (8 - a.dp);
     const total = this.lotTotal(loan, lot.asset);
     const units = Math.min(
@@ -442,14 +479,11 @@ export class Collateral {
       });
       return undefined;
     }
-    const e = this.emit('release', {
-      account: loan.acct.id,
-      asset: lot.asset,
-      qty: this.qtyText(units),
-      from: loan.wallet,
-      to,
-      loan: loan.id,
-    });
+    const e = this.emit(
+      'release',
+      { account: loan.acct.id, asset: lot.asset, qty: this.qtyText(units), from: loan.wallet, to, loan: loan.id },
+      { lot: units },
+    );
     this.move(loan.wallet, to, lot.asset, units);
     this.closeIfDone(loan);
     return e.id;
@@ -459,7 +493,7 @@ export class Collateral {
     const rng = this.sim.rng;
     const acct = rng.pick(this.ref.clients);
     const asset = rng.pick(['BTC', 'ETH', 'HKD', 'USDC', '0700.HK']);
-    const a = ASSETS[asset] as AssetDef;
+    const a = this.def(asset);
     const w = acct.freeWallet as string;
     const have = this.hold(w, asset);
     const units = this.randomQty(asset, 0.5);
@@ -486,7 +520,7 @@ export class Collateral {
       const src = this.collateralWalletWithHoldings();
       if (src === undefined) return;
       const other = src.wallet === COLL_WALLETS[0] ? COLL_WALLETS[1] : COLL_WALLETS[0];
-      const unit = 10 ** (8 - (ASSETS[src.asset] as AssetDef).dp);
+      const unit = 10 ** (8 - this.def(src.asset).dp);
       const q = Math.max(unit, Math.floor(this.hold(src.wallet, src.asset) / 10 / unit) * unit);
       this.emit('transfer', { asset: src.asset, qty: this.qtyText(q), from: src.wallet, to: other });
       this.move(src.wallet, other, src.asset, q);
@@ -513,17 +547,21 @@ export class Collateral {
     const loan = this.activeLoan((l) => l.out > 0 && l.quietUntil < this.clock && l.lots.some((x) => x.qty > 0));
     if (loan === undefined) return;
     this.emit('margin_call', { account: loan.acct.id, loan: loan.id });
-    this.emit('default', { account: loan.acct.id, loan: loan.id }, { gapNs: HOUR_NS / 2 });
+    if (this.watch === undefined) {
+      this.emit('default', { account: loan.acct.id, loan: loan.id }, { gapNs: HOUR_NS / 2 });
+    } else {
+      // The half hour before the default is still watched: held assets are valued meanwhile (MF-7).
+      const at = Math.max(this.clock + HOUR_NS / 2, this.sim.now);
+      this.keepWatch(at);
+      this.emit('default', { account: loan.acct.id, loan: loan.id }, { at });
+    }
     for (const asset of [...new Set(loan.lots.filter((l) => l.qty > 0).map((l) => l.asset))]) {
       const units = this.lotTotal(loan, asset);
-      this.emit('enforce', {
-        account: loan.acct.id,
-        asset,
-        qty: this.qtyText(units),
-        from: loan.wallet,
-        to: HOUSE_WALLET,
-        loan: loan.id,
-      });
+      this.emit(
+        'enforce',
+        { account: loan.acct.id, asset, qty: this.qtyText(units), from: loan.wallet, to: HOUSE_WALLET, loan: loan.id },
+        { lot: units },
+      );
       this.move(loan.wallet, HOUSE_WALLET, asset, units);
       this.reduceLots(loan, asset, units);
     }
@@ -534,6 +572,7 @@ export class Collateral {
 
   /** End of the period: custody balances of the segregated wallets. */
   finish(): void {
+    this.keepWatch(PERIOD_NS - 1);
     for (const w of COLL_WALLETS) for (const asset of ['BTC', 'ETH', '0700.HK', 'SOL']) this.balance(w, asset);
   }
 
@@ -551,7 +590,7 @@ export class Collateral {
   /** NRH-1: collateral moved out of a segregated wallet to the house (or MM) wallet. */
   injectNrh1(): void {
     const src = this.ensureCollateralHoldings();
-    const unit = 10 ** (8 - (ASSETS[src.asset] as AssetDef).dp);
+    const unit = 10 ** (8 - this.def(src.asset).dp);
     const q = Math.max(unit, Math.floor(this.hold(src.wallet, src.asset) / 20 / unit) * unit);
     const to = this.sim.rng.chance(0.7) ? HOUSE_WALLET : MM_WALLET;
     const e = this.emit('transfer', { asset: src.asset, qty: this.qtyText(q), from: src.wallet, to });
@@ -563,16 +602,20 @@ export class Collateral {
   injectNrh2(): void {
     const { loan } = this.newLoan(this.sim.rng.pick(this.ref.marginClients), { drawFraction: 0.3 });
     const lot = loan.lots[0] as Lot;
-    const unit = 10 ** (8 - (ASSETS[lot.asset] as AssetDef).dp);
+    const unit = 10 ** (8 - this.def(lot.asset).dp);
     const units = Math.max(unit, Math.floor(lot.qty / 10 / unit) * unit);
-    const e = this.emit('enforce', {
-      account: loan.acct.id,
-      asset: lot.asset,
-      qty: this.qtyText(units),
-      from: loan.wallet,
-      to: HOUSE_WALLET,
-      loan: loan.id,
-    });
+    const e = this.emit(
+      'enforce',
+      {
+        account: loan.acct.id,
+        asset: lot.asset,
+        qty: this.qtyText(units),
+        from: loan.wallet,
+        to: HOUSE_WALLET,
+        loan: loan.id,
+      },
+      { lot: units },
+    );
     this.move(loan.wallet, HOUSE_WALLET, lot.asset, units);
     this.reduceLots(loan, lot.asset, units);
     this.sim.gt.add('NRH-2', e.id, 'critical');
@@ -709,5 +752,157 @@ export class Collateral {
     this.emit('transfer', { asset: 'USDC', qty: this.qtyText(units), from: HOUSE_WALLET, to: w });
     this.move(HOUSE_WALLET, w, 'USDC', units);
     this.sim.gt.add('DQ-5', w, 'medium');
+  }
+
+  // ---- contract 2: real-time monitoring of virtual-asset collateral (MF-7) -------------------------------------
+  /**
+   * Values every virtual asset of ordinary flow that some loan holds at least every HEARTBEAT_NS up to `target`, and
+   * runs the scenario events due by then, in time order. Called where no loan is under water (between steps), so an
+   * unchanged price never needs a margin call; a small move is kept only when it leaves every loan within its value.
+   */
+  keepWatch(until: number): void {
+    const watch = this.watch;
+    if (watch === undefined) return;
+    const target = Math.min(until, PERIOD_NS - 1);
+    for (;;) {
+      let asset: string | undefined;
+      let due = Number.POSITIVE_INFINITY;
+      for (const a of WATCHED) {
+        const last = watch.lastObservation(a);
+        if (last !== undefined && watch.held(a) && last + HEARTBEAT_NS < due) {
+          due = last + HEARTBEAT_NS;
+          asset = a;
+        }
+      }
+      const next = this.scheduled[0];
+      if (next !== undefined && next.due <= target && next.due <= due) {
+        this.scheduled.shift();
+        next.run();
+      } else if (asset !== undefined && due <= target) {
+        this.heartbeat(asset, Math.max(due, this.clock));
+      } else return;
+    }
+  }
+
+  private heartbeat(asset: string, at: number): void {
+    const old = this.prices.get(asset) as number;
+    this.prices.set(asset, Math.max(1, old + Math.round(old * 0.001 * (this.sim.rng.int(3) - 1))));
+    if (this.loans.some((l) => this.holdsAsset(l, asset) && this.underwater(l))) this.prices.set(asset, old);
+    if (this.loans.some((l) => this.holdsAsset(l, asset) && this.underwater(l))) {
+      throw new GeneratorError(`a loan holding ${asset} is under water between steps`);
+    }
+    this.emit('valuation', { asset, price: this.priceText(this.prices.get(asset) as number) }, { at });
+  }
+
+  private schedule(due: number, run: () => void): void {
+    let i = this.scheduled.length;
+    while (i > 0 && (this.scheduled[i - 1] as { due: number }).due > due) i--;
+    this.scheduled.splice(i, 0, { due, run });
+  }
+
+  /** A fresh, ineligible virtual asset pledged (MF-1) to a loan of its own that is never drawn. */
+  private scenarioPledge(name: string, at?: number): { loan: Loan; asset: string; units: number; ts: number } {
+    const rng = this.sim.rng;
+    const asset = `${name}-${++this.injNo}`;
+    this.scenarioAssets.set(asset, {
+      asset,
+      cls: 'virtual_asset',
+      dp: 4,
+      price: 100 + rng.int(50_000),
+      vol: 0.05,
+      size: 200,
+    });
+    this.prices.set(asset, (this.scenarioAssets.get(asset) as AssetDef).price as number);
+    const loan: Loan = {
+      id: `L-${++this.loanNo}`,
+      acct: rng.pick(this.ref.marginClients),
+      wallet: rng.pick(COLL_WALLETS),
+      lots: [],
+      out: 0,
+      allowDraw: false,
+      quietUntil: -1,
+    };
+    const units = this.randomQty(asset);
+    const p = this.pledge(loan, asset, units, '0.7', at);
+    this.sim.gt.add('MF-1', p.id, 'high');
+    return { loan, asset, units, ts: p.ts };
+  }
+
+  private observeAt(asset: string, at: number): void {
+    this.emit('valuation', { asset, price: this.priceText(this.prices.get(asset) as number) }, { at });
+  }
+
+  private releaseAllAt(s: { loan: Loan; asset: string; units: number }, at: number): void {
+    const to = s.loan.acct.freeWallet as string;
+    this.emit(
+      'release',
+      {
+        account: s.loan.acct.id,
+        asset: s.asset,
+        qty: this.qtyText(s.units),
+        from: s.loan.wallet,
+        to,
+        loan: s.loan.id,
+      },
+      { at, lot: s.units },
+    );
+    this.move(s.loan.wallet, to, s.asset, s.units);
+    this.reduceLots(s.loan, s.asset, s.units);
+  }
+
+  /**
+   * MF-7 (recorded by the watch as the events are written): a held virtual asset not observed for 15 minutes and 1 ns, measured at a release or a valuation; held to
+   * the period end with no observation after its pledge (the tail); or observed last — in seq order — by a
+   * valuation stamped earlier than the one before it, and measured from that one (the greatest ts would be in time).
+   */
+  injectMf7(kind: 'gap' | 'gap-at-valuation' | 'tail' | 'seq-order'): void {
+    const over = VALUATION_MAX_GAP_NS + 1;
+    const s = this.scenarioPledge(
+      kind === 'gap' ? 'VA-GAP' : kind === 'gap-at-valuation' ? 'VA-GAPV' : kind === 'tail' ? 'VA-TAIL' : 'VA-SEQ',
+    );
+    if (kind === 'gap') this.schedule(s.ts + over, () => this.releaseAllAt(s, s.ts + over));
+    if (kind === 'gap-at-valuation') {
+      this.schedule(s.ts + over, () => {
+        this.observeAt(s.asset, s.ts + over);
+        this.releaseAllAt(s, s.ts + over);
+      });
+    }
+    if (kind === 'seq-order') {
+      const later = s.ts + 5 * 60e9;
+      const earlier = s.ts + 60e9;
+      this.schedule(later, () => {
+        this.observeAt(s.asset, later);
+        this.observeAt(s.asset, earlier);
+      });
+      this.schedule(earlier + over, () => this.releaseAllAt(s, earlier + over));
+    }
+  }
+
+  /**
+   * Near misses of MF-7: a gap of exactly the maximum (a valuation 15 minutes after the pledge, then a release); a
+   * release stamped before the valuation just before it (a negative difference counts as 0).
+   */
+  nearMissMf7(kind: 'edge' | 'backwards'): void {
+    const s = this.scenarioPledge(kind === 'edge' ? 'VA-EDGE' : 'VA-BACK');
+    if (kind === 'edge') {
+      const at = s.ts + VALUATION_MAX_GAP_NS;
+      this.schedule(at, () => {
+        this.observeAt(s.asset, at);
+        this.releaseAllAt(s, at);
+      });
+    } else {
+      const at = s.ts + 10 * 60e9;
+      this.schedule(at, () => {
+        this.observeAt(s.asset, at);
+        this.releaseAllAt(s, at - 60e9);
+      });
+    }
+  }
+
+  /** The period-end tail on either side of the maximum: pledges exactly 15 minutes, and 15 minutes and 1 ns, before the end. */
+  scheduleTails(): void {
+    const edge = PERIOD_NS - VALUATION_MAX_GAP_NS;
+    this.schedule(edge - 1, () => this.scenarioPledge('VA-TAILOVER', edge - 1));
+    this.schedule(edge, () => this.scenarioPledge('VA-TAILEDGE', edge));
   }
 }

@@ -1,9 +1,12 @@
 /**
  * The generator's shared state: output writers, the venue-wide order/trade sequence and the collateral and access
- * sequences (with injected gaps), the simulated clock and the ground truth.
+ * sequences (with injected gaps), on contract 2 the margin and settlements sequences, the simulated clock and the
+ * ground truth.
  */
+
+import { GeneratorError } from './errors.js';
 import { TimestampFormatter } from './format.js';
-import type { GroundTruth } from './groundTruth.js';
+import type { GroundTruth, SequenceBounds, SequenceName } from './groundTruth.js';
 import type { Rng } from './rng.js';
 import type { Cell, StreamWriter } from './writer.js';
 
@@ -16,8 +19,15 @@ export interface Writers {
   orders: StreamWriter;
   trades: StreamWriter;
   collateral: StreamWriter;
-  access: StreamWriter;
+  /** Absent when the dataset has no access log. */
+  access: StreamWriter | undefined;
+  /** Contract 2 only. */
+  margin?: StreamWriter;
+  settlements?: StreamWriter;
 }
+
+/** The streams of contract 2 with their own seq. */
+export type StreamV2 = 'margin' | 'settlements';
 
 export class Sim {
   readonly tsf = new TimestampFormatter(PERIOD_START);
@@ -30,11 +40,11 @@ export class Sim {
   tradeEvents = 0;
   collateralEvents = 0;
   accessEvents = 0;
+  /** Records written to the contract-2 streams, and the last seq handed out in each. */
+  readonly v2Events: Record<StreamV2, number> = { margin: 0, settlements: 0 };
+  private readonly v2Seq: Record<StreamV2, number> = { margin: 0, settlements: 0 };
   /** Lowest/highest seq carried by a well-formed record, per sequence (for DQ-4 bounds). */
-  readonly bounds: Record<'orders+trades' | 'collateral', { min: number; max: number } | undefined> = {
-    'orders+trades': undefined,
-    collateral: undefined,
-  };
+  readonly bounds: SequenceBounds = {};
 
   constructor(
     readonly rng: Rng,
@@ -80,7 +90,25 @@ export class Sim {
     return ++this.accSeq;
   }
 
-  private see(name: 'orders+trades' | 'collateral', seq: number): void {
+  nextSeqOf(stream: StreamV2): number {
+    return ++this.v2Seq[stream];
+  }
+
+  /** DQ-4: skips `n` seqs of a contract-2 stream. */
+  dropSeqsOf(stream: StreamV2, n: number): void {
+    for (let i = 0; i < n; i++) this.gt.missingSeq(stream, ++this.v2Seq[stream]);
+  }
+
+  /** Writes a record of a contract-2 stream (seq first); a malformed one's seq becomes missing. */
+  v2Record(stream: StreamV2, cells: Cell[], bad?: number): void {
+    const w = this.w[stream];
+    if (w === undefined) throw new GeneratorError(`no ${stream} writer: the dataset is not contract 2`);
+    this.v2Events[stream]++;
+    this.record(stream, cells[0] as number, bad);
+    w.write(bad === undefined ? { cells } : { cells, bad });
+  }
+
+  private see(name: SequenceName, seq: number): void {
     const b = this.bounds[name];
     if (b === undefined) this.bounds[name] = { min: seq, max: seq };
     else {
@@ -110,10 +138,10 @@ export class Sim {
 
   access(cells: Cell[], bad?: number): void {
     this.accessEvents++;
-    this.w.access.write(bad === undefined ? { cells } : { cells, bad });
+    this.w.access?.write(bad === undefined ? { cells } : { cells, bad });
   }
 
-  private record(name: 'orders+trades' | 'collateral', seq: number, bad: number | undefined): void {
+  private record(name: SequenceName, seq: number, bad: number | undefined): void {
     if (bad === undefined) this.see(name, seq);
     else this.gt.missingSeq(name, seq);
   }

@@ -9,7 +9,7 @@ const ZEROS = '000000000000000000';
  * `units` × 10^-decimals as a contract decimal with trailing zeros removed, then `extraZeros` zeros appended (the
  * same value written differently, as real venues do: "97000.1", "97000.10", "97000.100").
  */
-export function scaledDecimal(units: number, decimals: number, extraZeros = 0): string {
+export function scaledDecimal(units: number | bigint, decimals: number, extraZeros = 0): string {
   const neg = units < 0;
   let s = String(neg ? -units : units);
   let body: string;

@@ -1,7 +1,9 @@
 /**
- * Seeded, streaming generator of a realistic DATA-CONTRACT v1 dataset with injected violations of every check in
- * RULES.md, and the exact findings a correct audit reports on it (`ground-truth.jsonl` at the dataset root, a file
- * the audit ignores). Same options → same bytes: one seeded PRNG per concern, no clock, stable iteration order.
+ * Seeded, streaming generator of a realistic dataset of data contract 1 (DATA-CONTRACT.md) or 2 (V2.md: perpetual
+ * margin, routed orders and their settlement, real-time collateral monitoring) with injected violations of every
+ * check in RULES.md (and V2.md), near misses at the boundaries V2.md draws, and the exact findings a correct audit
+ * reports on it (`ground-truth.jsonl` at the dataset root, a file the audit ignores). Same options → same bytes: one
+ * seeded PRNG per concern, no clock, stable iteration order; contract 1 writes exactly what it always wrote.
  *
  * `orders` is the number of order events of ordinary flow; end-of-day expiries, injected scenarios and duplicates add
  * a little, so the written count is approximate (GenerationSummary.counts.orders is exact). Trades, collateral and
@@ -10,23 +12,32 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AccessLog } from './access.js';
-import { Collateral } from './collateral.js';
-import { PERIOD_END, PERIOD_NS, PERIOD_START, Sim } from './context.js';
+import { Collateral, VALUATION_MAX_GAP_NS } from './collateral.js';
+import { PERIOD_END, PERIOD_NS, PERIOD_START, Sim, type Writers } from './context.js';
 import { GeneratorOptionsError } from './errors.js';
 import { GroundTruth, type GroundTruthEntry } from './groundTruth.js';
+import { MarginFlow } from './marginFlow.js';
 import { Market } from './market.js';
 import { buildReference, OPERATOR } from './reference.js';
 import { Rng } from './rng.js';
+import { SharedBook } from './sharedBook.js';
 import {
   ACCESS_SPEC,
   ACCOUNTS_SPEC,
   COLLATERAL_SPEC,
   INSTRUMENTS_SPEC,
+  INSTRUMENTS_SPEC_V2,
+  MARGIN_SPEC,
   ORDERS_SPEC,
+  ORDERS_SPEC_V2,
+  SETTLEMENTS_SPEC,
   STAFF_SPEC,
   TRADES_SPEC,
+  VENUES_SPEC,
   WALLETS_SPEC,
 } from './streams.js';
+import { contractTwoInjections, INDEX_PERPETUAL, type Injection } from './v2Plan.js';
+import { ValuationWatch } from './valuationWatch.js';
 import { type Row, type StreamSpec, StreamWriter } from './writer.js';
 
 export interface GenerateOptions {
@@ -45,12 +56,17 @@ export interface GenerateOptions {
   filesPerStream?: number;
   /** Number of traded symbols, 2 to 8 (default 4); the second is always a perpetual. */
   symbols?: number;
+  /** Data contract of the dataset, 1 (default) or 2 (adds venues, margin, settlements, routed orders, MF-7). */
+  contract?: 1 | 2;
+  /** Write the access log (default true). Without it, no FS-4 or FS-5 violation is injected (they need it). */
+  accessLog?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface GenerationSummary {
   out: string;
   seed: number;
+  contract: 1 | 2;
   counts: {
     orders: number;
     trades: number;
@@ -62,6 +78,11 @@ export interface GenerationSummary {
     instruments: number;
     snapshots: number;
     auctionTrades: number;
+    /** Contract 2 only. */
+    venues?: number;
+    margin?: number;
+    settlements?: number;
+    routedOrders?: number;
   };
   /** Files written, relative to `out`, including manifest.json and ground-truth.jsonl. */
   files: string[];
@@ -71,12 +92,19 @@ export interface GenerationSummary {
 }
 
 export const GROUND_TRUTH_FILE = 'ground-truth.jsonl';
-const OWNED = ['accounts', 'staff', 'wallets', 'instruments', 'orders', 'trades', 'collateral', 'access'];
-
-interface Injection {
-  name: string;
-  run: () => void;
-}
+const OWNED = [
+  'accounts',
+  'staff',
+  'wallets',
+  'instruments',
+  'orders',
+  'trades',
+  'collateral',
+  'access',
+  'venues',
+  'margin',
+  'settlements',
+];
 
 function validate(o: GenerateOptions): void {
   if (typeof o.out !== 'string' || o.out.length === 0) throw new GeneratorOptionsError('out must be a folder path');
@@ -98,6 +126,9 @@ function validate(o: GenerateOptions): void {
   if (o.format !== undefined && !['jsonl', 'csv', 'mixed'].includes(o.format)) {
     throw new GeneratorOptionsError('format must be jsonl, csv or mixed');
   }
+  if (o.contract !== undefined && o.contract !== 1 && o.contract !== 2) {
+    throw new GeneratorOptionsError('contract must be 1 or 2');
+  }
 }
 
 export async function generateDataset(opts: GenerateOptions): Promise<GenerationSummary> {
@@ -108,6 +139,9 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
   const gzip = opts.gzip === true;
   const shuffle = opts.shuffle === true;
   const eventFiles = opts.filesPerStream ?? Math.min(32, Math.max(1, Math.ceil(n / 500_000)));
+  const contract = opts.contract ?? 1;
+  const v2 = contract === 2;
+  const accessLog = opts.accessLog !== false;
 
   const root = new Rng(opts.seed, 'vatp-audit-generator');
   const simRng = root.fork('simulation');
@@ -131,20 +165,39 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
       rng: writerRng.fork(spec.name),
       onBadLine: (path, line) => gt.add('DQ-1', `${path}:${line}`, 'medium'),
     });
-  const refWriters = [ACCOUNTS_SPEC, STAFF_SPEC, WALLETS_SPEC, INSTRUMENTS_SPEC].map((s, i) => makeWriter(s, i, 1));
+  const refWriters = [ACCOUNTS_SPEC, STAFF_SPEC, WALLETS_SPEC, v2 ? INSTRUMENTS_SPEC_V2 : INSTRUMENTS_SPEC].map(
+    (s, i) => makeWriter(s, i, 1),
+  );
   const [accountsW, staffW, walletsW, instrumentsW] = refWriters as [
     StreamWriter,
     StreamWriter,
     StreamWriter,
     StreamWriter,
   ];
-  const writers = {
-    orders: makeWriter(ORDERS_SPEC, 4, eventFiles),
+  const smallStream = Math.max(1, Math.min(eventFiles, 4));
+  const writers: Writers = {
+    orders: makeWriter(v2 ? ORDERS_SPEC_V2 : ORDERS_SPEC, 4, eventFiles),
     trades: makeWriter(TRADES_SPEC, 5, eventFiles),
-    collateral: makeWriter(COLLATERAL_SPEC, 6, Math.max(1, Math.min(eventFiles, 4))),
-    access: makeWriter(ACCESS_SPEC, 7, Math.max(1, Math.min(eventFiles, 4))),
+    collateral: makeWriter(COLLATERAL_SPEC, 6, smallStream),
+    access: accessLog ? makeWriter(ACCESS_SPEC, 7, smallStream) : undefined,
   };
-  const all = [...refWriters, writers.orders, writers.trades, writers.collateral, writers.access];
+  const venuesW = v2 ? makeWriter(VENUES_SPEC, 8, 1) : undefined;
+  if (v2) {
+    writers.margin = makeWriter(MARGIN_SPEC, 9, smallStream);
+    writers.settlements = makeWriter(SETTLEMENTS_SPEC, 10, smallStream);
+  }
+  const all = [
+    ...refWriters,
+    ...[
+      venuesW,
+      writers.orders,
+      writers.trades,
+      writers.collateral,
+      writers.access,
+      writers.margin,
+      writers.settlements,
+    ].filter((w): w is StreamWriter => w !== undefined),
+  ];
   for (const w of all) await w.open();
 
   const ref = buildReference(refRng, {
@@ -156,10 +209,16 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
   // ---- injection plan --------------------------------------------------------------------------------------
   const market = new Market(sim, ref);
   const collTarget = Math.max(400, Math.round(n / 150));
-  const accessTarget = Math.max(300, Math.round(n / 100));
-  const collateral = new Collateral(sim, ref, collTarget);
+  const accessTarget = accessLog ? Math.max(300, Math.round(n / 100)) : 0;
+  const watch = v2 ? new ValuationWatch(VALUATION_MAX_GAP_NS) : undefined;
+  const collateral = new Collateral(sim, ref, collTarget, watch);
   const access = new AccessLog(sim, ref);
-  const injections: Injection[] = [
+  /** Symbols of `instruments` as written (filled with the reference data below, before any margin event). */
+  const instrumentNames = new Set<string>();
+  const margin = v2 ? new MarginFlow(sim, ref, instrumentNames) : undefined;
+  const book = v2 ? new SharedBook(sim, market, ref) : undefined;
+  const accessInjections = new Set(['FS-4-high', 'FS-4-low', 'FS-5-access', 'FS-5-orders', 'DQ-1-access']);
+  const contractOne: Injection[] = [
     { name: 'CP-1-high', run: () => market.injectCustomerPriority('CP-1-high') },
     { name: 'CP-1-critical', run: () => market.injectCustomerPriority('CP-1-critical') },
     { name: 'CP-2', run: () => market.injectCustomerPriority('CP-2') },
@@ -214,6 +273,10 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
     { name: 'DQ-6-closed', run: () => market.injectDq6('closed') },
     { name: 'DQ-6-resent', run: () => market.injectDq6('resent') },
   ];
+  const injections: Injection[] = [
+    ...(accessLog ? contractOne : contractOne.filter((i) => !accessInjections.has(i.name))),
+    ...(margin !== undefined && book !== undefined ? contractTwoInjections({ collateral, margin, book }) : []),
+  ];
   const perKind = rate > 0 ? Math.max(1, Math.round((rate * n) / injections.length)) : 0;
   const schedule: { at: number; inj: Injection }[] = [];
   for (const inj of injections) {
@@ -240,12 +303,28 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
     gt.add('FS-7', user, 'high');
   }
   for (const w of ref.wallets) walletsW.write({ cells: [...w] });
-  for (const s of ref.symbols) instrumentsW.write({ cells: [s.name, s.product, s.refAsset, s.approved] });
+  // Contract 2 adds reference_index_iosco: true on the traded perpetuals, absent (default false) elsewhere.
+  const iosco = (product: string, k: number): Row['cells'] =>
+    v2 ? [product === 'perpetual' ? true : k % 2 === 0 ? null : false] : [];
+  ref.symbols.forEach((s, k) => {
+    instrumentsW.write({ cells: [s.name, s.product, s.refAsset, s.approved, ...iosco(s.product, k)] });
+    instrumentNames.add(s.name);
+  });
   const unapprovedPerps = ['DOGE-PERP', 'PEPE-PERP', 'WIF-PERP'];
   for (let k = 0; k < refCap; k++) {
     const sym = unapprovedPerps[k] as string;
-    instrumentsW.write({ cells: [sym, 'perpetual', sym.replace('-PERP', ''), false] });
+    instrumentsW.write({
+      cells: [sym, 'perpetual', sym.replace('-PERP', ''), false, ...(v2 ? [k === 0 ? false : null] : [])],
+    });
+    instrumentNames.add(sym);
     gt.add('PERP-2', sym, 'high');
+  }
+  if (v2) {
+    // Near miss of PERP-2 (changed): not retail-approved, but its index complies with IOSCO's principles.
+    const p = INDEX_PERPETUAL;
+    instrumentsW.write({ cells: [p.symbol, 'perpetual', p.reference, false, true] });
+    instrumentNames.add(p.symbol);
+    for (const row of SharedBook.venueRows(refCap > 0)) (venuesW as StreamWriter).write(row);
   }
   if (refCap > 0) {
     const junk: [StreamWriter, Row['cells']][] = [
@@ -259,7 +338,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
 
   // ---- the period --------------------------------------------------------------------------------------------
   const manifest = {
-    contract: 1,
+    contract,
     venue: 'HKVX',
     operator_entity_id: OPERATOR,
     period_start: PERIOD_START,
@@ -267,8 +346,12 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
   };
   market.snapshots();
   collateral.start();
+  margin?.start();
+  if (v2 && rate > 0) collateral.scheduleTails();
   const pColl = collTarget / Math.max(1, n);
   const pAccess = accessTarget / Math.max(1, n);
+  const pMargin = Math.max(300, n / 80) / Math.max(1, n);
+  const pRouted = Math.max(60, n / 150) / Math.max(1, n);
   let si = 0;
   let ai = 0;
   let iter = 0;
@@ -276,6 +359,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
   while (sim.orderEvents < n) {
     const done = sim.orderEvents;
     sim.advanceTo(60e9 + Math.floor(((PERIOD_NS - 180e9) * done) / Math.max(1, n)) + sim.rng.int(1_000_000));
+    collateral.keepWatch(sim.now);
+    margin?.advance();
     while (si < schedule.length && (schedule[si] as { at: number }).at <= done)
       (schedule[si++] as { inj: Injection }).inj.run();
     while (ai < auctions.length && (auctions[ai] as number) <= done) {
@@ -285,6 +370,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
     market.step();
     if (sim.rng.next() < pColl) collateral.step();
     if (sim.rng.next() < pAccess) access.step();
+    if (margin !== undefined && sim.rng.next() < pMargin) margin.step();
+    if (book !== undefined && sim.rng.next() < pRouted) book.step();
     if ((++iter & 511) === 0) {
       for (const w of all) await w.drain();
       if ((iter & (progressEvery - 1)) === 0) opts.onProgress?.(Math.min(sim.orderEvents, n), n);
@@ -295,6 +382,9 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
   sim.advanceTo(PERIOD_NS - 1_000_000_000);
   market.endOfDay();
   collateral.finish();
+  margin?.finish();
+  book?.finish();
+  for (const asset of watch?.findings(PERIOD_NS) ?? []) gt.add('MF-7', asset, 'medium');
   for (const w of all) await w.close();
   opts.onProgress?.(Math.min(sim.orderEvents, n), n);
 
@@ -310,6 +400,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
   return {
     out: opts.out,
     seed: opts.seed,
+    contract,
     counts: {
       orders: sim.orderEvents,
       trades: sim.tradeEvents,
@@ -321,6 +412,14 @@ export async function generateDataset(opts: GenerateOptions): Promise<Generation
       instruments: instrumentsW.count,
       snapshots: market.counters.snapshots,
       auctionTrades: market.counters.auctionTrades,
+      ...(v2
+        ? {
+            venues: venuesW?.count,
+            margin: sim.v2Events.margin,
+            settlements: sim.v2Events.settlements,
+            routedOrders: market.counters.routed,
+          }
+        : {}),
     },
     files: ['manifest.json', GROUND_TRUTH_FILE, ...all.flatMap((w) => w.files)].sort(),
     injected: gt.countsByCheck(),

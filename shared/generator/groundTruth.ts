@@ -6,6 +6,10 @@
 import type { Severity } from '../contract/finding.js';
 import { GeneratorError } from './errors.js';
 
+/** The sequences whose seqs must be unique and gap-free (DQ-2, DQ-4): contract 1's two, and contract 2's streams. */
+export type SequenceName = 'orders+trades' | 'collateral' | 'margin' | 'settlements';
+export type SequenceBounds = Partial<Record<SequenceName, { min: number; max: number }>>;
+
 export interface GroundTruthEntry {
   check_id: string;
   subject: string;
@@ -15,10 +19,7 @@ export interface GroundTruthEntry {
 export class GroundTruth {
   private readonly entries = new Map<string, GroundTruthEntry>();
   /** Seqs absent from a sequence (skipped, or carried by a malformed record), per sequence name. */
-  private readonly missing = new Map<'orders+trades' | 'collateral', number[]>([
-    ['orders+trades', []],
-    ['collateral', []],
-  ]);
+  private readonly missing = new Map<SequenceName, number[]>();
 
   add(check_id: string, subject: string, severity: Severity): void {
     const key = `${check_id}\u0000${subject}`;
@@ -33,14 +34,19 @@ export class GroundTruth {
     return this.entries.has(`${check_id}\u0000${subject}`);
   }
 
-  missingSeq(sequence: 'orders+trades' | 'collateral', seq: number): void {
-    this.missing.get(sequence)?.push(seq);
+  missingSeq(sequence: SequenceName, seq: number): void {
+    let seqs = this.missing.get(sequence);
+    if (seqs === undefined) {
+      seqs = [];
+      this.missing.set(sequence, seqs);
+    }
+    seqs.push(seq);
   }
 
   /**
    * DQ-4: merges missing seqs into inclusive ranges; a range counts only between the lowest and highest seq present.
    */
-  finishGaps(bounds: Record<'orders+trades' | 'collateral', { min: number; max: number } | undefined>): void {
+  finishGaps(bounds: SequenceBounds): void {
     for (const [name, seqs] of this.missing) {
       const b = bounds[name];
       if (b === undefined) continue;

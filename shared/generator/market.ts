@@ -21,7 +21,7 @@ import type { Cell } from './writer.js';
 type Tif = 'gtc' | 'day' | 'ioc' | 'fok' | 'post_only';
 const SIDES = ['buy', 'sell'] as const;
 
-interface Ord {
+export interface Ord {
   id: string;
   sym: Sym;
   acct: Acct;
@@ -41,6 +41,10 @@ interface Ord {
   restIdx: number;
   /** Injected orders keep their (non-compliant) login/session/IP on every later event. */
   pinned: boolean;
+  /** Contract 2: the venue whose shared order book the order was routed to (null: this venue's book). */
+  route: string | null;
+  /** Contract 2: a routed order's `prefunded` as its next `new` or `amend` writes it. */
+  prefunded: string | null;
 }
 
 interface Level {
@@ -83,7 +87,7 @@ class BookSide {
   }
 }
 
-interface Sym {
+export interface Sym {
   def: SymbolDef;
   name: string;
   step: number;
@@ -104,6 +108,8 @@ interface Actor {
 export interface MarketCounters {
   snapshots: number;
   auctionTrades: number;
+  /** Contract 2: orders routed to a shared order book. */
+  routed: number;
 }
 
 export class Market {
@@ -114,9 +120,10 @@ export class Market {
   private tradeNo = 0;
   private injNo = 0;
   private fmtNo = 0;
+  private routeNo = 0;
   private pendingMmt4 = 0;
   private pendingDq3 = 0;
-  readonly counters: MarketCounters = { snapshots: 0, auctionTrades: 0 };
+  readonly counters: MarketCounters = { snapshots: 0, auctionTrades: 0, routed: 0 };
 
   constructor(
     private readonly sim: Sim,
@@ -202,7 +209,7 @@ export class Market {
 
   private rowNew(ev: 'new' | 'snapshot', o: Ord, seq: number, ts: string): Cell[] {
     const s = o.sym;
-    return [
+    return this.withRoute(o, true, true, [
       seq,
       ts,
       ev,
@@ -219,12 +226,12 @@ export class Market {
       o.user,
       o.session,
       o.ip,
-    ];
+    ]);
   }
 
   private rowAmend(o: Ord, seq: number, ts: string): Cell[] {
     const s = o.sym;
-    return [
+    return this.withRoute(o, false, true, [
       seq,
       ts,
       'amend',
@@ -241,11 +248,11 @@ export class Market {
       o.user,
       o.session,
       o.ip,
-    ];
+    ]);
   }
 
   private rowBare(ev: 'cancel' | 'expire' | 'reject', o: Ord, seq: number, ts: string, actor: Actor | null): Cell[] {
-    return [
+    return this.withRoute(o, false, false, [
       seq,
       ts,
       ev,
@@ -262,7 +269,17 @@ export class Market {
       actor?.user ?? null,
       actor?.session ?? null,
       actor?.ip ?? null,
-    ];
+    ]);
+  }
+
+  /**
+   * Contract 2: a routed order's row ends with its `route` — written on `new`, on later events repeated or left out
+   * (the contract reads it from `new` only) — and, on `new` and `amend`, its `prefunded`. Other rows are unchanged.
+   */
+  private withRoute(o: Ord, first: boolean, prefunded: boolean, row: Cell[]): Cell[] {
+    if (o.route === null) return row;
+    row.push(first || ++this.routeNo % 2 === 0 ? o.route : null, prefunded ? o.prefunded : null);
+    return row;
   }
 
   // ---- orders ------------------------------------------------------------------------------------------------
@@ -295,6 +312,8 @@ export class Market {
       prio: 0,
       restIdx: -1,
       pinned: actor !== undefined,
+      route: null,
+      prefunded: null,
     };
   }
 
@@ -1057,5 +1076,127 @@ export class Market {
       this.sim.order(this.rowNew('new', o, seq, this.sim.ts()));
     }
     this.sim.gt.add('DQ-6', o.id, 'medium');
+  }
+
+  // ---- routed orders (contract 2) ------------------------------------------------------------------------------
+  /** A spot symbol in continuous trading, for an order routed to a shared book (its legs deliver the asset). */
+  routableSymbol(): Sym {
+    return this.pickSym({ continuous: true, spot: true });
+  }
+
+  /** A limit price `ticks` ticks from the mid on `side` that does not cross the local book. */
+  restingPrice(sym: Sym, side: 0 | 1, ticks: number): number {
+    return this.passivePrice(sym, side, ticks);
+  }
+
+  /** A typical order size on `sym`, in lots. */
+  lotsOn(sym: Sym, scale = 1): number {
+    return this.lots(sym, scale);
+  }
+
+  /** An order of this venue's own book now resting (settlements must never name one). */
+  localOrderId(): string {
+    for (const sym of this.syms) {
+      const o = sym.resting[0];
+      if (o !== undefined) return o.id;
+    }
+    return 'o-1';
+  }
+
+  /** Writes the `new` of an order routed to `route`'s shared order book: replayed here, never resting here. */
+  submitRouted(
+    sym: Sym,
+    acct: Acct,
+    side: 0 | 1,
+    type: 'limit' | 'market',
+    px: number,
+    qty: number,
+    tif: Tif,
+    route: string,
+    prefunded: string | null,
+  ): Ord {
+    const o = this.makeOrder(sym, acct, side, type, px, qty, tif);
+    o.route = route;
+    o.prefunded = prefunded;
+    this.counters.routed++;
+    this.emitNew(o);
+    return o;
+  }
+
+  /** An `amend` of a routed order to a new price and total quantity, with what is now held aside for it. */
+  amendRouted(o: Ord, px: number, qty: number, prefunded: string | null): void {
+    const seq = this.sim.nextSeq();
+    o.px = px;
+    o.qty = qty;
+    o.prefunded = prefunded;
+    this.sim.order(this.rowAmend(o, seq, this.sim.ts()));
+  }
+
+  /** The end of a routed order's life here: cancelled by its owner, or expired by the venue. */
+  closeRouted(o: Ord, ev: 'cancel' | 'expire'): void {
+    if (ev === 'cancel') this.cancel(o);
+    else this.system('expire', o);
+  }
+
+  /**
+   * DQ-3 "routed order": a trade of the local engine that names a routed order — as taker against the best local
+   * order of the other side, or as maker of a new local IOC order. The trade fills less than the routed order, which
+   * stays open (the audit applies the trade to the orders it knows). Returns the trade id.
+   */
+  tradeNamingRouted(o: Ord, as: 'taker' | 'maker'): string {
+    if (o.route === null || o.qty < 2) throw new GeneratorError(`${o.id} is not a routed order of 2 lots or more`);
+    const rng = this.sim.rng;
+    const sym = o.sym;
+    if (as === 'maker') {
+      const taker = this.makeOrder(
+        sym,
+        this.otherClient(sym, new Set([o.acct.entity])),
+        (1 - o.side) as 0 | 1,
+        'limit',
+        o.px,
+        1 + rng.int(o.qty - 1),
+        'ioc',
+      );
+      this.emitNew(taker);
+      return this.emitTrade(o, taker, taker.qty, 'continuous', false);
+    }
+    const opp = sym.sides[1 - o.side] as BookSide;
+    let px = opp.prices[0];
+    if (px === undefined) {
+      const side = (1 - o.side) as 0 | 1;
+      this.place(
+        sym,
+        this.otherClient(sym, new Set([o.acct.entity])),
+        side,
+        this.passivePrice(sym, side, 2),
+        this.lots(sym),
+      );
+      px = opp.prices[0] as number;
+    }
+    const l = opp.levels.get(px) as Level;
+    const maker = (l.prot[0] ?? l.other[0]) as Ord;
+    const q = 1 + rng.int(Math.min(this.open(maker), o.qty - 1));
+    const id = this.emitTrade(maker, o, q, 'continuous', false);
+    if (this.open(maker) === 0) this.unrest(maker);
+    return id;
+  }
+
+  /**
+   * Near miss for CP (contract 2): a protected order rests at a price and an affiliated MM order routed elsewhere
+   * at the same price is the maker of a local trade. The routed order never rests here, so the trade is DQ-3's and
+   * CP does not test it. Returns the trade id.
+   */
+  routedMarketMakerFill(route: string, prefunded: (sym: Sym, side: 0 | 1, px: number, qty: number) => string): string {
+    const rng = this.sim.rng;
+    const sym = this.routableSymbol();
+    const side = rng.int(2) as 0 | 1;
+    const px = this.passivePrice(sym, side, 2);
+    this.place(sym, this.otherClient(sym, new Set()), side, px, this.lots(sym));
+    const mm = rng.pick(this.ref.mms);
+    const qty = 2 + this.lots(sym);
+    const o = this.submitRouted(sym, mm, side, 'limit', px, qty, 'gtc', route, prefunded(sym, side, px, qty));
+    const id = this.tradeNamingRouted(o, 'maker');
+    this.closeRouted(o, 'cancel');
+    return id;
   }
 }

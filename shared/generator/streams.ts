@@ -150,3 +150,78 @@ export const ACCESS_SPEC = spec(
   'resource',
   'event_id',
 );
+
+// ---- data contract 2 (V2.md) -------------------------------------------------------------------------------------
+
+export const INSTRUMENTS_SPEC_V2 = spec(
+  'instruments',
+  [
+    ...INSTRUMENTS_SPEC.columns.map((c, i) => [c, INSTRUMENTS_SPEC.kinds[i] as ColKind] as const),
+    ['reference_index_iosco', 'bool'],
+  ],
+  'product',
+  'symbol',
+);
+
+/** Contract-2 orders: the contract-1 columns, then `route` and `prefunded` (rows of local orders leave them null). */
+export const ORDERS_SPEC_V2 = spec(
+  'orders',
+  [
+    ...ORDERS_SPEC.columns.map((c, i) => [c, ORDERS_SPEC.kinds[i] as ColKind] as const),
+    ['route', 'str'],
+    ['prefunded', 'str'],
+  ],
+  'side',
+  'order_id',
+);
+
+export const VENUES_SPEC = spec(
+  'venues',
+  [
+    ['venue_id', 'str'],
+    ['jurisdiction', 'str'],
+    ['fatf_member', 'bool'],
+    ['shared_book_approved', 'bool'],
+  ],
+  'fatf_member',
+  'venue_id',
+);
+
+export const MARGIN_SPEC = spec(
+  'margin',
+  [
+    ['seq', 'int'],
+    ['ts', 'str'],
+    ['event_id', 'str'],
+    ['event', 'str'],
+    ['account_id', 'str'],
+    ['symbol', 'str'],
+    ['asset', 'str'],
+    ['asset_class', 'str'],
+    ['amount', 'str'],
+    ['position_qty', 'str'],
+    ['mark_price', 'str'],
+    ['rate', 'str'],
+    ['interval_start', 'str'],
+    ['ref', 'str'],
+  ],
+  'event',
+  'event_id',
+);
+
+export const SETTLEMENTS_SPEC = spec(
+  'settlements',
+  [
+    ['seq', 'int'],
+    ['ts', 'str'],
+    ['event_id', 'str'],
+    ['exec_id', 'str'],
+    ['order_id', 'str'],
+    ['leg', 'str'],
+    ['qty', 'str'],
+    ['mechanism', 'str'],
+    ['batch_id', 'str'],
+  ],
+  'leg',
+  'exec_id',
+);

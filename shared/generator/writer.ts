@@ -367,6 +367,8 @@ export class StreamWriter {
   }
 
   write(row: Row): void {
+    // Rows built for a narrower layout (contract-1 order rows in a contract-2 stream) end with null cells.
+    for (let k = row.cells.length; k < this.o.spec.columns.length; k++) row.cells.push(null);
     const n = this.sinks.length;
     const idx = this.o.shuffle ? this.o.rng.int(n) : Math.floor(this.written / BLOCK) % n;
     this.written++;

@@ -214,6 +214,20 @@ describe('errors', { timeout: 120_000 }, () => {
     );
   });
 
+  it('generate --contract takes 1 or 2, nothing else; 2 writes a contract-2 dataset, --no-access-log leaves out access/', async () => {
+    for (const bad of ['3', '0', 'two', '2.0'])
+      expect(await refused(['generate', '--out', join(work, 'g-bad'), '--orders', '10', '--contract', bad])).toBe(
+        `error: option '--contract <n>' argument '${bad}' is invalid. expected 1 or 2`,
+      );
+    const out = join(work, 'g-v2');
+    const r = await vatp(['generate', '--out', out, '--orders', '300', '--contract', '2', '--no-access-log']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')).contract).toBe(2);
+    const folders = await readdir(out);
+    for (const d of ['venues', 'margin', 'settlements']) expect(folders).toContain(d);
+    expect(folders).not.toContain('access');
+  });
+
   it('demo refuses a non-empty --out before generating anything', async () => {
     const out = join(work, 'demo-out');
     await mkdir(out);

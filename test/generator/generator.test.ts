@@ -91,6 +91,14 @@ describe('generateDataset', () => {
     expect(a.summary).toEqual({ ...b.summary, out: a.out });
   });
 
+  it('contract 1 writes exactly the bytes it always wrote (pinned before contract 2 existed)', async () => {
+    const a = await gen();
+    expect(hashFolder(a.out)).toBe('c47f9b912f5b55212ddaee96a40505b884626f81c1b2365dd2dd652286f73da6');
+    const b = await gen({ seed: 3, orders: 1500, violationRate: undefined, format: 'csv', filesPerStream: 2 });
+    expect(hashFolder(b.out)).toBe('1a5123a575e54d709be08c1b8be418fd3336d8401d9878a7fd923eb726e9d1e6');
+    expect(a.summary.contract).toBe(1);
+  });
+
   it('different seeds give different data', async () => {
     const a = await gen({ seed: 1 });
     const b = await gen({ seed: 2 });

@@ -1,8 +1,9 @@
 /**
- * A small, independent reading of DATA-CONTRACT.md and RULES.md used only to test the generator: it parses a dataset
- * folder (JSONL/CSV, gzip, BOM, CRLF, blank lines, RFC 4180 quoting) and computes (check_id, subject, severity) for
- * every check, so that the generator's ground truth can be compared with what the spec implies. Whole files are
- * loaded: test datasets are small. Written from the spec, not from the generator's code.
+ * A small, independent reading of DATA-CONTRACT.md and RULES.md (and, on a contract-2 dataset, V2.md: see
+ * referenceAuditV2.ts) used only to test the generator: it parses a dataset folder (JSONL/CSV, gzip, BOM, CRLF, blank
+ * lines, RFC 4180 quoting) and computes (check_id, subject, severity) for every check, so that the generator's ground
+ * truth can be compared with what the spec implies. Whole files are loaded: test datasets are small. Written from
+ * the spec, not from the generator's code.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,13 +16,16 @@ import {
   csvRowToJson,
   type Instrument,
   type OrderEvent,
-  RECORD_SCHEMAS,
+  RECORD_TYPES,
+  RECORD_TYPES_V1,
   type RecordType,
   type Staff,
   type Trade,
   type Wallet,
 } from '#shared/contract/records.js';
+import { type MarginEvent, type SettlementEvent, schemaFor, type Venue } from '#shared/contract/recordsV2.js';
 import { parseTimestampNs } from '#shared/contract/time.js';
+import { auditMargin, auditSettlements, RoutedOrders, ValuationGaps } from './referenceAuditV2.js';
 
 export interface Expected {
   check_id: string;
@@ -41,8 +45,6 @@ export interface ParsedDataset {
   /** Every file's raw (decompressed) text by relative path. */
   files: Map<string, string>;
 }
-
-const TYPES: RecordType[] = ['accounts', 'staff', 'wallets', 'instruments', 'orders', 'trades', 'collateral', 'access'];
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -142,8 +144,11 @@ export function parseCsv(text: string): { line: number; cells: string[] | null }
   return out;
 }
 
-export function parseDataset(root: string): ParsedDataset {
-  const records = Object.fromEntries(TYPES.map((t) => [t, [] as Located<unknown>[]])) as ParsedDataset['records'];
+export function parseDataset(root: string, contract: 1 | 2 = 1): ParsedDataset {
+  const records = Object.fromEntries(
+    RECORD_TYPES.map((t) => [t, [] as Located<unknown>[]]),
+  ) as ParsedDataset['records'];
+  const TYPES: readonly RecordType[] = contract === 2 ? RECORD_TYPES : RECORD_TYPES_V1;
   const malformed: string[] = [];
   const files = new Map<string, string>();
   for (const type of TYPES) {
@@ -153,7 +158,7 @@ export function parseDataset(root: string): ParsedDataset {
     } catch {
       continue;
     }
-    const schema = RECORD_SCHEMAS[type as keyof typeof RECORD_SCHEMAS];
+    const schema = schemaFor(type, contract) as NonNullable<ReturnType<typeof schemaFor>>;
     for (const p of paths.map((x) => relative(root, x).split('\\').join('/')).sort()) {
       let bytes = readFileSync(join(root, p));
       if (p.endsWith('.gz')) bytes = gunzipSync(bytes);
@@ -225,9 +230,23 @@ interface Ord {
   closed: boolean;
 }
 
-export function referenceAudit(root: string): { findings: Expected[]; parsed: ParsedDataset } {
-  const parsed = parseDataset(root);
-  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { operator_entity_id: string };
+export function referenceAudit(root: string): {
+  findings: Expected[];
+  parsed: ParsedDataset;
+  /** Contract 2: how many records sit exactly on each boundary of V2.md (see referenceAuditV2.ts). */
+  boundaries: Record<string, number>;
+} {
+  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as {
+    contract: 1 | 2;
+    operator_entity_id: string;
+    period_end: string;
+  };
+  const v2 = manifest.contract === 2;
+  const boundaries: Record<string, number> = {};
+  const note = (b: string) => {
+    boundaries[b] = (boundaries[b] ?? 0) + 1;
+  };
+  const parsed = parseDataset(root, manifest.contract);
   const found = new Map<string, Expected>();
   const report = (check_id: string, subject: string, severity: string) => {
     const k = `${check_id}\u0000${subject}`;
@@ -249,8 +268,14 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
 
   for (const s of staff.values())
     if (s.entity_id === op && s.function === 'market_making') report('FS-7', s.user_id, 'high');
-  for (const i of instruments.values())
-    if (i.product === 'perpetual' && !i.retail_spot_approved) report('PERP-2', i.symbol, 'high');
+  // V2.md: on contract 2, an IOSCO-compliant reference index makes up for an asset not approved for retail.
+  for (const i of instruments.values()) {
+    if (i.product !== 'perpetual' || i.retail_spot_approved) continue;
+    if (v2 && i.reference_index_iosco === true) note('PERP-2 not retail-approved, IOSCO index');
+    else report('PERP-2', i.symbol, 'high');
+  }
+  const venues = new Map((R.venues as Located<Venue>[]).map((x) => [x.rec.venue_id, x.rec]));
+  const routed = new RoutedOrders(venues, report, note);
 
   const ipMm = new Set<string>();
   const ipOp = new Set<string>();
@@ -356,7 +381,12 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
           closed: false,
         };
         orders.set(o.id, o);
-        if (e.event === 'snapshot' || (o.type === 'limit' && ['gtc', 'day', 'post_only'].includes(o.tif))) {
+        // A routed order (contract 2) is replayed, but never rests in the local book.
+        const isRouted = v2 && routed.onNew(e);
+        if (
+          !isRouted &&
+          (e.event === 'snapshot' || (o.type === 'limit' && ['gtc', 'day', 'post_only'].includes(o.tif)))
+        ) {
           o.resting = true;
           book(o.symbol).add(o);
         }
@@ -379,6 +409,7 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
         if (known.type === 'limit' && e.price != null) known.price = e.price;
         known.qty = qty;
         known.disp = e.display_qty == null ? null : new Exact(e.display_qty);
+        if (v2) routed.onAppliedAmend(e, known.type, e.qty as string, known.price);
         if (open(known).lte(0)) {
           leave(known);
           known.closed = true;
@@ -400,6 +431,7 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
     if (maker !== undefined && (maker.symbol !== t.symbol || qty.gt(open(maker)))) dq3 = true;
     if (taker !== undefined && (taker.symbol !== t.symbol || qty.gt(open(taker)))) dq3 = true;
     if (maker !== undefined && maker.price !== null && compareDecimal(maker.price, t.price) !== 0) dq3 = true;
+    if (routed.isRouted(t.maker_order_id) || routed.isRouted(t.taker_order_id)) dq3 = true;
     if (dq3) report('DQ-3', t.trade_id, 'high');
     if (maker !== undefined && t.maker_mm_tag !== maker.mmTag) report('MMT-4', t.trade_id, 'medium');
     if (taker !== undefined && t.taker_mm_tag !== taker.mmTag) report('MMT-4', t.trade_id, 'medium');
@@ -519,11 +551,15 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
   const lastLimit = new Map<string, Exact>();
   const firstVa = new Map<string, bigint>();
   const pendingMf6: { id: string; ts: bigint; seq: number; loans: Set<string> }[] = [];
+  const gaps = new ValuationGaps(note);
+  const heldVa = (asset: string) =>
+    [...loans.values()].some((l) => l.lots.some((x) => x.asset === asset && x.cls === 'virtual_asset' && x.qty.gt(0)));
   for (const { rec: c } of coll) {
     refAccount(c.account_id);
     refWallet(c.from_wallet);
     refWallet(c.to_wallet);
     const ts = parseTimestampNs(c.ts) as bigint;
+    if (v2 && c.asset != null) gaps.before(c.event, c.asset, ts, heldVa(c.asset));
     const q = c.qty == null ? new Exact(0) : new Exact(c.qty);
     switch (c.event) {
       case 'deposit':
@@ -627,6 +663,31 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
   }
   for (const p of pendingMf6) if (p.loans.size > 0) report('MF-6', p.id, 'medium');
 
+  // ---- contract 2: MF-7's period-end tail, the margin ledger, settlements ----------------------------------------
+  if (v2) {
+    const assets = new Set([...loans.values()].flatMap((l) => l.lots.map((x) => x.asset)));
+    gaps.end(parseTimestampNs(manifest.period_end) as bigint, [...assets].filter(heldVa), report);
+    const margin = R.margin as Located<MarginEvent>[];
+    seqChecks(
+      'margin',
+      margin.map((m) => m.rec.seq),
+      report,
+    );
+    const known = {
+      accounts: new Set(accounts.keys()),
+      symbols: new Set(instruments.keys()),
+      spot: new Set([...instruments.values()].filter((i) => i.product === 'spot').map((i) => i.symbol)),
+    };
+    auditMargin(margin, known, report, note);
+    const settlements = R.settlements as Located<SettlementEvent>[];
+    seqChecks(
+      'settlements',
+      settlements.map((x) => x.rec.seq),
+      report,
+    );
+    auditSettlements(settlements, routed, report);
+  }
+
   const findings = [...found.values()].sort((a, b) =>
     a.check_id !== b.check_id
       ? a.check_id < b.check_id
@@ -638,7 +699,7 @@ export function referenceAudit(root: string): { findings: Expected[]; parsed: Pa
           ? 1
           : 0,
   );
-  return { findings, parsed };
+  return { findings, parsed, boundaries };
 }
 
 function seqChecks(name: string, seqs: number[], report: (c: string, s: string, v: string) => void): void {
