@@ -43,7 +43,7 @@ export function registerDemoCommand(program: Command, deps: DemoDeps): void {
         guarded: [{ location: deps.dataHome, what: 'the data home', noPackInside: false }],
       });
       deps.out(`data home: ${deps.dataHome} (set VATP_AUDIT_HOME to move it)`);
-      const datasetDir = join(deps.dataHome, 'demo', `dataset-seed${o.seed}-orders${o.orders}`);
+      const datasetDir = join(deps.dataHome, 'demo', `dataset-contract2-seed${o.seed}-orders${o.orders}`);
       await rm(datasetDir, { recursive: true, force: true });
       const progress = terminalProgress();
       progress?.stage('generate', o.orders, 'records');
@@ -52,6 +52,8 @@ export function registerDemoCommand(program: Command, deps: DemoDeps): void {
         out: datasetDir,
         seed: o.seed,
         orders: o.orders,
+        // Contract 2, so the demo's report shows every family: margin, shared order books, collateral monitoring.
+        contract: 2,
         onProgress: (done) => {
           progress?.advance(done - last);
           last = done;
@@ -62,7 +64,7 @@ export function registerDemoCommand(program: Command, deps: DemoDeps): void {
       deps.out(`  ${JSON.stringify(generated)}`);
 
       const services = await deps.services();
-      const prefix = `venue=HKVX/seed=${o.seed}/orders=${o.orders}/`;
+      const prefix = `venue=HKVX/contract=2/seed=${o.seed}/orders=${o.orders}/`;
       await ensureBucket(services.clients.s3, o.bucket);
       await uploadDirectory(services.clients.s3, datasetDir, o.bucket, prefix);
       const input = `s3://${o.bucket}/${prefix}`;
