@@ -143,10 +143,26 @@ describe('rule split', () => {
   it('puts every rule of the pack on exactly one side, the global checks on the global side', () => {
     const { symbol, replayed, global } = splitPack();
     expect(checkIdsOf(symbol).sort()).toEqual(
-      ['DQ-6', 'DQ-3', 'CP-1', 'CP-2', 'MMT-1', 'MMT-2', 'MMT-3', 'MMT-4', 'FS-1', 'FS-2', 'PERP-1'].sort(),
+      [
+        'DQ-6',
+        'DQ-3',
+        'CP-1',
+        'CP-2',
+        'MMT-1',
+        'MMT-2',
+        'MMT-3',
+        'MMT-4',
+        'FS-1',
+        'FS-2',
+        'PERP-1',
+        'SOB-1',
+        'SOB-2',
+      ].sort(),
     );
-    expect(checkIdsOf(global).sort()).toEqual(['DQ-5', 'FS-3', 'FS-4', 'FS-5', 'FS-6', 'FS-7', 'PERP-2'].sort());
-    expect([...replayed.keys()]).toEqual(['collateral']);
+    expect(checkIdsOf(global).sort()).toEqual(
+      ['DQ-5', 'FS-3', 'FS-4', 'FS-5', 'FS-6', 'FS-7', 'PERP-2', 'SOB-3'].sort(),
+    );
+    expect([...replayed.keys()]).toEqual(['collateral', 'margin']);
     const all = [...symbol, ...global, ...[...replayed.values()].flat()];
     expect(checkIdsOf(all).sort()).toEqual(checkIdsOf(RULE_PACK).sort());
     for (const id of checkIdsOf(all)) expect(CHECKS.map((c) => c.id)).toContain(id);
