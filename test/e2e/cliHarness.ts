@@ -9,12 +9,19 @@ const execFileAsync = promisify(execFile);
 export const ROOT = resolve(__dirname, '../..');
 export const EXAMPLE = WORKED_EXAMPLE;
 
-/** Bundles shared/cli/main.ts into dist/<name>.js (beside the worker bundle that `npm run build` writes). */
+/**
+ * Bundles shared/cli/main.ts into dist/<name>/cli.js with the worker threads it loads beside it (the embedded stack's
+ * and the ordered stream's), as `npm run build` lays out dist/; a folder per test file, so no two files write one.
+ */
 export async function bundleCli(name: string): Promise<string> {
-  const outfile = join(ROOT, 'dist', `${name}.js`);
+  const outdir = join(ROOT, 'dist', name);
   await build({
-    entryPoints: [join(ROOT, 'shared/cli/main.ts')],
-    outfile,
+    entryPoints: {
+      cli: join(ROOT, 'shared/cli/main.ts'),
+      embeddedServersWorker: join(ROOT, 'shared/local/embeddedServersWorker.ts'),
+      orderedStreamWorker: join(ROOT, 'shared/ordering/orderedStreamWorker.ts'),
+    },
+    outdir,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -22,7 +29,7 @@ export async function bundleCli(name: string): Promise<string> {
     packages: 'external',
     logLevel: 'warning',
   });
-  return outfile;
+  return join(outdir, 'cli.js');
 }
 
 export interface CliResult {
