@@ -1,5 +1,5 @@
 /** cdk-nag AwsSolutions findings of the reviewer workbench that remain by design, each with its reason. */
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
@@ -53,7 +53,10 @@ export function acknowledgeWorkbenchNagFindings(
     'AwsSolutions-CFR4',
     'With the default *.cloudfront.net certificate CloudFront cannot raise the minimum TLS version; with a custom domain and certificate the distribution uses TLSv1.2_2021.',
   );
-  const deployment = Stack.of(w).node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  const stack = Stack.of(w);
+  // With a region in the stack's env (CDK_DEFAULT_REGION), the asset bucket's ARN names it and its partition.
+  const known = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+  const deployment = stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
   for (const d of deployment) {
     const why =
       "CDK's BucketDeployment custom resource copies the workbench's static files (templates/web) into its private bucket at deploy time";
@@ -69,7 +72,7 @@ export function acknowledgeWorkbenchNagFindings(
       'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
       'AwsSolutions-IAM5[Action::s3:Abort*]',
       `AwsSolutions-IAM5[Resource::${arnToken(w.assets)}/*]`,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      `AwsSolutions-IAM5[Resource::arn:${known(stack.partition, '<AWS::Partition>')}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${known(stack.region, '<AWS::Region>')}/*]`,
       'AwsSolutions-IAM5[Resource::*]',
     ]) {
       ack(d, id, `${why}; CDK grants it read on the asset bucket and write on the assets bucket only.`);
